@@ -1,0 +1,65 @@
+import Foundation
+
+/// A holder's name as the chip stores it: GB18030 text in the 30-byte name
+/// field (EF06 tag 09) plus, for long names, the 20-byte extension (tag 4E).
+///
+/// The registry refuses a name the card could not carry, so that what the
+/// counter records is always what the chip will say.
+public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// Bytes in the name field, and in the extension field.
+    public static let fieldBytes = 30
+    public static let extensionBytes = 20
+
+    /// GB18030-2000 as Foundation names it on Linux (CFStringEncoding 0x0632).
+    public static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    public init(_ text: String) throws(ValueError) {
+        let field = "name"
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw .empty(field: field) }
+        for (index, scalar) in trimmed.unicodeScalars.enumerated()
+        where scalar.properties.generalCategory == .control || scalar.value == 0 {
+            throw .invalidCharacter(field: field, position: index + 1)
+        }
+        guard let bytes = trimmed.data(using: Self.gb18030) else { throw .notEncodable(field: field) }
+        let limit = Self.fieldBytes + Self.extensionBytes
+        guard bytes.count <= limit else {
+            throw .wrongLength(field: field, expected: "at most \(limit) GB18030 bytes", actual: bytes.count)
+        }
+        rawValue = trimmed
+    }
+
+    /// The name's GB18030 bytes.
+    public var gb18030Bytes: [UInt8] { Array(rawValue.data(using: Self.gb18030) ?? Data()) }
+
+    /// The bytes for the name field and for the extension, split without
+    /// cutting a multi-byte character; the extension is empty for short names.
+    public var chipFields: (name: [UInt8], extension: [UInt8]) {
+        var head = [UInt8]()
+        var tail = [UInt8]()
+        for char in rawValue {
+            let bytes = Array(String(char).data(using: Self.gb18030) ?? Data())
+            if tail.isEmpty && head.count + bytes.count <= Self.fieldBytes {
+                head += bytes
+            } else {
+                tail += bytes
+            }
+        }
+        return (head, tail)
+    }
+
+    /// Masked for logs: the family name's first character stays.
+    public var description: String { PersonalData.maskName(rawValue) }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(text) } catch { throw error }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

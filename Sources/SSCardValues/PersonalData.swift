@@ -1,0 +1,26 @@
+/// The one place that masks personal data for logs and messages.
+///
+/// Social security numbers, card numbers and names identify people. Every log
+/// line and error text goes through these functions, so that a change of
+/// masking policy is a change in one file.
+public enum PersonalData {
+    /// Keeps `prefix` leading and `suffix` trailing characters and stars the
+    /// rest: `11010519491231002X` → `1101**********002X`. Short values are
+    /// starred whole, since their ends would reveal too much.
+    public static func mask(_ text: String, keepingPrefix prefix: Int, suffix: Int) -> String {
+        let chars = Array(text)
+        guard chars.count > prefix + suffix + 1 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(prefix))
+            + String(repeating: "*", count: chars.count - prefix - suffix)
+            + String(chars.suffix(suffix))
+    }
+
+    /// Masks a social security number or any ID-shaped text the same way.
+    public static func maskSSN(_ text: String) -> String { mask(text, keepingPrefix: 4, suffix: 4) }
+
+    /// Keeps the first character of a name: `张三丰` → `张**`.
+    public static func maskName(_ text: String) -> String {
+        guard let first = text.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, text.count - 1))
+    }
+}

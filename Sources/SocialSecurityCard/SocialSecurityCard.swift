@@ -1,0 +1,2 @@
+import PCSC
+/// Placeholder: replaced by the card application.
