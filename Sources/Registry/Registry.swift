@@ -1,1 +1,130 @@
-/// Placeholder: replaced by the registry.
+import SSCardValues
+
+/// The card registry: holders, applications and cards, every lifecycle
+/// operation a service point offers, and the audit trail of all of them.
+///
+/// Thread-safe. Every mutation is one atomic, durable store transaction that
+/// also appends its audit entry, so a change and its record of who made it
+/// never part. Refused attempts are recorded as well, then thrown.
+public final class Registry: Sendable {
+    public let store: any RegistryStore
+    public let clock: any WallClock
+    public let policy: Policy
+    /// The service point this registry instance acts for.
+    public let servicePoint: String
+    let events: RegistryEvents
+
+    public init(store: any RegistryStore, clock: any WallClock = SystemClock(),
+                policy: Policy = Policy(), servicePoint: String) {
+        self.store = store
+        self.clock = clock
+        self.policy = policy
+        self.servicePoint = servicePoint
+        self.events = RegistryEvents()
+    }
+
+    /// Registers a callback for committed changes, called after the commit on
+    /// the caller's thread. Returns a token for `removeObserver`.
+    @discardableResult
+    public func addObserver(_ observer: @escaping @Sendable (RegistryEvent) -> Void) -> Int {
+        events.add(observer)
+    }
+
+    public func removeObserver(_ token: Int) { events.remove(token) }
+
+    // MARK: Queries
+
+    /// The status of one card with its holder's name.
+    public func status(of cardNumber: CardNumber) throws -> CardStatus {
+        guard let status = try store.read(snapshot: false, { try $0.cardStatus(cardNumber) }) else {
+            throw RegistryError.cardNotFound(cardNumber)
+        }
+        return status
+    }
+
+    /// Everything about one holder: their cards and applications.
+    public func status(of ssn: SocialSecurityNumber) throws -> HolderStatus {
+        try store.read(snapshot: true) { reader in
+            guard let holder = try reader.holder(ssn) else { throw RegistryError.holderNotFound(ssn) }
+            return HolderStatus(holder: holder, cards: try reader.cards(of: ssn),
+                                applications: try reader.applications(of: ssn))
+        }
+    }
+
+    public func application(_ id: Int64) throws -> Application {
+        guard let application = try store.read(snapshot: false, { try $0.application(id) }) else {
+            throw RegistryError.applicationNotFound(id)
+        }
+        return application
+    }
+
+    /// The audit entries about a card or a holder, oldest first.
+    public func history(cardNumber: CardNumber? = nil, ssn: SocialSecurityNumber? = nil,
+                        limit: Int = 1000) throws -> [AuditEntry] {
+        try store.read(snapshot: false) { try $0.auditEntries(cardNumber: cardNumber, ssn: ssn, limit: limit) }
+    }
+
+    /// Temporary losses waiting for their deadline, earliest first.
+    public func pendingReleases(limit: Int = 1000) throws -> [(cardNumber: CardNumber, deadline: Timestamp)] {
+        try store.read(snapshot: false) { try $0.pendingLosses(limit: limit) }
+    }
+
+    /// Walks the whole audit chain and reports the first broken link.
+    public func verifyAudit() throws -> AuditVerification {
+        try store.read(snapshot: true) { try AuditTrail.verify($0) }
+    }
+
+    // MARK: Plumbing
+
+    /// Runs a mutation as one durable transaction and publishes the events
+    /// the body produced once the commit is durable.
+    ///
+    /// A refusal rolls back everything the body wrote, then records the
+    /// refused attempt in a transaction of its own and rethrows: the trail
+    /// shows every attempt, and a refused change is never half applied.
+    func mutate<T: Sendable>(_ attempt: Attempt,
+                             _ body: (any RegistryWriting, inout [RegistryEvent]) throws -> T) throws -> T {
+        do {
+            let (value, produced) = try store.write { writer in
+                var produced: [RegistryEvent] = []
+                let value = try body(writer, &produced)
+                return (value, produced)
+            }
+            events.publish(produced)
+            return value
+        } catch let error as RegistryError where error.isRefusal {
+            try recordRefusal(attempt, error)
+            throw error
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError.storeFailure(String(describing: error))
+        }
+    }
+
+    private func recordRefusal(_ attempt: Attempt, _ error: RegistryError) throws {
+        do {
+            try store.write { writer in
+                let current = try attempt.cardNumber.flatMap { try writer.card($0) }
+                try AuditTrail.append(AuditEntry(
+                    sequence: 0, at: clock.now(), actor: attempt.actor, action: attempt.action, outcome: .refused,
+                    cardNumber: attempt.cardNumber?.rawValue, ssn: (attempt.ssn ?? current?.ssn)?.rawValue,
+                    applicationId: attempt.applicationId, evidence: attempt.evidence,
+                    oldState: current?.state.rawValue, newState: current?.state.rawValue,
+                    reason: error.description), to: writer)
+            }
+        } catch {
+            throw RegistryError.storeFailure(String(describing: error))
+        }
+    }
+}
+
+/// What a caller tried to do, for the audit entry of a refusal.
+struct Attempt {
+    var action: String
+    var actor: Actor
+    var evidence: Evidence
+    var cardNumber: CardNumber?
+    var ssn: SocialSecurityNumber?
+    var applicationId: Int64?
+}

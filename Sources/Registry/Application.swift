@@ -1,0 +1,43 @@
+import SSCardValues
+
+/// An application for a card (申领), or for a replacement (补领/换领/换发).
+public struct Application: Hashable, Codable, Sendable {
+    public enum Kind: Hashable, Codable, Sendable {
+        case first
+        case replacement(of: CardNumber, reason: ReplacementReason)
+    }
+
+    public var id: Int64
+    public var ssn: SocialSecurityNumber
+    public var kind: Kind
+    public var stage: ApplicationStage
+    public var feeFen: Int
+    /// Why the application was rejected; set only in `rejected`.
+    public var rejectionReason: String?
+    /// The card bound to this application, once its chip has been read.
+    public var cardNumber: CardNumber?
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: Int64, ssn: SocialSecurityNumber, kind: Kind, stage: ApplicationStage, feeFen: Int,
+                rejectionReason: String? = nil, cardNumber: CardNumber? = nil,
+                createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.ssn = ssn
+        self.kind = kind
+        self.stage = stage
+        self.feeFen = feeFen
+        self.rejectionReason = rejectionReason
+        self.cardNumber = cardNumber
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Still on its way to becoming a card: neither rejected nor bound.
+    public var isOpen: Bool { stage != .rejected && cardNumber == nil }
+
+    public var replaces: CardNumber? {
+        if case let .replacement(card, _) = kind { return card }
+        return nil
+    }
+}

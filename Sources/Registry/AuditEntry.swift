@@ -1,0 +1,95 @@
+import SSCardValues
+
+/// One line of the audit trail: who did what, for whom, on what evidence,
+/// with what result. Refused attempts are recorded too.
+///
+/// Entries are chained: `hash` = SHA-256(`previousHash` ‖ canonical content),
+/// so editing, inserting or deleting any entry breaks every link after it.
+public struct AuditEntry: Hashable, Codable, Sendable {
+    public enum Outcome: String, Codable, Sendable { case done, refused }
+
+    public var sequence: Int64
+    public var at: Timestamp
+    public var actor: Actor
+    /// A card operation's raw value, or a registry action (apply, bind, …).
+    public var action: String
+    public var outcome: Outcome
+    public var cardNumber: String?
+    public var ssn: String?
+    public var applicationId: Int64?
+    public var evidence: Evidence
+    public var oldState: String?
+    public var newState: String?
+    /// The operator's reason, or the refusal's explanation.
+    public var reason: String?
+    /// Extra facts, e.g. whether the electronic credential continues.
+    public var detail: String?
+    public var previousHash: [UInt8]
+    public var hash: [UInt8]
+
+    public init(sequence: Int64, at: Timestamp, actor: Actor, action: String, outcome: Outcome,
+                cardNumber: String? = nil, ssn: String? = nil, applicationId: Int64? = nil,
+                evidence: Evidence = .none, oldState: String? = nil, newState: String? = nil,
+                reason: String? = nil, detail: String? = nil,
+                previousHash: [UInt8] = AuditEntry.genesisHash, hash: [UInt8] = []) {
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.outcome = outcome
+        self.cardNumber = cardNumber
+        self.ssn = ssn
+        self.applicationId = applicationId
+        self.evidence = evidence
+        self.oldState = oldState
+        self.newState = newState
+        self.reason = reason
+        self.detail = detail
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The link before the first entry.
+    public static let genesisHash = [UInt8](repeating: 0, count: 32)
+
+    /// The content the hash covers, in a fixed order with separators that
+    /// cannot occur in any field (unit separator 0x1F; fields are stripped of it).
+    public var canonicalContent: [UInt8] {
+        let fields: [String] = [
+            "v1", String(sequence), String(at.milliseconds), actor.id, actor.role.rawValue,
+            actor.channel.rawValue, actor.servicePoint, action, outcome.rawValue,
+            cardNumber ?? "", ssn ?? "", applicationId.map(String.init) ?? "",
+            evidence.document.rawValue, evidence.proxySsn?.rawValue ?? "",
+            oldState ?? "", newState ?? "", reason ?? "", detail ?? "",
+        ]
+        var bytes: [UInt8] = []
+        for field in fields {
+            bytes += field.utf8.filter { $0 != 0x1F }
+            bytes.append(0x1F)
+        }
+        return bytes
+    }
+
+    /// This entry's hash given the previous one.
+    public func computedHash() -> [UInt8] {
+        SHA256.hash(previousHash + canonicalContent)
+    }
+
+    /// Returns a copy linked to `previous` with its hash filled in.
+    public func sealed(after previous: [UInt8]) -> AuditEntry {
+        var copy = self
+        copy.previousHash = previous
+        copy.hash = copy.computedHash()
+        return copy
+    }
+}
+
+/// The result of checking the audit chain.
+public struct AuditVerification: Hashable, Codable, Sendable {
+    public var entriesChecked: Int
+    /// The sequence number of the first entry whose link or hash is wrong.
+    public var firstBrokenSequence: Int64?
+    public var problem: String?
+
+    public var isIntact: Bool { firstBrokenSequence == nil }
+}

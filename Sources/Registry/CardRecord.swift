@@ -1,0 +1,58 @@
+import SSCardValues
+
+/// A card as the registry keeps it: its chip identity, its holder and where
+/// it stands in its lifecycle.
+public struct CardRecord: Hashable, Codable, Sendable {
+    public var cardNumber: CardNumber
+    public var cardId: CardIdentificationCode
+    public var ssn: SocialSecurityNumber
+    public var applicationId: Int64?
+    public var state: CardState
+    public var previousState: CardState?
+    /// When the temporary loss releases itself; set only while temporarily lost.
+    public var lossDeadline: Timestamp?
+    /// Whether the holder lets the electronic card's identity-credential
+    /// function continue while the physical card is reported lost.
+    public var electronicCredentialContinues: Bool?
+    /// The card bound in this one's place, once a replacement exists.
+    public var replacedBy: CardNumber?
+    public var updatedAt: Timestamp
+
+    public init(cardNumber: CardNumber, cardId: CardIdentificationCode, ssn: SocialSecurityNumber,
+                applicationId: Int64?, state: CardState, previousState: CardState? = nil,
+                lossDeadline: Timestamp? = nil, electronicCredentialContinues: Bool? = nil,
+                replacedBy: CardNumber? = nil, updatedAt: Timestamp) {
+        self.cardNumber = cardNumber
+        self.cardId = cardId
+        self.ssn = ssn
+        self.applicationId = applicationId
+        self.state = state
+        self.previousState = previousState
+        self.lossDeadline = lossDeadline
+        self.electronicCredentialContinues = electronicCredentialContinues
+        self.replacedBy = replacedBy
+        self.updatedAt = updatedAt
+    }
+
+    public var position: CardLifecycle.Position {
+        CardLifecycle.Position(state: state, previousState: previousState)
+    }
+}
+
+/// A card's status as a query answers it: the card and its holder's name.
+public struct CardStatus: Hashable, Codable, Sendable {
+    public var card: CardRecord
+    public var holderName: HolderName
+
+    public init(card: CardRecord, holderName: HolderName) {
+        self.card = card
+        self.holderName = holderName
+    }
+}
+
+/// Everything the registry knows about one holder.
+public struct HolderStatus: Hashable, Codable, Sendable {
+    public var holder: Holder
+    public var cards: [CardRecord]
+    public var applications: [Application]
+}

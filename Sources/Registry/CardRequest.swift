@@ -1,0 +1,28 @@
+import SSCardValues
+
+/// A request to act on one card, as a counter, kiosk or the system makes it.
+public struct CardRequest: Sendable {
+    public var cardNumber: CardNumber
+    public var actor: Actor
+    public var evidence: Evidence
+    public var reason: String?
+    /// For loss reports: whether the holder authorises the electronic card's
+    /// identity-credential function to continue.
+    public var electronicCredentialContinues: Bool?
+
+    public init(cardNumber: CardNumber, actor: Actor, evidence: Evidence = .none,
+                reason: String? = nil, electronicCredentialContinues: Bool? = nil) {
+        self.cardNumber = cardNumber
+        self.actor = actor
+        self.evidence = evidence
+        self.reason = reason
+        self.electronicCredentialContinues = electronicCredentialContinues
+    }
+}
+
+/// The kinds of loss report.
+public enum LossKind: String, CaseIterable, Codable, Sendable {
+    case temporary, formal
+
+    var operation: CardOperation { self == .temporary ? .reportTemporaryLoss : .reportFormalLoss }
+}

@@ -1,0 +1,133 @@
+import SSCardValues
+
+extension Registry {
+    /// Accepts an application (申领) for a holder's first card.
+    ///
+    /// A minor needs a guardian and the household register. A holder who
+    /// already has a usable card or an application on its way is refused:
+    /// one usable card per holder, and a replacement is the only overlap.
+    public func apply(for holder: Holder, evidence: Evidence, actor: Actor) throws -> Application {
+        let attempt = Attempt(action: "apply", actor: actor, evidence: evidence, ssn: holder.ssn)
+        return try mutate(attempt) { writer, events in
+            let now = clock.now()
+            try checkApplicant(holder, evidence: evidence, now: now)
+            if let existing = try writer.holder(holder.ssn) {
+                if try writer.cards(of: holder.ssn).contains(where: { $0.state.holdsTheHoldersSlot }) {
+                    throw RegistryError.ruleViolated(rule: .holderAlreadyHasCard,
+                                                     detail: "the holder has a usable card: apply for a replacement")
+                }
+                if try writer.applications(of: holder.ssn).contains(where: \.isOpen) {
+                    throw RegistryError.ruleViolated(rule: .applicationInProgress,
+                                                     detail: "an application for this holder is already in progress")
+                }
+                var merged = holder
+                merged.name = existing.name  // key information changes only through a replacement
+                try writer.update(merged, at: now)
+            } else {
+                try writer.insert(holder, at: now)
+            }
+            return try insertApplication(Application(id: 0, ssn: holder.ssn, kind: .first, stage: .accepted,
+                                                     feeFen: 0, createdAt: now, updatedAt: now),
+                                         evidence: evidence, actor: actor, writer: writer, events: &events)
+        }
+    }
+
+    /// Applies for a replacement of `request.cardNumber` (补领/换领/换发). The
+    /// old card keeps its state until the new one is bound. A change of key
+    /// information (the name) needs the civil registry's proof.
+    public func replace(_ request: CardRequest, reason: ReplacementReason,
+                        newName: HolderName? = nil) throws -> Application {
+        let attempt = Attempt(action: "replace", actor: request.actor, evidence: request.evidence,
+                              cardNumber: request.cardNumber)
+        return try mutate(attempt) { writer, events in
+            try Self.checkEvidence(for: .reportFormalLoss, request)
+            guard let card = try writer.card(request.cardNumber) else {
+                throw RegistryError.cardNotFound(request.cardNumber)
+            }
+            guard card.state != .cancelled else {
+                throw RegistryError.refused(card.cardNumber, .notAllowed(operation: .supersede, state: .cancelled))
+            }
+            if try writer.applications(of: card.ssn).contains(where: \.isOpen) {
+                throw RegistryError.ruleViolated(rule: .applicationInProgress,
+                                                 detail: "a replacement for this holder is already in progress")
+            }
+            let now = clock.now()
+            if let newName {
+                guard reason == .keyInformationChanged, request.evidence.document == .civilRegistryProof else {
+                    throw RegistryError.ruleViolated(
+                        rule: .keyInformation, detail: "a name change needs keyInformationChanged and civilRegistryProof")
+                }
+                guard var holder = try writer.holder(card.ssn) else { throw RegistryError.holderNotFound(card.ssn) }
+                holder.name = newName
+                try writer.update(holder, at: now)
+            }
+            return try insertApplication(
+                Application(id: 0, ssn: card.ssn, kind: .replacement(of: card.cardNumber, reason: reason),
+                            stage: .accepted, feeFen: reason.feeFen, createdAt: now, updatedAt: now),
+                evidence: request.evidence, actor: request.actor, writer: writer, events: &events,
+                reason: request.reason ?? reason.rawValue)
+        }
+    }
+
+    /// Moves an application to its next production stage, or rejects it.
+    public func advance(applicationId: Int64, to stage: ApplicationStage, actor: Actor,
+                        reason: String? = nil) throws -> Application {
+        let attempt = Attempt(action: "advance", actor: actor, evidence: .none, applicationId: applicationId)
+        return try mutate(attempt) { writer, events in
+            guard var application = try writer.application(applicationId) else {
+                throw RegistryError.applicationNotFound(applicationId)
+            }
+            guard application.stage.canAdvance(to: stage) else {
+                throw RegistryError.ruleViolated(
+                    rule: .applicationStage,
+                    detail: "an application cannot go from \(application.stage.rawValue) to \(stage.rawValue)")
+            }
+            if stage == .rejected, (reason ?? "").isEmpty {
+                throw RegistryError.ruleViolated(rule: .applicationStage, detail: "a rejection needs a reason")
+            }
+            let now = clock.now()
+            let old = application.stage
+            application.stage = stage
+            application.rejectionReason = stage == .rejected ? reason : nil
+            application.updatedAt = now
+            try writer.update(application)
+            try AuditTrail.append(AuditEntry(
+                sequence: 0, at: now, actor: actor, action: "advance", outcome: .done, ssn: application.ssn.rawValue,
+                applicationId: applicationId, oldState: old.rawValue, newState: stage.rawValue, reason: reason),
+                to: writer)
+            events.append(.applicationChanged(application, action: "advance", actor: actor))
+            return application
+        }
+    }
+
+    func checkApplicant(_ holder: Holder, evidence: Evidence, now: Timestamp) throws {
+        guard evidence.showsIdentity else {
+            throw RegistryError.ruleViolated(rule: .evidenceRequired, detail: "an application needs an identity document")
+        }
+        let today = try CalendarDate(String(now.rfc3339.prefix(10)))
+        if holder.age(on: today) < policy.guardianRequiredBelowAge {
+            guard let guardian = holder.guardianSsn, guardian != holder.ssn else {
+                throw RegistryError.ruleViolated(rule: .guardianRequired,
+                                                 detail: "a minor's application needs the guardian's number")
+            }
+            guard evidence.document == .householdRegister else {
+                throw RegistryError.ruleViolated(rule: .evidenceRequired,
+                                                 detail: "a minor's application needs the household register")
+            }
+        }
+    }
+
+    func insertApplication(_ draft: Application, evidence: Evidence, actor: Actor, writer: any RegistryWriting,
+                           events: inout [RegistryEvent], reason: String? = nil) throws -> Application {
+        var application = draft
+        application.id = try writer.insertApplication(draft)
+        let action = draft.replaces == nil ? "apply" : "replace"
+        try AuditTrail.append(AuditEntry(
+            sequence: 0, at: draft.createdAt, actor: actor, action: action, outcome: .done,
+            cardNumber: draft.replaces?.rawValue, ssn: draft.ssn.rawValue, applicationId: application.id,
+            evidence: evidence, newState: ApplicationStage.accepted.rawValue, reason: reason,
+            detail: "feeFen=\(draft.feeFen)"), to: writer)
+        events.append(.applicationChanged(application, action: action, actor: actor))
+        return application
+    }
+}

@@ -1,0 +1,108 @@
+import SSCardValues
+
+/// The chip identity read from a produced card at its first reading.
+public struct ChipIdentity: Hashable, Sendable {
+    public var cardNumber: CardNumber
+    public var cardId: CardIdentificationCode
+    public var ssn: SocialSecurityNumber
+
+    public init(cardNumber: CardNumber, cardId: CardIdentificationCode, ssn: SocialSecurityNumber) {
+        self.cardNumber = cardNumber
+        self.cardId = cardId
+        self.ssn = ssn
+    }
+}
+
+extension Registry {
+    /// Binds a produced card to its chip identity. The card starts `issued`;
+    /// binding a replacement cancels the card it replaces in the same
+    /// transaction. A chip identity that was ever bound can never be bound
+    /// again, so a lost or cancelled chip cannot come back.
+    public func bind(applicationId: Int64, chip: ChipIdentity, actor: Actor,
+                     evidence: Evidence = .none) throws -> CardRecord {
+        let attempt = Attempt(action: "bind", actor: actor, evidence: evidence, cardNumber: chip.cardNumber,
+                              ssn: chip.ssn, applicationId: applicationId)
+        return try mutate(attempt) { writer, events in
+            guard var application = try writer.application(applicationId) else {
+                throw RegistryError.applicationNotFound(applicationId)
+            }
+            guard application.cardNumber == nil else {
+                throw RegistryError.ruleViolated(rule: .applicationAlreadyBound,
+                                                 detail: "application \(applicationId) already has a card")
+            }
+            guard application.stage.allowsBinding else {
+                throw RegistryError.ruleViolated(
+                    rule: .applicationStage, detail: "a card can be bound once produced; the application is \(application.stage.rawValue)")
+            }
+            guard chip.ssn == application.ssn else {
+                throw RegistryError.ruleViolated(rule: .identityMismatch,
+                                                 detail: "the chip's social security number is not the applicant's")
+            }
+            if try writer.card(chipId: chip.cardId) != nil {
+                throw RegistryError.ruleViolated(rule: .chipAlreadyBound, detail: "this chip identity was bound before")
+            }
+            if try writer.card(chip.cardNumber) != nil {
+                throw RegistryError.ruleViolated(rule: .cardNumberInUse, detail: "card \(chip.cardNumber) exists already")
+            }
+            let now = clock.now()
+            let replaced = try application.replaces.map { number -> CardRecord in
+                guard let old = try writer.card(number) else { throw RegistryError.cardNotFound(number) }
+                return old
+            }
+            if replaced == nil,
+               try writer.cards(of: application.ssn).contains(where: { $0.state.holdsTheHoldersSlot }) {
+                throw RegistryError.ruleViolated(rule: .holderAlreadyHasCard,
+                                                 detail: "the holder already has a usable card")
+            }
+            let card = CardRecord(cardNumber: chip.cardNumber, cardId: chip.cardId, ssn: chip.ssn,
+                                  applicationId: applicationId, state: .issued, updatedAt: now)
+            try writer.insert(card)
+            if let old = replaced, old.state != .cancelled {
+                let request = CardRequest(cardNumber: old.cardNumber, actor: actor, evidence: evidence,
+                                          reason: "replaced by \(chip.cardNumber.rawValue)")
+                var cancelled = try transition(old, .supersede, request: request, now: now)
+                cancelled.replacedBy = chip.cardNumber
+                try writer.update(cancelled)
+                try AuditTrail.append(auditEntry(for: .supersede, request: request, from: old, to: cancelled, at: now),
+                                      to: writer)
+                events.append(.cardChanged(cancelled, action: CardOperation.supersede.rawValue, actor: actor))
+            }
+            let old = application.stage
+            application.cardNumber = chip.cardNumber
+            application.stage = .delivered
+            application.updatedAt = now
+            try writer.update(application)
+            try AuditTrail.append(AuditEntry(
+                sequence: 0, at: now, actor: actor, action: "bind", outcome: .done, cardNumber: chip.cardNumber.rawValue,
+                ssn: chip.ssn.rawValue, applicationId: applicationId, evidence: evidence,
+                oldState: old.rawValue, newState: CardState.issued.rawValue, detail: "cardId=\(chip.cardId.rawValue)"),
+                to: writer)
+            events.append(.cardChanged(card, action: "bind", actor: actor))
+            return card
+        }
+    }
+
+    /// Changes non-key information (phone, address). Key information — the
+    /// name or the number — changes only through a replacement.
+    public func updateHolder(ssn: SocialSecurityNumber, phone: String?, address: String?,
+                             actor: Actor, evidence: Evidence) throws -> Holder {
+        let attempt = Attempt(action: "updateHolder", actor: actor, evidence: evidence, ssn: ssn)
+        return try mutate(attempt) { writer, events in
+            if actor.channel == .counter, !evidence.showsIdentity {
+                throw RegistryError.ruleViolated(rule: .evidenceRequired,
+                                                 detail: "an information change needs an identity document")
+            }
+            guard var holder = try writer.holder(ssn) else { throw RegistryError.holderNotFound(ssn) }
+            var changed: [String] = []
+            if let phone, phone != holder.phone { holder.phone = phone; changed.append("phone") }
+            if let address, address != holder.address { holder.address = address; changed.append("address") }
+            let now = clock.now()
+            try writer.update(holder, at: now)
+            try AuditTrail.append(AuditEntry(
+                sequence: 0, at: now, actor: actor, action: "updateHolder", outcome: .done, ssn: ssn.rawValue,
+                evidence: evidence, detail: "changed=\(changed.joined(separator: ","))"), to: writer)
+            events.append(.holderChanged(ssn, actor: actor))
+            return holder
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import SSCardValues
+
+extension Registry {
+    public func activate(_ request: CardRequest) throws -> CardRecord {
+        try perform(.activate, request)
+    }
+
+    /// Reports a loss. Both kinds take effect at once; a temporary loss gets
+    /// its deadline (now + the policy's days) in the same transaction.
+    public func reportLoss(_ kind: LossKind, _ request: CardRequest) throws -> CardRecord {
+        try perform(kind.operation, request)
+    }
+
+    /// Releases a temporary or formal loss, restoring the interrupted state.
+    public func releaseLoss(_ request: CardRequest) throws -> CardRecord {
+        try perform(.releaseLoss, request)
+    }
+
+    public func lock(_ request: CardRequest) throws -> CardRecord { try perform(.lock, request) }
+    public func unlock(_ request: CardRequest) throws -> CardRecord { try perform(.unlock, request) }
+
+    /// Records a password reset (the card's retry counter and new PIN are set
+    /// on the chip; the PIN itself never reaches the registry).
+    public func resetPassword(_ request: CardRequest) throws -> CardRecord {
+        try perform(.resetPassword, request)
+    }
+
+    /// Records a password change done on the chip.
+    public func changePassword(_ request: CardRequest) throws -> CardRecord {
+        try perform(.changePassword, request)
+    }
+
+    public func seal(_ request: CardRequest) throws -> CardRecord { try perform(.seal, request) }
+    public func unseal(_ request: CardRequest) throws -> CardRecord { try perform(.unseal, request) }
+    public func cancel(_ request: CardRequest) throws -> CardRecord { try perform(.cancel, request) }
+
+    /// Applies one lifecycle operation: checks the evidence rules, asks the
+    /// transition table, writes the card and its audit entry together.
+    public func perform(_ operation: CardOperation, _ request: CardRequest) throws -> CardRecord {
+        let attempt = Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
+                              cardNumber: request.cardNumber)
+        return try mutate(attempt) { writer, events in
+            try Self.checkEvidence(for: operation, request)
+            guard let card = try writer.card(request.cardNumber) else {
+                throw RegistryError.cardNotFound(request.cardNumber)
+            }
+            let now = clock.now()
+            let updated = try transition(card, operation, request: request, now: now)
+            try writer.update(updated)
+            try AuditTrail.append(auditEntry(for: operation, request: request, from: card, to: updated, at: now),
+                                  to: writer)
+            events.append(.cardChanged(updated, action: operation.rawValue, actor: request.actor))
+            return updated
+        }
+    }
+
+    /// The new card record after `operation`, or the lifecycle's refusal.
+    func transition(_ card: CardRecord, _ operation: CardOperation, request: CardRequest,
+                    now: Timestamp) throws -> CardRecord {
+        let conditions = CardLifecycle.Conditions(
+            replacementBound: card.replacedBy != nil,
+            atCounter: request.actor.channel == .counter,
+            deadlinePassed: card.lossDeadline.map { $0 <= now } ?? false)
+        let next: CardLifecycle.Position
+        switch CardLifecycle.apply(operation, to: card.position, conditions: conditions) {
+        case let .success(position): next = position
+        case let .failure(refusal): throw RegistryError.refused(card.cardNumber, refusal)
+        }
+        var updated = card
+        updated.state = next.state
+        updated.previousState = next.previousState
+        updated.updatedAt = now
+        switch next.state {
+        case .temporarilyLost:
+            updated.lossDeadline = now.adding(days: policy.temporaryLossDays)
+            updated.electronicCredentialContinues = request.electronicCredentialContinues ?? false
+        case .formallyLost:
+            updated.lossDeadline = nil
+            updated.electronicCredentialContinues = request.electronicCredentialContinues
+                ?? card.electronicCredentialContinues ?? false
+        default:
+            updated.lossDeadline = nil
+            updated.electronicCredentialContinues = nil
+        }
+        return updated
+    }
+
+    func auditEntry(for operation: CardOperation, request: CardRequest, from old: CardRecord,
+                    to new: CardRecord, at now: Timestamp) -> AuditEntry {
+        var detail: [String] = []
+        if let deadline = new.lossDeadline, old.lossDeadline != deadline {
+            detail.append("lossExpiresAt=\(deadline.rfc3339)")
+        }
+        if let continues = new.electronicCredentialContinues, new.state != old.state {
+            detail.append("electronicCredentialContinues=\(continues)")
+        }
+        return AuditEntry(sequence: 0, at: now, actor: request.actor, action: operation.rawValue, outcome: .done,
+                          cardNumber: new.cardNumber.rawValue, ssn: new.ssn.rawValue,
+                          applicationId: new.applicationId, evidence: request.evidence,
+                          oldState: old.state.rawValue, newState: new.state.rawValue, reason: request.reason,
+                          detail: detail.isEmpty ? nil : detail.joined(separator: ";"))
+    }
+
+    /// Counter services need the holder's identity shown; a password reset by
+    /// a proxy needs the proxy's ID as well as the holder's.
+    static func checkEvidence(for operation: CardOperation, _ request: CardRequest) throws {
+        guard request.actor.channel == .counter else { return }
+        switch operation {
+        case .autoRelease, .supersede, .seal, .unseal, .cancel:
+            return  // administrative: a reason, not the holder's documents
+        case .resetPassword where request.evidence.proxySsn != nil && request.evidence.document == .socialSecurityCard:
+            throw RegistryError.ruleViolated(
+                rule: .evidenceRequired, detail: "a proxy must show the holder's identity document and their own")
+        default:
+            guard request.evidence.showsIdentity else {
+                throw RegistryError.ruleViolated(
+                    rule: .evidenceRequired, detail: "\(operation.rawValue) at the counter needs an identity document")
+            }
+        }
+    }
+}

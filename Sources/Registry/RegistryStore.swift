@@ -1,0 +1,56 @@
+import SSCardValues
+
+/// The storage engine behind the registry: the small interface that keeps the
+/// domain logic independent of SQLite, so a second engine can be added by
+/// implementing these three protocols.
+///
+/// Contract: `write` runs its body atomically — all of its writes commit, or
+/// none — and returns only after the commit is durable. `read` sees only
+/// committed data.
+public protocol RegistryStore: AnyObject, Sendable {
+    /// Runs `body` on a reader. With `snapshot`, every query in the body sees
+    /// the same committed state.
+    func read<T>(snapshot: Bool, _ body: (any RegistryReading) throws -> T) throws -> T
+    /// Runs `body` in one durable transaction; a throw rolls back its writes.
+    func write<T: Sendable>(_ body: (any RegistryWriting) throws -> T) throws -> T
+    /// Copies the whole registry to a new file while it keeps serving.
+    func backup(to path: String) throws
+    /// Flushes and closes; later calls fail.
+    func close() throws
+}
+
+/// Queries the registry logic needs.
+public protocol RegistryReading {
+    func card(_ number: CardNumber) throws -> CardRecord?
+    func cardStatus(_ number: CardNumber) throws -> CardStatus?
+    func card(chipId: CardIdentificationCode) throws -> CardRecord?
+    func cards(of ssn: SocialSecurityNumber) throws -> [CardRecord]
+    func holder(_ ssn: SocialSecurityNumber) throws -> Holder?
+    func application(_ id: Int64) throws -> Application?
+    func applications(of ssn: SocialSecurityNumber) throws -> [Application]
+    /// Audit entries about a card or a holder, oldest first.
+    func auditEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry]
+    /// Every audit entry in sequence order; `body` returns false to stop.
+    func forEachAuditEntry(_ body: (AuditEntry) throws -> Bool) throws
+    /// The newest audit entry's sequence and hash, or nil for an empty trail.
+    func lastAuditLink() throws -> (sequence: Int64, hash: [UInt8])?
+    /// The earliest temporary-loss deadline, from the deadline index.
+    func earliestLossDeadline() throws -> Timestamp?
+    /// Temporarily lost cards whose deadline is at or before `now`, earliest first.
+    func dueLosses(at now: Timestamp, limit: Int) throws -> [CardNumber]
+    /// Pending temporary losses, earliest deadline first.
+    func pendingLosses(limit: Int) throws -> [(cardNumber: CardNumber, deadline: Timestamp)]
+}
+
+/// The writes the registry logic performs, inside `RegistryStore.write`.
+public protocol RegistryWriting: RegistryReading {
+    func insert(_ holder: Holder, at time: Timestamp) throws
+    func update(_ holder: Holder, at time: Timestamp) throws
+    /// Inserts an application and returns its new id.
+    func insertApplication(_ application: Application) throws -> Int64
+    func update(_ application: Application) throws
+    func insert(_ card: CardRecord) throws
+    func update(_ card: CardRecord) throws
+    /// Appends a sealed entry; the engine refuses updates and deletes of the trail.
+    func append(_ entry: AuditEntry) throws
+}

@@ -1,0 +1,82 @@
+import SQLiteStore
+
+/// The registry's tables, as identified migrations. Identifiers never change
+/// once released; a second engine uses the same identifiers.
+enum RegistrySchema {
+    static let migrations: [Migration] = [
+        Migration(id: "0001-registry", sql: """
+            CREATE TABLE holders (
+                ssn TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                phone TEXT,
+                address TEXT,
+                guardian_ssn TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE applications (
+                id INTEGER PRIMARY KEY,
+                ssn TEXT NOT NULL REFERENCES holders(ssn),
+                kind TEXT NOT NULL CHECK (kind IN ('first', 'replacement')),
+                replaces_card TEXT,
+                replacement_reason TEXT,
+                stage TEXT NOT NULL,
+                fee_fen INTEGER NOT NULL,
+                rejection_reason TEXT,
+                card_number TEXT UNIQUE,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX applications_by_ssn ON applications(ssn);
+
+            CREATE TABLE cards (
+                card_number TEXT PRIMARY KEY NOT NULL,
+                card_id TEXT NOT NULL UNIQUE,
+                ssn TEXT NOT NULL REFERENCES holders(ssn),
+                application_id INTEGER REFERENCES applications(id),
+                state TEXT NOT NULL CHECK (state IN
+                    ('issued', 'active', 'locked', 'temporarilyLost', 'formallyLost', 'sealed', 'cancelled')),
+                previous_state TEXT,
+                loss_deadline INTEGER,
+                electronic_credential INTEGER,
+                replaced_by TEXT,
+                updated_at INTEGER NOT NULL,
+                CHECK ((state = 'temporarilyLost') = (loss_deadline IS NOT NULL))
+            ) WITHOUT ROWID;
+            CREATE INDEX cards_by_ssn ON cards(ssn);
+            -- Only pending temporary losses are indexed: the keeper reads the
+            -- minimum and the due range, never scanning the table.
+            CREATE INDEX cards_by_loss_deadline ON cards(loss_deadline) WHERE loss_deadline IS NOT NULL;
+
+            CREATE TABLE audit (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                role TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                service_point TEXT NOT NULL,
+                action TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                card_number TEXT,
+                ssn TEXT,
+                application_id INTEGER,
+                document TEXT NOT NULL,
+                proxy_ssn TEXT,
+                old_state TEXT,
+                new_state TEXT,
+                reason TEXT,
+                detail TEXT,
+                prev_hash BLOB NOT NULL,
+                hash BLOB NOT NULL
+            );
+            CREATE INDEX audit_by_card ON audit(card_number) WHERE card_number IS NOT NULL;
+            CREATE INDEX audit_by_ssn ON audit(ssn) WHERE ssn IS NOT NULL;
+            -- The trail is append-only: the engine itself refuses edits.
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            """),
+    ]
+}

@@ -1,0 +1,179 @@
+import SQLiteStore
+import SSCardValues
+
+/// The registry's reads and writes on one SQLite connection. Every statement
+/// text is a constant, so the connection's statement cache prepares each once.
+struct SQLiteRegistryAccess: RegistryWriting {
+    let db: Connection
+
+    static let cardColumns = """
+        card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
+        electronic_credential, replaced_by, updated_at
+        """
+    static let applicationColumns = """
+        id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
+        created_at, updated_at
+        """
+    static let auditColumns = """
+        seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
+        document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash
+        """
+
+    // MARK: Reading
+
+    func card(_ number: CardNumber) throws -> CardRecord? {
+        try db.queryOne("SELECT \(Self.cardColumns) FROM cards WHERE card_number = ?",
+                        [.text(number.rawValue)], RowDecoding.card)
+    }
+
+    func cardStatus(_ number: CardNumber) throws -> CardStatus? {
+        try db.queryOne("SELECT \(Self.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
+                            + "FROM cards WHERE card_number = ?", [.text(number.rawValue)]) { row in
+            CardStatus(card: try RowDecoding.card(row), holderName: HolderName(storedValue: row.string(10) ?? ""))
+        }
+    }
+
+    func card(chipId: CardIdentificationCode) throws -> CardRecord? {
+        try db.queryOne("SELECT \(Self.cardColumns) FROM cards WHERE card_id = ?",
+                        [.text(chipId.rawValue)], RowDecoding.card)
+    }
+
+    func cards(of ssn: SocialSecurityNumber) throws -> [CardRecord] {
+        var cards: [CardRecord] = []
+        try db.query("SELECT \(Self.cardColumns) FROM cards WHERE ssn = ? ORDER BY updated_at, card_number",
+                     [.text(ssn.rawValue)]) { cards.append(try RowDecoding.card($0)) }
+        return cards
+    }
+
+    func holder(_ ssn: SocialSecurityNumber) throws -> Holder? {
+        try db.queryOne("SELECT ssn, name, phone, address, guardian_ssn FROM holders WHERE ssn = ?",
+                        [.text(ssn.rawValue)], RowDecoding.holder)
+    }
+
+    func application(_ id: Int64) throws -> Application? {
+        try db.queryOne("SELECT \(Self.applicationColumns) FROM applications WHERE id = ?",
+                        [.integer(id)], RowDecoding.application)
+    }
+
+    func applications(of ssn: SocialSecurityNumber) throws -> [Application] {
+        var applications: [Application] = []
+        try db.query("SELECT \(Self.applicationColumns) FROM applications WHERE ssn = ? ORDER BY id",
+                     [.text(ssn.rawValue)]) { applications.append(try RowDecoding.application($0)) }
+        return applications
+    }
+
+    func auditEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        let collect: (Row) throws -> Void = { entries.append(try RowDecoding.auditEntry($0)) }
+        switch (cardNumber, ssn) {
+        case let (card?, nil):
+            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE card_number = ? ORDER BY seq LIMIT ?",
+                         [.text(card.rawValue), .integer(Int64(limit))], collect)
+        case let (nil, ssn?):
+            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE ssn = ? ORDER BY seq LIMIT ?",
+                         [.text(ssn.rawValue), .integer(Int64(limit))], collect)
+        case let (card?, ssn?):
+            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE card_number = ? OR ssn = ? ORDER BY seq LIMIT ?",
+                         [.text(card.rawValue), .text(ssn.rawValue), .integer(Int64(limit))], collect)
+        case (nil, nil):
+            try db.query("SELECT \(Self.auditColumns) FROM audit ORDER BY seq DESC LIMIT ?",
+                         [.integer(Int64(limit))], collect)
+            entries.reverse()
+        }
+        return entries
+    }
+
+    func forEachAuditEntry(_ body: (AuditEntry) throws -> Bool) throws {
+        // Pages by sequence so that a long walk holds no statement open across pages.
+        var after: Int64 = -1
+        while true {
+            var page: [AuditEntry] = []
+            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE seq > ? ORDER BY seq LIMIT 4096",
+                         [.integer(after)]) { page.append(try RowDecoding.auditEntry($0)) }
+            for entry in page {
+                guard try body(entry) else { return }
+            }
+            guard let last = page.last, page.count == 4096 else { return }
+            after = last.sequence
+        }
+    }
+
+    func lastAuditLink() throws -> (sequence: Int64, hash: [UInt8])? {
+        try db.queryOne("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") { row in
+            (row.int64(0) ?? 0, row.blob(1) ?? [])
+        }
+    }
+
+    func earliestLossDeadline() throws -> Timestamp? {
+        try db.queryOne("SELECT MIN(loss_deadline) FROM cards WHERE loss_deadline IS NOT NULL") { row in
+            row.int64(0).map(Timestamp.init(milliseconds:))
+        } ?? nil
+    }
+
+    func dueLosses(at now: Timestamp, limit: Int) throws -> [CardNumber] {
+        var due: [CardNumber] = []
+        try db.query("SELECT card_number FROM cards WHERE loss_deadline IS NOT NULL AND loss_deadline <= ? "
+                         + "ORDER BY loss_deadline LIMIT ?", [.integer(now.milliseconds), .integer(Int64(limit))]) {
+            due.append(CardNumber(storedValue: $0.string(0) ?? ""))
+        }
+        return due
+    }
+
+    func pendingLosses(limit: Int) throws -> [(cardNumber: CardNumber, deadline: Timestamp)] {
+        var pending: [(cardNumber: CardNumber, deadline: Timestamp)] = []
+        try db.query("SELECT card_number, loss_deadline FROM cards WHERE loss_deadline IS NOT NULL "
+                         + "ORDER BY loss_deadline LIMIT ?", [.integer(Int64(limit))]) { row in
+            pending.append((CardNumber(storedValue: row.string(0) ?? ""),
+                            Timestamp(milliseconds: row.int64(1) ?? 0)))
+        }
+        return pending
+    }
+
+    // MARK: Writing
+
+    func insert(_ holder: Holder, at time: Timestamp) throws {
+        try db.run("INSERT INTO holders (ssn, name, phone, address, guardian_ssn, created_at, updated_at) "
+                       + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [.text(holder.ssn.rawValue), .text(holder.name.rawValue), .optionalText(holder.phone),
+                    .optionalText(holder.address), .optionalText(holder.guardianSsn?.rawValue),
+                    .integer(time.milliseconds), .integer(time.milliseconds)])
+    }
+
+    func update(_ holder: Holder, at time: Timestamp) throws {
+        try db.run("UPDATE holders SET name = ?, phone = ?, address = ?, guardian_ssn = ?, updated_at = ? WHERE ssn = ?",
+                   [.text(holder.name.rawValue), .optionalText(holder.phone), .optionalText(holder.address),
+                    .optionalText(holder.guardianSsn?.rawValue), .integer(time.milliseconds),
+                    .text(holder.ssn.rawValue)])
+    }
+
+    func insertApplication(_ application: Application) throws -> Int64 {
+        try db.run("INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
+                       + "rejection_reason, card_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   RowDecoding.applicationValues(application))
+        return db.lastInsertRowID
+    }
+
+    func update(_ application: Application) throws {
+        try db.run("UPDATE applications SET stage = ?, rejection_reason = ?, card_number = ?, updated_at = ? WHERE id = ?",
+                   [.text(application.stage.rawValue), .optionalText(application.rejectionReason),
+                    .optionalText(application.cardNumber?.rawValue), .integer(application.updatedAt.milliseconds),
+                    .integer(application.id)])
+    }
+
+    func insert(_ card: CardRecord) throws {
+        try db.run("INSERT INTO cards (\(Self.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   RowDecoding.cardValues(card))
+    }
+
+    func update(_ card: CardRecord) throws {
+        let values = RowDecoding.cardValues(card)
+        try db.run("UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, electronic_credential = ?, "
+                       + "replaced_by = ?, updated_at = ? WHERE card_number = ?",
+                   Array(values[4...9]) + [values[0]])
+    }
+
+    func append(_ entry: AuditEntry) throws {
+        try db.run("INSERT INTO audit (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   RowDecoding.auditValues(entry))
+    }
+}
