@@ -1,7 +1,7 @@
 /// Who performs an operation, through which channel, at which service point.
 public struct Actor: Hashable, Codable, Sendable {
     public enum Role: String, CaseIterable, Codable, Sendable {
-        case admin, operator, kiosk, system
+        case admin, `operator`, kiosk, system
     }
 
     public enum Channel: String, CaseIterable, Codable, Sendable {

@@ -3,7 +3,9 @@
 final class PendingWrite<T>: QueuedWrite, @unchecked Sendable {
     // @unchecked: `value` is written on the writer thread before `finish`,
     // and read only inside `finish`, on the same thread.
-    private let body: (Connection) throws -> T
+    // Dropped in `finish`, before the caller is woken: a caller may pass a
+    // closure that must not outlive its call (`withoutActuallyEscaping`).
+    private var body: ((Connection) throws -> T)?
     private let completion: (Result<T, any Error>) -> Void
     private var value: T?
 
@@ -13,10 +15,12 @@ final class PendingWrite<T>: QueuedWrite, @unchecked Sendable {
     }
 
     func perform(_ connection: Connection) throws {
+        guard let body else { throw GroupCommitError.closed }
         value = try body(connection)
     }
 
     func finish(_ failure: (any Error)?) {
+        body = nil
         if let failure {
             completion(.failure(failure))
         } else if let value {

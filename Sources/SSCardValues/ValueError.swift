@@ -3,7 +3,7 @@
 /// Every case says *what* is wrong and *where* (the field and, where it helps,
 /// the character position), so that an operator or a client can fix the input.
 /// The offending value itself is never included: it is personal data.
-public enum ValueError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ValueError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The value has the wrong number of characters (or bytes, for names).
     case wrongLength(field: String, expected: String, actual: Int)
     /// A character that the field's alphabet does not allow, at a 1-based position.
