@@ -30,6 +30,7 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "sscard-vcard", dependencies: ["SocialSecurityCard", "SSCardValues"]),
+        .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
                           path: "Tests/Support/sscard-registry-writer"),
