@@ -32,4 +32,30 @@ enum AuditTrail {
         }
         return AuditVerification(entriesChecked: checked, firstBrokenSequence: broken?.0, problem: broken?.1)
     }
+
+    /// Checks the newest `count` entries only: cheap enough for every start,
+    /// and it catches a truncated or edited tail, the likeliest damage after
+    /// a crash or a careless restore. The full walk is `verify`.
+    static func verifyTail(_ entries: [AuditEntry]) -> AuditVerification {
+        var checked = 0
+        for (index, entry) in entries.enumerated() {
+            if index > 0 {
+                let previous = entries[index - 1]
+                if entry.sequence != previous.sequence + 1 {
+                    return AuditVerification(entriesChecked: checked, firstBrokenSequence: entry.sequence,
+                                             problem: "sequence gap after \(previous.sequence)")
+                }
+                if entry.previousHash != previous.hash {
+                    return AuditVerification(entriesChecked: checked, firstBrokenSequence: entry.sequence,
+                                             problem: "link to the previous entry does not match")
+                }
+            }
+            if entry.computedHash() != entry.hash {
+                return AuditVerification(entriesChecked: checked, firstBrokenSequence: entry.sequence,
+                                         problem: "content does not match its hash")
+            }
+            checked += 1
+        }
+        return AuditVerification(entriesChecked: checked, firstBrokenSequence: nil, problem: nil)
+    }
 }

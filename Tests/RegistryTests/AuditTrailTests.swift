@@ -116,3 +116,45 @@ import SSCardValues
         fixture.store = try SQLiteRegistryStore(path: fixture.directory.appendingPathComponent("other.sqlite").path)
     }
 }
+
+@Suite struct OpenCheckTests {
+    @Test func aDroppedAuditGuardIsRefusedAtOpen() throws {
+        let fixture = try RegistryFixture()
+        try fixture.card(1, in: .active)
+        try fixture.store.close()
+        let raw = try Connection(path: fixture.path)
+        try raw.execute("DROP TRIGGER audit_no_delete")
+        try raw.close()
+        #expect {
+            try SQLiteRegistryStore(path: fixture.path)
+        } throws: { error in
+            "\(error)".contains("schema trigger audit_no_delete is missing")
+        }
+        fixture.store = try SQLiteRegistryStore(path: fixture.directory.appendingPathComponent("other.sqlite").path)
+    }
+
+    @Test(arguments: [IntegrityCheck.bounded, .full])
+    func anEditedAuditTailIsRefusedAtOpen(_ level: IntegrityCheck) throws {
+        let fixture = try RegistryFixture()
+        try fixture.card(1, in: .temporarilyLost)
+        try fixture.store.close()
+        let raw = try Connection(path: fixture.path)
+        try raw.execute("DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'forged' WHERE seq = 3; "
+                            + "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;")
+        try raw.close()
+        #expect {
+            try SQLiteRegistryStore(path: fixture.path, integrityCheck: level)
+        } throws: { error in
+            "\(error)".contains("audit chain broken at entry 3")
+        }
+        fixture.store = try SQLiteRegistryStore(path: fixture.directory.appendingPathComponent("other.sqlite").path)
+    }
+
+    @Test func theFullCheckPassesOnAHealthyRegistry() throws {
+        let fixture = try RegistryFixture()
+        for n in 1...3 { try fixture.card(n, in: .sealed) }
+        #expect(try fixture.store.checkIntegrity().isEmpty)
+        try fixture.store.close()
+        fixture.store = try SQLiteRegistryStore(path: fixture.path, integrityCheck: .full)
+    }
+}

@@ -20,14 +20,15 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     private let readers: ConnectionPool
 
     /// Opens (creating if needed) the registry file, applies migrations and
-    /// checks integrity before serving anything.
-    public init(path: String, maxBatch: Int = 256, readerLimit: Int = 8) throws {
+    /// checks integrity at `integrityCheck`'s level before serving anything.
+    public init(path: String, integrityCheck: IntegrityCheck = .bounded, maxBatch: Int = 256,
+                readerLimit: Int = 8) throws {
         self.path = path
         do {
             writer = try Connection(path: path)
             let applied = try Migrator(RegistrySchema.migrations).migrate(writer)
             _ = applied
-            let problems = try writer.integrityCheck()
+            let problems = try OpenCheck.run(writer, level: integrityCheck)
             guard problems.isEmpty else {
                 throw OpenError(path: path, reason: "integrity check failed: \(problems.prefix(3).joined(separator: "; "))")
             }
@@ -60,6 +61,12 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             nonisolated(unsafe) let body = body
             return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
         }
+    }
+
+    /// The full check: every page of the file and the whole audit chain.
+    /// Returns the problems found; empty means intact.
+    public func checkIntegrity() throws -> [String] {
+        try readers.withConnection { try OpenCheck.run($0, level: .full) }
     }
 
     public func backup(to path: String) throws {

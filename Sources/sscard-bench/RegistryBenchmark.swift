@@ -1,0 +1,173 @@
+import Foundation
+import Registry
+import SQLiteStore
+import SSCardValues
+
+/// The registry benchmark (issue: card registry). Every figure is measured
+/// beside a plain-SQLite comparison in the same run, on the same file.
+struct RegistryBenchmark {
+    var path: String
+    var cards: Int
+    var statusQueries = 200_000
+    var singleWriterChanges = 4_000
+    var concurrentWriters = 16
+    var changesPerWriter = 2_000
+    var burst = 100_000
+
+    static let actor = Actor(id: "bench", role: .operator, channel: .counter, servicePoint: "bench")
+
+    func run() throws -> BenchmarkTable {
+        var table = BenchmarkTable()
+        var generator = SplitMix64(seed: 42)
+        let loadTime = try seconds { try BulkLoad.ensure(path: path, count: cards) }
+        log("registry of \(cards) cards ready at \(path) (\(format(loadTime)) s)")
+
+        // Opening.
+        var opens: [Double] = []
+        var plainOpens: [Double] = []
+        for _ in 0..<5 {
+            opens.append(try seconds {
+                let store = try SQLiteRegistryStore(path: path)
+                let registry = Registry(store: store, servicePoint: "bench")
+                _ = try registry.status(of: CardNumber(storedValue: BulkLoad.cardNumber(1)))
+                try store.close()
+            })
+            plainOpens.append(PlainSQLite.openAndQuery(path: path, cardNumber: BulkLoad.cardNumber(1)))
+        }
+        let open = Samples(opens).median * 1000, plainOpen = Samples(plainOpens).median * 1000
+        table.add("open registry (ms, median of 5)", sscard: format(open, 2), comparison: format(plainOpen, 2) + " plain open",
+                  ratio: format(open / plainOpen, 1) + "×", target: "≤ 100 ms", met: open <= 100)
+
+        let store = try SQLiteRegistryStore(path: path)
+        defer { try? store.close() }
+        let clock = ManualClock(SystemClock().now())
+        let registry = Registry(store: store, clock: clock, servicePoint: "bench")
+
+        log("\(Date()): open measured")
+        // Status by card number, in process.
+        let numbers = (0..<statusQueries).map { _ in BulkLoad.cardNumber(Int.random(in: 0..<cards, using: &generator)) }
+        let typed = numbers.map(CardNumber.init(storedValue:))
+        for number in typed.prefix(10_000) { _ = try registry.status(of: number) }  // warm the cache and pool
+        var samples: [Double] = []
+        samples.reserveCapacity(typed.count)
+        for number in typed {
+            let start = monotonicNanoseconds()
+            _ = try registry.status(of: number)
+            samples.append(Double(monotonicNanoseconds() - start))
+        }
+        let plain = PlainSQLite(path: path)
+        let plainSamples = Samples(plain.pointQueryNanoseconds(numbers))
+        let status = Samples(samples)
+        table.add("status by card number, in process (µs p50 / p99)",
+                  sscard: "\(format(status.median / 1000, 2)) / \(format(status.percentile(99) / 1000, 2))",
+                  comparison: "\(format(plainSamples.median / 1000, 2)) / \(format(plainSamples.percentile(99) / 1000, 2)) plain",
+                  ratio: format(status.median / plainSamples.median, 2) + "×", target: "≤ 5 µs p50",
+                  met: status.median <= 5000)
+
+        log("\(Date()): status measured")
+        // Durable mutations, one writer.
+        let single = (0..<singleWriterChanges).map { _ in Int.random(in: 0..<cards, using: &generator) }
+        let singleRate = try Double(single.count) / seconds {
+            for n in single { try flip(registry, n) }
+        }
+        let plainSingle = plain.writeLoop(numbers: single.map(BulkLoad.cardNumber), perTransaction: 1)
+        table.add("durable mutations, 1 writer", sscard: formatRate(singleRate), comparison: formatRate(plainSingle) + " plain, 1/txn",
+                  ratio: format(singleRate / plainSingle, 2) + "×", target: "≥ 5,000/s and ≥ 0.6×",
+                  met: singleRate >= 5000 && singleRate / plainSingle >= 0.6)
+
+        log("\(Date()): single writer measured")
+        // Durable mutations, 16 writers through group commit.
+        let before = store.commitStatistics
+        let writers = concurrentWriters, perWriter = changesPerWriter, cardCount = cards
+        let concurrentSeconds = try seconds {
+            let group = DispatchGroup()
+            let failures = Failures()
+            for writer in 0..<writers {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    // Each writer owns a disjoint slice of cards.
+                    let slice = cardCount / writers
+                    for i in 0..<perWriter {
+                        do { try flip(registry, writer * slice + (i * 7919) % slice) } catch { failures.add(error) }
+                    }
+                }
+            }
+            group.wait()
+            if let error = failures.first { throw error }
+        }
+        let after = store.commitStatistics
+        let concurrentRate = Double(writers * perWriter) / concurrentSeconds
+        let batch = Double(after.writes - before.writes) / Double(max(1, after.transactions - before.transactions))
+        let plainBatched = plain.writeLoop(numbers: (0..<writers * perWriter).map { BulkLoad.cardNumber(($0 * 104_729) % cards) },
+                                           perTransaction: 16)
+        table.add("durable mutations, \(writers) writers (group commit, avg batch \(format(batch)))",
+                  sscard: formatRate(concurrentRate), comparison: formatRate(plainBatched) + " plain, 16/txn",
+                  ratio: format(concurrentRate / plainBatched, 2) + "×", target: "≥ 50,000/s", met: concurrentRate >= 50_000)
+
+        log("\(Date()): concurrent writers measured")
+        // 100,000 auto-releases whose deadlines fall in the same second.
+        let deadline = clock.now().adding(days: 7)
+        let burstCards = (0..<burst).map { ($0 * 9973) % cards }
+        try resetLosses()
+        try markLost(burstCards, deadline: deadline)
+        clock.set(deadline)
+        var released = 0
+        let releaseSeconds = try seconds { released = try registry.releaseExpiredLosses() }
+        guard released == burst else { throw BenchmarkFailure("released \(released) of \(burst)") }
+        try markLost(burstCards, deadline: deadline)
+        let plainRelease = plain.writeLoop(numbers: burstCards.map(BulkLoad.cardNumber), perTransaction: 2000)
+        table.add("\(burst) auto-releases due in one second (s)", sscard: format(releaseSeconds, 2),
+                  comparison: format(Double(burst) / plainRelease, 2) + " s plain, 2000/txn",
+                  ratio: format(releaseSeconds / (Double(burst) / plainRelease), 2) + "×", target: "≤ 2 s",
+                  met: releaseSeconds <= 2)
+        return table
+    }
+
+    /// Reports a temporary loss, or releases it: one durable change with its audit entry.
+    func flip(_ registry: Registry, _ n: Int) throws {
+        let request = CardRequest(cardNumber: CardNumber(storedValue: BulkLoad.cardNumber(n)), actor: Self.actor,
+                                  evidence: Evidence(document: .idCard))
+        if try registry.status(of: request.cardNumber).card.state == .temporarilyLost {
+            _ = try registry.releaseLoss(request)
+        } else {
+            _ = try registry.reportLoss(.temporary, request)
+        }
+    }
+
+    /// Puts cards the write phases left lost back to active, so the burst
+    /// releases exactly the cards it marks.
+    func resetLosses() throws {
+        let db = try Connection(path: path)
+        try db.run("UPDATE cards SET state = 'active', previous_state = NULL, loss_deadline = NULL "
+                       + "WHERE loss_deadline IS NOT NULL")
+        try db.close()
+    }
+
+    func markLost(_ cards: [Int], deadline: Timestamp) throws {
+        let db = try Connection(path: path)
+        try db.transaction {
+            for n in cards {
+                try db.run("UPDATE cards SET state = 'temporarilyLost', previous_state = 'active', loss_deadline = ? "
+                               + "WHERE card_number = ?", [.integer(deadline.milliseconds), .text(BulkLoad.cardNumber(n))])
+            }
+        }
+        try db.close()
+    }
+}
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [Error] = []
+    func add(_ error: Error) { lock.withLock { errors.append(error) } }
+    var first: Error? { lock.withLock { errors.first } }
+}
+
+func log(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
