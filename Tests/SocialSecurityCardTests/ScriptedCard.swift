@@ -83,11 +83,11 @@ enum CardFixture {
     }
 
     /// The responses as the pure decoder takes them.
-    static var responses: [CardField: ResponseAPDU] {
+    static let responses: [CardField: ResponseAPDU] = {
         var out = [CardField: ResponseAPDU]()
         for (field, _, response) in records {
             out[field] = ResponseAPDU(bytes: Hex.decode(response + "9000")!)
         }
         return out
-    }
+    }()
 }
