@@ -59,8 +59,15 @@ import Testing
     /// queued, so they deterministically form one batch.
     static func batch(on groupCommit: GroupCommit, _ writes: [@Sendable () -> Void]) {
         let gate = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
-        spawn(group) { _ = try? groupCommit.write { _ in gate.wait() } }
+        spawn(group) {
+            _ = try? groupCommit.write { _ in
+                holding.signal()
+                gate.wait()
+            }
+        }
+        holding.wait()  // the writer is inside the first write: the rest must queue
         for write in writes { spawn(group, write) }
         groupCommit.waitUntilPending(writes.count)
         gate.signal()
