@@ -55,8 +55,8 @@ import Testing
         } == [Int64(threads * perThread), Int64(threads)])
     }
 
-    /// Holds the writer inside a first write until `count` more writes are
-    /// queued, so they deterministically form one batch.
+    /// Holds the writer inside a first write until all `writes` are queued,
+    /// in order, so they deterministically form the next batch.
     static func batch(on groupCommit: GroupCommit, _ writes: [@Sendable () -> Void]) {
         let gate = DispatchSemaphore(value: 0)
         let holding = DispatchSemaphore(value: 0)
@@ -68,8 +68,10 @@ import Testing
             }
         }
         holding.wait()  // the writer is inside the first write: the rest must queue
-        for write in writes { spawn(group, write) }
-        groupCommit.waitUntilPending(writes.count)
+        for (index, write) in writes.enumerated() {
+            spawn(group, write)
+            groupCommit.waitUntilPending(index + 1)  // keeps the queue in list order
+        }
         gate.signal()
         group.wait()
     }
