@@ -27,10 +27,16 @@ public final class Statement {
         let rc = sqlite3_prepare_v3(database, sql, -1, flags, &statement, &tail)
         guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, database: database, sql: sql) }
         guard let statement else { throw .misuse("no statement in SQL text", sql: sql) }
-        // A second statement after the first would be silently ignored: refuse it.
-        if let tail, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
-            sqlite3_finalize(statement)
-            throw .misuse("more than one statement; use execute(_:) for scripts", sql: sql)
+        // A second statement after the first would be silently ignored: refuse
+        // it. Trailing whitespace, semicolons and comments prepare to nothing.
+        if let tail, tail.pointee != 0 {
+            var next: OpaquePointer?
+            let tailCode = sqlite3_prepare_v2(database, tail, -1, &next, nil)
+            if tailCode != SQLITE_OK || next != nil {
+                sqlite3_finalize(next)
+                sqlite3_finalize(statement)
+                throw .misuse("more than one statement; use execute(_:) for scripts", sql: sql)
+            }
         }
         self.sql = sql
         self.handle = statement

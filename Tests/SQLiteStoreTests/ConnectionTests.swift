@@ -130,7 +130,9 @@ import Testing
         } catch {
             #expect(error.code == .misuse)
         }
-        #expect(try connection.queryOne("SELECT count(*) FROM person", []) { $0.int64(0) } == 1)
+        #expect(throws: SQLiteError.self) { try connection.run("DELETE FROM person; garbage") }
+        // Trailing semicolons and comments are not a second statement.
+        #expect(try connection.queryOne("SELECT count(*) FROM person; -- how many\n", []) { $0.int64(0) } == 1)
         #expect(ResultCode.full.description.contains("full"))
     }
 

@@ -40,6 +40,19 @@ import Testing
         #expect(!problems.isEmpty)
     }
 
+    @Test func checkpointEmptiesTheLog() throws {
+        let directory = try TemporaryDirectory()
+        let connection = try Connection(path: directory.path("db.sqlite"))
+        try connection.execute("CREATE TABLE t (x)")
+        for i in 0..<50 { try connection.run("INSERT INTO t VALUES (?)", [.integer(Int64(i))]) }
+        let wal = directory.path("db.sqlite-wal")
+        let size = { try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int }
+        #expect(try size() ?? 0 > 0)
+        try connection.checkpoint()
+        #expect(try size() == 0)
+        #expect(try connection.queryOne("SELECT count(*) FROM t", []) { $0.int64(0) } == 50)
+    }
+
     @Test func backupProducesAnOpenableCopyWithTheSameRows() throws {
         let directory = try TemporaryDirectory()
         let connection = try Connection(path: directory.path("db.sqlite"))
