@@ -187,6 +187,39 @@ import Testing
         #expect(try reader.queryAll("SELECT id FROM person", []) { $0.int64(0) } == [1])
     }
 
+    /// Callers may wrap a non-escaping closure with `withoutActuallyEscaping`
+    /// because `write` blocks; that traps if the store still holds the
+    /// closure when the caller wakes, so it must be released first.
+    @Test func nonEscapingBodiesAreReleasedBeforeTheCallerWakes() throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory))
+        @Sendable func insert(_ writer: Int, _ n: Int, _ body: (Connection) throws -> Void) throws {
+            try withoutActuallyEscaping(body) { body in
+                nonisolated(unsafe) let body = body
+                try groupCommit.write { c in try body(c) }
+            }
+        }
+        let failures = Counter()
+        let group = DispatchGroup()
+        for writer in 0..<4 {
+            Self.spawn(group) {
+                for n in 0..<50 {
+                    do {
+                        try insert(writer, n) { c in
+                            try c.run("INSERT INTO t (writer, n) VALUES (?, ?)", [.integer(Int64(writer)), .integer(Int64(n))])
+                        }
+                    } catch {
+                        failures.add()
+                    }
+                }
+            }
+        }
+        group.wait()
+        #expect(failures.value == 0)
+        #expect(groupCommit.statistics.writes == 200)
+        groupCommit.close()
+    }
+
     @Test func asyncWritesCloseAndReentrancy() async throws {
         let directory = try TemporaryDirectory()
         let groupCommit = GroupCommit(connection: try Self.open(directory))
