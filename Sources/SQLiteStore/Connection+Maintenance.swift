@@ -14,6 +14,18 @@ extension Connection {
         return lines == ["ok"] ? [] : lines
     }
 
+    /// Copies the WAL into the main database file. With `truncate` it waits
+    /// for readers and writers to get out of the way (up to the busy timeout)
+    /// and then empties the log file, bounding its size; otherwise it copies
+    /// what it can without waiting. SQLite also checkpoints on its own every
+    /// 1000 pages, so this is for quiet moments and before file-level copies.
+    public func checkpoint(truncate: Bool = true) throws(SQLiteError) {
+        let database = try handle()
+        let mode = truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE
+        let rc = sqlite3_wal_checkpoint_v2(database, nil, mode, nil, nil)
+        guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, database: database, sql: nil) }
+    }
+
     /// Copies the whole database to `path` with SQLite's online backup API,
     /// which reads one consistent snapshot (in WAL mode writers on other
     /// connections carry on meanwhile). The copy is written to a temporary

@@ -54,7 +54,7 @@ public final class Connection: @unchecked Sendable {
     private func configure() throws(SQLiteError) {
         sqlite3_busy_timeout(try handle(), options.busyTimeoutMilliseconds)
         if options.journalModeWAL && !options.readOnly {
-            let mode = try queryOne("PRAGMA journal_mode = WAL") { $0.string(0) } ?? nil
+            let mode = try firstRow("PRAGMA journal_mode = WAL") { $0.string(0) } ?? nil
             // In-memory databases cannot use WAL; anything else must, or the
             // concurrency and durability promises in docs/store.md do not hold.
             if mode?.lowercased() != "wal" && mode?.lowercased() != "memory" {
@@ -108,8 +108,8 @@ public final class Connection: @unchecked Sendable {
         return try map(row)
     }
 
-    /// Typed-throws variant for the store's own non-throwing mappings.
-    func queryOne<T>(_ sql: String, _ map: (Row) -> T) throws(SQLiteError) -> T? {
+    /// Typed-throws first-row read for the store's own pragmas.
+    func firstRow<T>(_ sql: String, _ map: (Row) -> T) throws(SQLiteError) -> T? {
         let statement = try acquire(sql)
         defer { release(statement) }
         try statement.bind([])

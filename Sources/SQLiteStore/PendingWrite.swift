@@ -1,10 +1,7 @@
 /// One submitted write closure and the way to hand its result back, either to
 /// a blocked thread or to an awaiting task.
 final class PendingWrite<T>: QueuedWrite, @unchecked Sendable {
-    // @unchecked: `value` is written on the writer thread before `finish`,
-    // and read only inside `finish`, on the same thread.
-    // Dropped in `finish`, before the caller is woken: a caller may pass a
-    // closure that must not outlive its call (`withoutActuallyEscaping`).
+    // @unchecked: `body` and `value` are touched only on the writer thread.
     private var body: ((Connection) throws -> T)?
     private let completion: (Result<T, any Error>) -> Void
     private var value: T?
@@ -15,19 +12,24 @@ final class PendingWrite<T>: QueuedWrite, @unchecked Sendable {
     }
 
     func perform(_ connection: Connection) throws {
-        guard let body else { throw GroupCommitError.closed }
+        guard let body else { return }
         value = try body(connection)
     }
 
     func finish(_ failure: (any Error)?) {
+        // Let go of the caller's closure *before* waking the caller: a blocked
+        // caller may have passed a non-escaping closure through
+        // `withoutActuallyEscaping`, which traps if it is still retained.
         body = nil
+        let result: Result<T, any Error>
         if let failure {
-            completion(.failure(failure))
+            result = .failure(failure)
         } else if let value {
-            completion(.success(value))
+            result = .success(value)
         } else {
-            completion(.failure(GroupCommitError.closed))
+            result = .failure(GroupCommitError.closed)
         }
         value = nil
+        completion(result)
     }
 }

@@ -23,17 +23,21 @@ public final class Statement {
     init(database: OpaquePointer, sql: String, persistent: Bool) throws(SQLiteError) {
         var statement: OpaquePointer?
         let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
-        // The tail pointer points into the C string, so it is read while that
-        // string is alive: inside `withCString`.
+        // The tail points into the C string, so it is examined while that
+        // string is alive: inside `withCString`. A second statement after the
+        // first would be silently ignored, so it is detected here; trailing
+        // whitespace, semicolons and comments prepare to nothing.
         let (rc, extraStatement) = sql.withCString { text -> (Int32, Bool) in
             var tail: UnsafePointer<CChar>?
             let rc = sqlite3_prepare_v3(database, text, -1, flags, &statement, &tail)
-            let rest = tail.map { String(cString: $0) } ?? ""
-            return (rc, !rest.allSatisfy { $0.isWhitespace || $0 == ";" })
+            guard rc == SQLITE_OK, let tail, tail.pointee != 0 else { return (rc, false) }
+            var next: OpaquePointer?
+            let tailCode = sqlite3_prepare_v2(database, tail, -1, &next, nil)
+            sqlite3_finalize(next)
+            return (rc, tailCode != SQLITE_OK || next != nil)
         }
         guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, database: database, sql: sql) }
         guard let statement else { throw .misuse("no statement in SQL text", sql: sql) }
-        // A second statement after the first would be silently ignored: refuse it.
         if extraStatement {
             sqlite3_finalize(statement)
             throw .misuse("more than one statement; use execute(_:) for scripts", sql: sql)

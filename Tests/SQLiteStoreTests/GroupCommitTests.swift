@@ -1,0 +1,266 @@
+import CSQLite
+import Dispatch
+import Foundation
+import Testing
+@testable import SQLiteStore
+
+@Suite struct GroupCommitTests {
+    struct Refusal: Error, Equatable { let caller: Int }
+
+    static func open(_ directory: TemporaryDirectory) throws -> Connection {
+        let connection = try Connection(path: directory.path("db.sqlite"))
+        try connection.execute("CREATE TABLE t (writer INTEGER NOT NULL, n INTEGER NOT NULL, UNIQUE (writer, n))")
+        return connection
+    }
+
+    /// Runs `body` on its own thread; `group.wait()` joins them all.
+    static func spawn(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        Thread {
+            body()
+            group.leave()
+        }.start()
+    }
+
+    @Test func sixteenThreadsBatchAndEveryWriteLands() throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory), maxBatch: 64)
+        let threads = 16, perThread = 60
+        let failures = Counter()
+        let group = DispatchGroup()
+        for writer in 0..<threads {
+            Self.spawn(group) {
+                for n in 0..<perThread {
+                    do {
+                        let rowID = try groupCommit.write { c in
+                            try c.run("INSERT INTO t (writer, n) VALUES (?, ?)", [.integer(Int64(writer)), .integer(Int64(n))])
+                            return c.lastInsertRowID
+                        }
+                        if rowID <= 0 { failures.add() }
+                    } catch {
+                        failures.add()
+                    }
+                }
+            }
+        }
+        group.wait()
+        #expect(failures.value == 0)
+        let stats = groupCommit.statistics
+        #expect(stats.writes == threads * perThread)
+        #expect(stats.transactions < stats.writes)
+        groupCommit.close()
+        let reader = try Connection(path: directory.path("db.sqlite"), options: .reader)
+        #expect(try reader.queryOne("SELECT count(*), count(DISTINCT writer) FROM t", []) {
+            [$0.int64(0), $0.int64(1)]
+        } == [Int64(threads * perThread), Int64(threads)])
+    }
+
+    /// Holds the writer inside a first write until all `writes` are queued,
+    /// in order, so they deterministically form the next batch.
+    static func batch(on groupCommit: GroupCommit, _ writes: [@Sendable () -> Void]) {
+        let gate = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        spawn(group) {
+            _ = try? groupCommit.write { _ in
+                holding.signal()
+                gate.wait()
+            }
+        }
+        holding.wait()  // the writer is inside the first write: the rest must queue
+        for (index, write) in writes.enumerated() {
+            spawn(group, write)
+            groupCommit.waitUntilPending(index + 1)  // keeps the queue in list order
+        }
+        gate.signal()
+        group.wait()
+    }
+
+    @Test func aFailingClosureOnlyLosesItsOwnWrites() throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory))
+        let outcomes = Outcomes()
+        let insert = "INSERT INTO t (writer, n) VALUES (?, ?)"
+        Self.batch(on: groupCommit, (1...4).map { caller in
+            {
+                do {
+                    try groupCommit.write { c in
+                        try c.run(insert, [.integer(Int64(caller)), 1])
+                        if caller == 2 { throw Refusal(caller: caller) }
+                        if caller == 3 { try c.run(insert, [.integer(Int64(caller)), 1]) }  // duplicate: constraint
+                    }
+                    outcomes.set(caller, "ok")
+                } catch let error as Refusal {
+                    outcomes.set(caller, "refused \(error.caller)")
+                } catch let error as SQLiteError {
+                    outcomes.set(caller, "sqlite \(error.code.rawValue)")
+                } catch {
+                    outcomes.set(caller, "other")
+                }
+            }
+        })
+        #expect(outcomes.all == [1: "ok", 2: "refused 2", 3: "sqlite 19", 4: "ok"])
+        #expect(groupCommit.statistics.transactions == 2)
+        #expect(groupCommit.statistics.writes == 5)
+        groupCommit.close()
+        let reader = try Connection(path: directory.path("db.sqlite"))
+        #expect(try reader.queryAll("SELECT writer FROM t ORDER BY writer", []) { $0.int64(0) } == [1, 4])
+    }
+
+    @Test func aFailedCommitFailsTheWholeBatchAndAppliesNothing() throws {
+        let directory = try TemporaryDirectory()
+        let connection = try Self.open(directory)
+        // A commit hook that vetoes once when armed: COMMIT becomes ROLLBACK,
+        // which is how a commit-time failure (like a full disk) looks to us.
+        let veto = Veto()
+        sqlite3_commit_hook(try connection.handle(), { context in
+            let veto = Unmanaged<Veto>.fromOpaque(context!).takeUnretainedValue()
+            defer { veto.armed = false }
+            return veto.armed ? 1 : 0
+        }, Unmanaged.passUnretained(veto).toOpaque())
+        let groupCommit = GroupCommit(connection: connection)
+        let outcomes = Outcomes()
+        Self.batch(on: groupCommit, (1...3).map { caller in
+            {
+                do {
+                    try groupCommit.write { c in
+                        if caller == 2 { veto.armed = true }
+                        try c.run("INSERT INTO t (writer, n) VALUES (?, 1)", [.integer(Int64(caller))])
+                    }
+                    outcomes.set(caller, "ok")
+                } catch let error as SQLiteError {
+                    outcomes.set(caller, "sqlite \(error.extendedCode.rawValue)")
+                } catch {
+                    outcomes.set(caller, "other")
+                }
+            }
+        })
+        let hook = "sqlite \(ResultCode.constraintCommitHook.rawValue)"
+        #expect(outcomes.all == [1: hook, 2: hook, 3: hook])
+        try groupCommit.write { c in try c.run("INSERT INTO t (writer, n) VALUES (9, 9)") }
+        groupCommit.close()
+        let reader = try Connection(path: directory.path("db.sqlite"))
+        #expect(try reader.queryAll("SELECT writer FROM t", []) { $0.int64(0) } == [9])
+        withExtendedLifetime(veto) {}
+    }
+
+    @Test func aWriteIsVisibleToAnotherConnectionWhenItReturns() throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory))
+        let reader = try Connection(path: directory.path("db.sqlite"), options: .reader)
+        for n in 1...40 {
+            try groupCommit.write { c in try c.run("INSERT INTO t (writer, n) VALUES (0, ?)", [.integer(Int64(n))]) }
+            #expect(try reader.queryOne("SELECT max(n) FROM t", []) { $0.int64(0) } == Int64(n))
+        }
+        groupCommit.close()
+    }
+
+    @Test func deferredForeignKeyViolationsStayWithTheirCaller() throws {
+        let directory = try TemporaryDirectory()
+        let connection = try Connection(path: directory.path("db.sqlite"))
+        try connection.execute("""
+            CREATE TABLE person (id INTEGER PRIMARY KEY);
+            CREATE TABLE card (id INTEGER PRIMARY KEY,
+                               person_id INTEGER REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED);
+            """)
+        let groupCommit = GroupCommit(connection: connection)
+        let outcomes = Outcomes()
+        Self.batch(on: groupCommit, [1, 2].map { caller in
+            {
+                do {
+                    try groupCommit.write { c in
+                        try c.run("INSERT INTO person (id) VALUES (?)", [.integer(Int64(caller))])
+                        try c.run("INSERT INTO card (person_id) VALUES (?)", [.integer(caller == 1 ? 1 : 99)])
+                    }
+                    outcomes.set(caller, "ok")
+                } catch let error as SQLiteError {
+                    outcomes.set(caller, "sqlite \(error.extendedCode.rawValue)")
+                } catch {
+                    outcomes.set(caller, "other")
+                }
+            }
+        })
+        #expect(outcomes.all == [1: "ok", 2: "sqlite \(ResultCode.constraintForeignKey.rawValue)"])
+        groupCommit.close()
+        let reader = try Connection(path: directory.path("db.sqlite"))
+        #expect(try reader.queryAll("SELECT person_id FROM card", []) { $0.int64(0) } == [1])
+        #expect(try reader.queryAll("SELECT id FROM person", []) { $0.int64(0) } == [1])
+    }
+
+    /// Callers may wrap a non-escaping closure with `withoutActuallyEscaping`
+    /// because `write` blocks; that traps if the store still holds the
+    /// closure when the caller wakes, so it must be released first.
+    @Test func nonEscapingBodiesAreReleasedBeforeTheCallerWakes() throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory))
+        @Sendable func insert(_ writer: Int, _ n: Int, _ body: (Connection) throws -> Void) throws {
+            try withoutActuallyEscaping(body) { body in
+                nonisolated(unsafe) let body = body
+                try groupCommit.write { c in try body(c) }
+            }
+        }
+        let failures = Counter()
+        let group = DispatchGroup()
+        for writer in 0..<4 {
+            Self.spawn(group) {
+                for n in 0..<50 {
+                    do {
+                        try insert(writer, n) { c in
+                            try c.run("INSERT INTO t (writer, n) VALUES (?, ?)", [.integer(Int64(writer)), .integer(Int64(n))])
+                        }
+                    } catch {
+                        failures.add()
+                    }
+                }
+            }
+        }
+        group.wait()
+        #expect(failures.value == 0)
+        #expect(groupCommit.statistics.writes == 200)
+        groupCommit.close()
+    }
+
+    @Test func asyncWritesCloseAndReentrancy() async throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory))
+        let ids = try await withThrowingTaskGroup(of: Int64.self) { tasks in
+            for n in 0..<20 {
+                tasks.addTask {
+                    try await groupCommit.writeAsync { c in
+                        try c.run("INSERT INTO t (writer, n) VALUES (1, ?)", [.integer(Int64(n))])
+                        return c.lastInsertRowID
+                    }
+                }
+            }
+            return try await tasks.reduce(into: Set<Int64>()) { $0.insert($1) }
+        }
+        #expect(ids == Set(1...20))
+        #expect(throws: GroupCommitError.reentrantWrite) {
+            try groupCommit.write { _ in try groupCommit.write { _ in 0 } }
+        }
+        groupCommit.close()
+        groupCommit.close()
+        #expect(throws: GroupCommitError.closed) { try groupCommit.write { _ in 0 } }
+        await #expect(throws: GroupCommitError.closed) { try await groupCommit.writeAsync { _ in 0 } }
+    }
+}
+
+/// Thread-safe bookkeeping for test threads.
+final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: String] = [:]
+    func set(_ caller: Int, _ outcome: String) { lock.withLock { values[caller] = outcome } }
+    var all: [Int: String] { lock.withLock { values } }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+/// Touched only on the writer thread (inside write closures and the commit hook).
+final class Veto: @unchecked Sendable {
+    var armed = false
+}
