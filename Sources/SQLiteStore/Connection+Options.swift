@@ -16,6 +16,17 @@ extension Connection {
         public var readOnly = false
         /// Create the file if it does not exist (ignored for read-only).
         public var create = true
+        /// Page cache size in KiB (`cache_size = -N`); nil keeps SQLite's 2 MiB.
+        /// A large registry's hot pages (the card index) fit in 64 MiB.
+        public var cacheSizeKiB: Int? = nil
+        /// Bytes of the file read through a memory map (`mmap_size`); nil keeps
+        /// it off. Mapped reads skip a read(2) per page, which dominates a
+        /// point query once the page is in the OS cache.
+        public var mmapSizeBytes: Int64? = nil
+        /// WAL pages after which a commit checkpoints (`wal_autocheckpoint`);
+        /// 0 turns automatic checkpoints off, for a store that checkpoints
+        /// from a thread of its own instead of inside its commits.
+        public var walAutocheckpointPages: Int? = nil
 
         public init(journalModeWAL: Bool = true, synchronousFull: Bool = true, foreignKeys: Bool = true,
                     busyTimeoutMilliseconds: Int32 = 5000, readOnly: Bool = false, create: Bool = true) {

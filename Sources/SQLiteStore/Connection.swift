@@ -63,6 +63,9 @@ public final class Connection: @unchecked Sendable {
         }
         try execute("PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL")")
         try execute("PRAGMA foreign_keys = \(options.foreignKeys ? "ON" : "OFF")")
+        if let kib = options.cacheSizeKiB { try execute("PRAGMA cache_size = -\(kib)") }
+        if let bytes = options.mmapSizeBytes { try execute("PRAGMA mmap_size = \(bytes)") }
+        if let pages = options.walAutocheckpointPages { try execute("PRAGMA wal_autocheckpoint = \(pages)") }
     }
 
     func handle() throws(SQLiteError) -> OpaquePointer {

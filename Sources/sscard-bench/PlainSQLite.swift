@@ -13,6 +13,13 @@ final class PlainSQLite {
         precondition(sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK)
         db = handle!
         exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")
+        // The plain loop's audit rows go to a twin of the audit table (same
+        // columns and indexes), so the registry's hash chain stays intact.
+        exec("""
+            CREATE TABLE IF NOT EXISTS plain_audit AS SELECT * FROM audit WHERE 0;
+            CREATE INDEX IF NOT EXISTS plain_audit_by_card ON plain_audit(card_number) WHERE card_number IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS plain_audit_by_ssn ON plain_audit(ssn) WHERE ssn IS NOT NULL;
+            """)
     }
 
     deinit { sqlite3_close_v2(db) }
@@ -64,7 +71,7 @@ final class PlainSQLite {
     /// durable transaction. Returns changes per second.
     func writeLoop(numbers: [String], perTransaction: Int) -> Double {
         let update = prepare("UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, updated_at = ? WHERE card_number = ?")
-        let insert = prepare("INSERT INTO audit (at, actor, role, channel, service_point, action, outcome, card_number, "
+        let insert = prepare("INSERT INTO plain_audit (at, actor, role, channel, service_point, action, outcome, card_number, "
                                  + "document, old_state, new_state, prev_hash, hash) "
                                  + "VALUES (?, 'bench', 'operator', 'counter', 'bench', 'plain', 'done', ?, 'idCard', ?, ?, ?, ?)")
         defer {

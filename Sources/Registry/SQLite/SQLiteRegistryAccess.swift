@@ -19,28 +19,54 @@ struct SQLiteRegistryAccess: RegistryWriting {
         document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash
         """
 
+    // Statement texts built once: the statement cache is keyed by the text,
+    // and building it per call would cost more than the cached lookup saves.
+    static let selectDueLosses = "SELECT card_number FROM cards WHERE loss_deadline IS NOT NULL AND loss_deadline <= ? "
+                         + "ORDER BY loss_deadline LIMIT ?"
+    static let selectPendingLosses = "SELECT card_number, loss_deadline FROM cards WHERE loss_deadline IS NOT NULL "
+                         + "ORDER BY loss_deadline LIMIT ?"
+    static let insertHolder = "INSERT INTO holders (ssn, name, phone, address, guardian_ssn, created_at, updated_at) "
+                       + "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    static let insertApplicationRow = "INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
+                       + "rejection_reason, card_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let updateCardRow = "UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, electronic_credential = ?, "
+                       + "replaced_by = ?, updated_at = ? WHERE card_number = ?"
+    static let selectCard = "SELECT \(SQLiteRegistryAccess.cardColumns) FROM cards WHERE card_number = ?"
+    static let selectCardStatus = "SELECT \(SQLiteRegistryAccess.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
+                            + "FROM cards WHERE card_number = ?"
+    static let selectCardByChip = "SELECT \(SQLiteRegistryAccess.cardColumns) FROM cards WHERE card_id = ?"
+    static let selectCardsOfHolder = "SELECT \(SQLiteRegistryAccess.cardColumns) FROM cards WHERE ssn = ? ORDER BY updated_at, card_number"
+    static let selectApplication = "SELECT \(SQLiteRegistryAccess.applicationColumns) FROM applications WHERE id = ?"
+    static let selectApplicationsOfHolder = "SELECT \(SQLiteRegistryAccess.applicationColumns) FROM applications WHERE ssn = ? ORDER BY id"
+    static let selectAuditOfCard = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE card_number = ? ORDER BY seq LIMIT ?"
+    static let selectAuditOfHolder = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE ssn = ? ORDER BY seq LIMIT ?"
+    static let selectAuditOfCardOrHolder = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE card_number = ? OR ssn = ? ORDER BY seq LIMIT ?"
+    static let selectRecentAudit = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit ORDER BY seq DESC LIMIT ?"
+    static let selectAuditPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE seq > ? ORDER BY seq LIMIT 4096"
+    static let insertCard = "INSERT INTO cards (\(SQLiteRegistryAccess.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertAudit = "INSERT INTO audit (\(SQLiteRegistryAccess.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
     // MARK: Reading
 
     func card(_ number: CardNumber) throws -> CardRecord? {
-        try db.queryOne("SELECT \(Self.cardColumns) FROM cards WHERE card_number = ?",
+        try db.queryOne(Self.selectCard,
                         [.text(number.rawValue)], RowDecoding.card)
     }
 
     func cardStatus(_ number: CardNumber) throws -> CardStatus? {
-        try db.queryOne("SELECT \(Self.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
-                            + "FROM cards WHERE card_number = ?", [.text(number.rawValue)]) { row in
+        try db.queryOne(Self.selectCardStatus, [.text(number.rawValue)]) { row in
             CardStatus(card: try RowDecoding.card(row), holderName: HolderName(storedValue: row.string(10) ?? ""))
         }
     }
 
     func card(chipId: CardIdentificationCode) throws -> CardRecord? {
-        try db.queryOne("SELECT \(Self.cardColumns) FROM cards WHERE card_id = ?",
+        try db.queryOne(Self.selectCardByChip,
                         [.text(chipId.rawValue)], RowDecoding.card)
     }
 
     func cards(of ssn: SocialSecurityNumber) throws -> [CardRecord] {
         var cards: [CardRecord] = []
-        try db.query("SELECT \(Self.cardColumns) FROM cards WHERE ssn = ? ORDER BY updated_at, card_number",
+        try db.query(Self.selectCardsOfHolder,
                      [.text(ssn.rawValue)]) { cards.append(try RowDecoding.card($0)) }
         return cards
     }
@@ -51,13 +77,13 @@ struct SQLiteRegistryAccess: RegistryWriting {
     }
 
     func application(_ id: Int64) throws -> Application? {
-        try db.queryOne("SELECT \(Self.applicationColumns) FROM applications WHERE id = ?",
+        try db.queryOne(Self.selectApplication,
                         [.integer(id)], RowDecoding.application)
     }
 
     func applications(of ssn: SocialSecurityNumber) throws -> [Application] {
         var applications: [Application] = []
-        try db.query("SELECT \(Self.applicationColumns) FROM applications WHERE ssn = ? ORDER BY id",
+        try db.query(Self.selectApplicationsOfHolder,
                      [.text(ssn.rawValue)]) { applications.append(try RowDecoding.application($0)) }
         return applications
     }
@@ -67,16 +93,16 @@ struct SQLiteRegistryAccess: RegistryWriting {
         let collect: (Row) throws -> Void = { entries.append(try RowDecoding.auditEntry($0)) }
         switch (cardNumber, ssn) {
         case let (card?, nil):
-            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE card_number = ? ORDER BY seq LIMIT ?",
+            try db.query(Self.selectAuditOfCard,
                          [.text(card.rawValue), .integer(Int64(limit))], collect)
         case let (nil, ssn?):
-            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE ssn = ? ORDER BY seq LIMIT ?",
+            try db.query(Self.selectAuditOfHolder,
                          [.text(ssn.rawValue), .integer(Int64(limit))], collect)
         case let (card?, ssn?):
-            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE card_number = ? OR ssn = ? ORDER BY seq LIMIT ?",
+            try db.query(Self.selectAuditOfCardOrHolder,
                          [.text(card.rawValue), .text(ssn.rawValue), .integer(Int64(limit))], collect)
         case (nil, nil):
-            try db.query("SELECT \(Self.auditColumns) FROM audit ORDER BY seq DESC LIMIT ?",
+            try db.query(Self.selectRecentAudit,
                          [.integer(Int64(limit))], collect)
             entries.reverse()
         }
@@ -88,7 +114,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
         var after: Int64 = -1
         while true {
             var page: [AuditEntry] = []
-            try db.query("SELECT \(Self.auditColumns) FROM audit WHERE seq > ? ORDER BY seq LIMIT 4096",
+            try db.query(Self.selectAuditPage,
                          [.integer(after)]) { page.append(try RowDecoding.auditEntry($0)) }
             for entry in page {
                 guard try body(entry) else { return }
@@ -112,8 +138,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
 
     func dueLosses(at now: Timestamp, limit: Int) throws -> [CardNumber] {
         var due: [CardNumber] = []
-        try db.query("SELECT card_number FROM cards WHERE loss_deadline IS NOT NULL AND loss_deadline <= ? "
-                         + "ORDER BY loss_deadline LIMIT ?", [.integer(now.milliseconds), .integer(Int64(limit))]) {
+        try db.query(Self.selectDueLosses, [.integer(now.milliseconds), .integer(Int64(limit))]) {
             due.append(CardNumber(storedValue: $0.string(0) ?? ""))
         }
         return due
@@ -121,8 +146,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
 
     func pendingLosses(limit: Int) throws -> [(cardNumber: CardNumber, deadline: Timestamp)] {
         var pending: [(cardNumber: CardNumber, deadline: Timestamp)] = []
-        try db.query("SELECT card_number, loss_deadline FROM cards WHERE loss_deadline IS NOT NULL "
-                         + "ORDER BY loss_deadline LIMIT ?", [.integer(Int64(limit))]) { row in
+        try db.query(Self.selectPendingLosses, [.integer(Int64(limit))]) { row in
             pending.append((CardNumber(storedValue: row.string(0) ?? ""),
                             Timestamp(milliseconds: row.int64(1) ?? 0)))
         }
@@ -132,8 +156,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
     // MARK: Writing
 
     func insert(_ holder: Holder, at time: Timestamp) throws {
-        try db.run("INSERT INTO holders (ssn, name, phone, address, guardian_ssn, created_at, updated_at) "
-                       + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        try db.run(Self.insertHolder,
                    [.text(holder.ssn.rawValue), .text(holder.name.rawValue), .optionalText(holder.phone),
                     .optionalText(holder.address), .optionalText(holder.guardianSsn?.rawValue),
                     .integer(time.milliseconds), .integer(time.milliseconds)])
@@ -147,8 +170,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
     }
 
     func insertApplication(_ application: Application) throws -> Int64 {
-        try db.run("INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
-                       + "rejection_reason, card_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        try db.run(Self.insertApplicationRow,
                    RowDecoding.applicationValues(application))
         return db.lastInsertRowID
     }
@@ -161,19 +183,18 @@ struct SQLiteRegistryAccess: RegistryWriting {
     }
 
     func insert(_ card: CardRecord) throws {
-        try db.run("INSERT INTO cards (\(Self.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        try db.run(Self.insertCard,
                    RowDecoding.cardValues(card))
     }
 
     func update(_ card: CardRecord) throws {
         let values = RowDecoding.cardValues(card)
-        try db.run("UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, electronic_credential = ?, "
-                       + "replaced_by = ?, updated_at = ? WHERE card_number = ?",
+        try db.run(Self.updateCardRow,
                    Array(values[4...9]) + [values[0]])
     }
 
     func append(_ entry: AuditEntry) throws {
-        try db.run("INSERT INTO audit (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        try db.run(Self.insertAudit,
                    RowDecoding.auditValues(entry))
     }
 }

@@ -18,6 +18,17 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     private let writer: Connection
     private let groupCommit: GroupCommit
     private let readers: ConnectionPool
+    private let checkpointer: WALCheckpointer
+
+    /// Connection settings: a 64 MiB page cache and a 1 GiB memory map keep a
+    /// million-card registry's hot pages in memory (docs/benchmarks.md).
+    static func options(readOnly: Bool) -> Connection.Options {
+        var options = readOnly ? Connection.Options.reader : Connection.Options()
+        options.cacheSizeKiB = readOnly ? 16 * 1024 : 64 * 1024
+        options.mmapSizeBytes = 1 << 30
+        if !readOnly { options.walAutocheckpointPages = 20_000 }  // backstop for WALCheckpointer
+        return options
+    }
 
     /// Opens (creating if needed) the registry file, applies migrations and
     /// checks integrity at `integrityCheck`'s level before serving anything.
@@ -25,7 +36,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                 readerLimit: Int = 8) throws {
         self.path = path
         do {
-            writer = try Connection(path: path)
+            writer = try Connection(path: path, options: Self.options(readOnly: false))
             let applied = try Migrator(RegistrySchema.migrations).migrate(writer)
             _ = applied
             let problems = try OpenCheck.run(writer, level: integrityCheck)
@@ -37,12 +48,14 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         } catch {
             throw OpenError(path: path, reason: String(describing: error))
         }
+        do {
+            checkpointer = try WALCheckpointer(path: path)
+        } catch {
+            throw OpenError(path: path, reason: String(describing: error))
+        }
         groupCommit = GroupCommit(connection: writer, maxBatch: maxBatch)
         readers = ConnectionPool(limit: readerLimit) { [path] in
-            var options = Connection.Options()
-            options.readOnly = true
-            options.create = false
-            return try Connection(path: path, options: options)
+            try Connection(path: path, options: Self.options(readOnly: true))
         }
     }
 
@@ -75,6 +88,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
 
     public func close() throws {
         groupCommit.close()
+        checkpointer.stop()
         readers.closeAll()
         try writer.close()
     }
