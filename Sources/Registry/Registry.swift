@@ -128,3 +128,20 @@ struct Attempt {
     var ssn: SocialSecurityNumber?
     var applicationId: Int64?
 }
+
+extension Registry {
+    /// Records an attempt refused before it reached the registry's rules,
+    /// e.g. a call the caller's role does not permit.
+    public func recordRefusedAttempt(action: String, actor: Actor, cardNumber: CardNumber? = nil,
+                                     ssn: SocialSecurityNumber? = nil, reason: String) throws {
+        do {
+            try store.write { writer in
+                try AuditTrail.append(AuditEntry(sequence: 0, at: clock.now(), actor: actor, action: action,
+                                                 outcome: .refused, cardNumber: cardNumber?.rawValue,
+                                                 ssn: ssn?.rawValue, reason: reason), to: writer)
+            }
+        } catch {
+            throw RegistryError.storeFailure(String(describing: error))
+        }
+    }
+}

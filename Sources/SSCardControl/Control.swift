@@ -1,0 +1,85 @@
+import Foundation
+import Varlink
+
+/// sscardctl: one subcommand per daemon method, readable tables by default
+/// and JSON with --json.
+public enum Control {
+    static let registry = "org.sscard.Registry."
+    static let reader = "org.sscard.Reader."
+
+    public static func main(_ words: [String]) -> Int32 {
+        let labels = Labels()
+        let arguments: Arguments
+        do {
+            arguments = try Arguments(words)
+        } catch {
+            return fail("sscardctl: \(error)\n\(usage)", .usage)
+        }
+        guard let name = arguments.positional.first, name != "help", !arguments.flag("help") else {
+            print(usage)
+            return ExitCode.success.rawValue
+        }
+        guard let command = commands[name] else { return fail("sscardctl: unknown command '\(name)'\n\(usage)", .usage) }
+        let socket = arguments.option("socket") ?? ProcessInfo.processInfo.environment["SSCARD_SOCKET"]
+            ?? "/run/sscard/sscard.sock"
+        do {
+            let request = try command.build(arguments)
+            if let unknown = arguments.unknown(allowed: command.options) {
+                throw UsageError("unknown option --\(unknown) for '\(name)'")
+            }
+            let client = try VarlinkClient(path: socket, timeout: request.more ? nil : .seconds(60))
+            defer { client.close() }
+            if request.more {
+                try client.stream(request.method, request.parameters) { reply in
+                    print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
+                    fflush(stdout)
+                    return true
+                }
+            } else {
+                let reply = try client.call(request.method, request.parameters)
+                print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
+            }
+            return ExitCode.success.rawValue
+        } catch let error as UsageError {
+            return fail("sscardctl: \(error)\n\(usage)", .usage)
+        } catch let error as VarlinkError {
+            if arguments.flag("json") {
+                print((["error": .string(error.name), "parameters": error.parameters] as JSONValue).description)
+            } else {
+                FileHandle.standardError.write(Data("sscardctl: \(describe(error))\n".utf8))
+            }
+            return exitCode(for: error).rawValue
+        } catch let error as VarlinkTransportError {
+            return fail("sscardctl: cannot talk to sscardd at \(socket): \(error)", isConnectFailure(error) ? .unreachable : .failure)
+        } catch {
+            return fail("sscardctl: \(error)", .failure)
+        }
+    }
+
+    static func fail(_ message: String, _ code: ExitCode) -> Int32 {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        return code.rawValue
+    }
+
+    static func exitCode(for error: VarlinkError) -> ExitCode {
+        let name = error.name
+        if name.hasSuffix(".PermissionDenied") { return .permissionDenied }
+        if name.hasSuffix(".InvalidParameter") || name.hasSuffix(".InvalidValue") || name.hasSuffix(".PinFormat")
+            || name.hasSuffix(".MethodNotFound") || name.hasSuffix(".InterfaceNotFound") { return .usage }
+        if name.hasSuffix(".RegistryUnavailable") || name.hasSuffix(".ReaderUnavailable")
+            || name.hasSuffix(".CardFailed") { return .failure }
+        return .refused
+    }
+
+    static func isConnectFailure(_ error: VarlinkTransportError) -> Bool {
+        "\(error)".contains("connect")
+    }
+
+    /// "CardNotFound: cardNumber=X00000019".
+    static func describe(_ error: VarlinkError) -> String {
+        let short = error.name.split(separator: ".").last.map(String.init) ?? error.name
+        let details = (error.parameters.object ?? [:]).sorted { $0.key < $1.key }
+            .map { "\($0.key)=\(TextTable.text($0.value))" }.joined(separator: ", ")
+        return details.isEmpty ? short : "\(short): \(details)"
+    }
+}

@@ -1,0 +1,14 @@
+/// sscardctl's exit codes (documented in sscardctl(1) and docs/protocol.md).
+public enum ExitCode: Int32 {
+    case success = 0
+    /// The daemon refused the request: not found, not allowed in this state, a rule.
+    case refused = 1
+    /// The command line is wrong.
+    case usage = 2
+    /// The daemon's socket could not be reached.
+    case unreachable = 3
+    /// The caller's role may not do this.
+    case permissionDenied = 4
+    /// Anything else: a protocol error, a reader failure, the registry unavailable.
+    case failure = 5
+}

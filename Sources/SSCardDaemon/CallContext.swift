@@ -1,0 +1,32 @@
+import Registry
+import SSCardProtocol
+import Varlink
+
+/// One call as the handlers see it: typed parameters, the caller's role and
+/// the actor the audit trail records.
+struct CallContext {
+    let call: VarlinkCall
+    let parameters: Parameters
+    let role: Role
+    let actor: Actor
+
+    var isKiosk: Bool { role == .kiosk }
+
+    /// The method's short name, the audit trail's action for denied calls.
+    var method: String { call.methodName }
+
+    func denied(_ why: String) -> VarlinkError {
+        VarlinkError("\(call.interface).PermissionDenied",
+                     ["method": .string(call.method), "role": .string(role.rawValue), "reason": .string(why)])
+    }
+}
+
+extension Actor.Role {
+    init(_ role: Role) {
+        switch role {
+        case .admin: self = .admin
+        case .operator: self = .operator
+        case .kiosk: self = .kiosk
+        }
+    }
+}

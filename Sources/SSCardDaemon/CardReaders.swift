@@ -1,0 +1,198 @@
+import Foundation
+import PCSC
+import SocialSecurityCard
+import SSCardValues
+
+/// The daemon's readers: one PC/SC context for card operations, owned by one
+/// serial queue, and a monitor whose events are fanned out to subscribers
+/// with the identity of each inserted card once it has been read.
+///
+/// pcscd may be down when the daemon starts or restart while it runs; the
+/// registry keeps serving meanwhile and reader calls say the readers are
+/// unavailable until pcscd is back.
+public final class CardReaders: @unchecked Sendable {
+    /// A reader event, with the identity read after an insertion (or why it could not be read).
+    public struct Event: Sendable {
+        public let event: ReaderEvent
+        public let identity: CardIdentity?
+        public let readError: String?
+    }
+
+    public struct Reader: Sendable {
+        public let name: String
+        public let kind: ReaderKind
+        public let cardPresent: Bool
+        public let atr: [UInt8]
+        public let securePinEntry: Bool
+    }
+
+    private let queue = DispatchQueue(label: "sscard.readers")
+    private var context: PCSCContext?
+    private var monitor: ReaderMonitor?
+    private let choice: ReaderChoice
+    private let log: Log
+    private let subscribers = Subscribers<Event>()
+    private let lock = NSLock()
+    private var stopped = false
+
+    public init(choice: ReaderChoice, log: Log) {
+        self.choice = choice
+        self.log = log
+    }
+
+    /// Starts the monitor; if pcscd cannot be reached yet, keeps trying in the background.
+    public func start() {
+        queue.async { self.startMonitor(attempt: 0) }
+    }
+
+    private func startMonitor(attempt: Int) {
+        guard !lock.withLock({ stopped }) else { return }
+        do {
+            let monitor = try ReaderMonitor()
+            monitor.start { [weak self] event in self?.handle(event) }
+            lock.withLock { self.monitor = monitor }
+            log.info("reader monitor started")
+        } catch {
+            if attempt == 0 { log.warning("readers unavailable, retrying: \(error)") }
+            queue.asyncAfter(deadline: .now() + min(5.0, 0.2 * Double(attempt + 1))) { self.startMonitor(attempt: attempt + 1) }
+        }
+    }
+
+    public func stop() {
+        let monitor = lock.withLock {
+            stopped = true
+            return self.monitor
+        }
+        monitor?.stop()
+        queue.sync {
+            context?.release()
+            context = nil
+        }
+    }
+
+    /// Subscribes to reader events; returns a token for `unsubscribe`.
+    public func subscribe(_ body: @escaping @Sendable (Event) -> Void) -> Int { subscribers.add(body) }
+    public func unsubscribe(_ token: Int) { subscribers.remove(token) }
+
+    private func handle(_ event: ReaderEvent) {
+        log.info("\(event)")
+        guard case let .cardInserted(reader, _) = event else {
+            subscribers.publish(Event(event: event, identity: nil, readError: nil))
+            return
+        }
+        // Read the identity on the readers' queue, then publish with it.
+        queue.async {
+            do {
+                let identity = try self.onQueue(reader: reader) { application, _ in
+                    try application.readIdentity()
+                }.1
+                self.subscribers.publish(Event(event: event, identity: identity, readError: nil))
+            } catch {
+                self.subscribers.publish(Event(event: event, identity: nil, readError: String(describing: error)))
+            }
+        }
+    }
+
+    // MARK: Operations
+
+    public func list() throws(ReaderFailure) -> [Reader] {
+        try sync { context throws(ReaderFailure) in
+            do {
+                let names = try context.readers()
+                return try context.status(of: names).map { status in
+                    Reader(name: status.reader, kind: status.kind, cardPresent: status.cardPresent,
+                           atr: status.atr, securePinEntry: false)
+                }
+            } catch let error as PCSCError {
+                if error == .noReadersAvailable { return [] }
+                throw ReaderFailure.pcsc(error, reader: nil)
+            }
+        }
+    }
+
+    /// Runs `body` with the social security application of the card in
+    /// `reader` (or of the one card present), on the readers' queue.
+    /// Card and PC/SC errors come out as `ReaderFailure`; anything else the
+    /// body throws comes out unchanged.
+    public func withCard<T>(reader: String?,
+                            _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> (String, T) {
+        let result: Result<(String, T), any Error> = queue.sync {
+            Result { try onQueue(reader: reader, body) }
+        }
+        return try result.get()
+    }
+
+    private func onQueue<T>(reader requested: String?,
+                            _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> (String, T) {
+        let context = try currentContext()
+        let reader = try chooseReader(requested, context: context)
+        let connection: CardConnection
+        do {
+            connection = try context.connect(reader: reader, share: .exclusive)
+        } catch {
+            throw ReaderFailure.pcsc(error, reader: reader)
+        }
+        defer { connection.disconnect() }
+        do {
+            return (reader, try body(SocialSecurityApplication(channel: connection), connection))
+        } catch let error as CardError {
+            throw ReaderFailure.card(error, reader: reader)
+        } catch let error as PCSCError {
+            throw ReaderFailure.pcsc(error, reader: reader)
+        }
+    }
+
+    /// The reader to use: the one named, or the one holding a card. Several
+    /// cards are refused with their readers listed, except that a contact and
+    /// a contactless slot together follow the configured iType preference
+    /// (a dual-interface card shows up in both).
+    func chooseReader(_ requested: String?, context: PCSCContext) throws(ReaderFailure) -> String {
+        let statuses: [ReaderStatus]
+        do {
+            statuses = try context.status(of: try context.readers())
+        } catch {
+            if error == .noReadersAvailable { throw .noReader }
+            throw .pcsc(error, reader: requested)
+        }
+        if let requested {
+            guard let status = statuses.first(where: { $0.reader == requested }) else { throw .readerNotFound(requested) }
+            guard status.cardPresent else { throw .noCardInReader(requested) }
+            return requested
+        }
+        guard !statuses.isEmpty else { throw .noReader }
+        var withCard = statuses.filter(\.cardPresent)
+        switch choice {
+        case .contactOnly: withCard = withCard.filter { $0.kind == .contact }
+        case .contactlessOnly: withCard = withCard.filter { $0.kind == .contactless }
+        default: break
+        }
+        if withCard.count == 2, Set(withCard.map(\.kind)).count == 2, let chosen = choice.choose(from: withCard) {
+            return chosen.reader
+        }
+        guard withCard.count <= 1 else { throw .severalCardsPresent(withCard.map(\.reader)) }
+        guard let only = withCard.first else { throw .noCardInReader(nil) }
+        return only.reader
+    }
+
+    private func currentContext() throws(ReaderFailure) -> PCSCContext {
+        if let context { return context }
+        do {
+            let created = try PCSCContext()
+            context = created
+            return created
+        } catch {
+            throw ReaderFailure.unavailable(error.description)
+        }
+    }
+
+    private func sync<T>(_ body: (PCSCContext) throws(ReaderFailure) -> T) throws(ReaderFailure) -> T {
+        let result: Result<T, ReaderFailure> = queue.sync {
+            do {
+                return .success(try body(try currentContext()))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}

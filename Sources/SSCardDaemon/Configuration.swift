@@ -1,0 +1,144 @@
+import Foundation
+import Registry
+
+/// sscardd's settings, read from a file of `key = value` lines (sscardd.conf(5)).
+///
+/// Every key has a default, so an empty file (or none at the default path) is
+/// a working configuration. An unknown key or a bad value stops the daemon at
+/// start with an error that names the file and line: a typo must not silently
+/// fall back to a default in a service that decides who may cancel a card.
+public struct Configuration: Equatable, Sendable {
+    public static let defaultPath = "/etc/sscard/sscardd.conf"
+
+    /// Where the registry file lives; systemd's StateDirectory= sets $STATE_DIRECTORY.
+    public var stateDirectory: String
+    public var socketPath = "/run/sscard/sscard.sock"
+    /// The group that owns the socket file (mode 0660); nil leaves the process's group.
+    public var socketGroup: String? = "sscard"
+    public var servicePoint = "default"
+    public var adminGroup = "sscard-admin"
+    public var operatorGroup = "sscard-operator"
+    public var kioskGroup = "sscard-kiosk"
+    public var temporaryLossDays = 7
+    public var maxConnections = 1024
+    public var maxMessageBytes = 65_536
+    public var workerThreads = 16
+    public var integrityCheck: IntegrityCheck = .bounded
+    /// Issuer keys for the software security module; nil disables MAC'd card commands.
+    public var securityModuleKeys: String?
+    /// The national interface's iType: 1 contact, 2 contactless, 3 contact first, 4 contactless first.
+    public var readerType = 3
+    /// Terminal number and device number reported in iReadCardBas strings.
+    public var terminalNumber = ""
+    public var terminalDevice = ""
+    public var logLevel: LogLevel = .info
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        // StateDirectory= may list several paths separated by colons; the first is ours.
+        stateDirectory = environment["STATE_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
+            ?? "/var/lib/sscard"
+    }
+
+    public var registryPath: String { (stateDirectory as NSString).appendingPathComponent("registry.sqlite") }
+
+    /// Reads `path`. A missing file at the default path means all defaults; a
+    /// missing file named explicitly is an error.
+    public static func load(path: String, explicit: Bool,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+        var configuration = Configuration(environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if explicit { throw ConfigurationError(path: path, line: nil, message: "no such file") }
+            return configuration
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(path: path, line: nil, message: "cannot be read as UTF-8 text")
+        }
+        try configuration.apply(text, path: path)
+        return configuration
+    }
+
+    /// Applies the lines of a configuration file on top of the current values.
+    public mutating func apply(_ text: String, path: String) throws {
+        var seen: [String: Int] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw ConfigurationError(path: path, line: number, message: "expected 'key = value'")
+            }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if let first = seen[key] {
+                throw ConfigurationError(path: path, line: number, message: "'\(key)' was already set on line \(first)")
+            }
+            seen[key] = number
+            do {
+                try set(key, value)
+            } catch let message as ConfigurationError.Message {
+                throw ConfigurationError(path: path, line: number, message: message.text)
+            }
+        }
+    }
+
+    private mutating func set(_ key: String, _ value: String) throws {
+        typealias Message = ConfigurationError.Message
+        func integer(_ range: ClosedRange<Int>) throws -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw Message("'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        func text(allowEmpty: Bool = false) throws -> String {
+            guard allowEmpty || !value.isEmpty else { throw Message("'\(key)' must not be empty") }
+            return value
+        }
+        func absolutePath() throws -> String {
+            guard value.hasPrefix("/") else { throw Message("'\(key)' must be an absolute path") }
+            return value
+        }
+        switch key {
+        case "state-directory": stateDirectory = try absolutePath()
+        case "socket-path": socketPath = try absolutePath()
+        case "socket-group": socketGroup = value.isEmpty ? nil : value
+        case "service-point": servicePoint = try text()
+        case "admin-group": adminGroup = try text()
+        case "operator-group": operatorGroup = try text()
+        case "kiosk-group": kioskGroup = try text()
+        case "temporary-loss-days": temporaryLossDays = try integer(1...365)
+        case "max-connections": maxConnections = try integer(1...65_536)
+        case "max-message-bytes": maxMessageBytes = try integer(1024...16_777_216)
+        case "worker-threads": workerThreads = try integer(1...256)
+        case "integrity-check":
+            guard let level = IntegrityCheck(rawValue: value) else { throw Message("'\(key)' must be bounded or full") }
+            integrityCheck = level
+        case "security-module-keys": securityModuleKeys = value.isEmpty ? nil : try absolutePath()
+        case "reader-type": readerType = try integer(1...4)
+        case "terminal-number": terminalNumber = try text(allowEmpty: true)
+        case "terminal-device": terminalDevice = try text(allowEmpty: true)
+        case "log-level":
+            guard let level = LogLevel(name: value) else {
+                throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")
+            }
+            logLevel = level
+        default:
+            throw Message("unknown key '\(key)'")
+        }
+    }
+}
+
+/// A configuration problem, naming the file and line.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    public let path: String
+    public let line: Int?
+    public let message: String
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
+    }
+
+    struct Message: Error {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
+}

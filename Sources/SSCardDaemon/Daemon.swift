@@ -1,0 +1,157 @@
+import Foundation
+import PCSC
+import Registry
+import SocialSecurityCard
+import SSCardProtocol
+import Varlink
+
+/// sscardd: the registry, the readers and the varlink socket, started in
+/// order and stopped in reverse.
+///
+/// Start: open the registry (migrations, integrity check), release losses that
+/// fell due while down, start the deadline keeper and the reader monitor, then
+/// serve; READY=1 once the socket accepts. SIGTERM: stop accepting, finish the
+/// calls in flight, stop the keeper and readers, close the store. SIGHUP:
+/// reload the settings that can change while running.
+public final class Daemon: @unchecked Sendable {
+    private let configurationPath: String
+    private let explicitConfiguration: Bool
+    private var configuration: Configuration
+    private let log: Log
+    private let notify = SystemdNotify()
+    private let stopped = DispatchSemaphore(value: 0)
+    private var signalSources: [DispatchSourceSignal] = []
+    private var watchdog: DispatchSourceTimer?
+
+    public init(configurationPath: String, explicit: Bool, configuration: Configuration, log: Log) {
+        self.configurationPath = configurationPath
+        self.explicitConfiguration = explicit
+        self.configuration = configuration
+        self.log = log
+    }
+
+    /// Runs until SIGTERM or SIGINT. Throws only for start-up failures, with
+    /// a message fit for the journal.
+    public func run() throws {
+        let configuration = self.configuration
+        try StateDirectory.check(configuration.stateDirectory)
+        let store = try SQLiteRegistryStore(path: configuration.registryPath,
+                                            integrityCheck: configuration.integrityCheck)
+        let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
+                                servicePoint: configuration.servicePoint)
+        let keeper = TemporaryLossKeeper(
+            registry: registry,
+            onRelease: { [log] count in log.notice("released \(count) expired temporary loss(es)") },
+            onError: { [log] error in log.error("auto-release failed, will retry: \(error)") })
+        try keeper.start()
+        log.info("registry open at \(configuration.registryPath)")
+
+        let readers = CardReaders(choice: ReaderChoice(iType: configuration.readerType) ?? .contactFirst, log: log)
+        readers.start()
+        let securityModule = try configuration.securityModuleKeys.map { path -> any SecurityModule in
+            do { return try SoftwareSecurityModule(keyFile: path) } catch {
+                throw ConfigurationError(path: path, line: nil, message: "security module keys: \(error)")
+            }
+        }
+
+        let service = SSCardService(
+            registryMethods: RegistryMethods(registry: registry, readers: readers, securityModule: securityModule),
+            readerMethods: ReaderMethods(readers: readers, terminalNumber: configuration.terminalNumber,
+                                         terminalDevice: configuration.terminalDevice),
+            roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
+        let server = try VarlinkServer(
+            configuration: serverConfiguration(configuration),
+            info: VarlinkServiceInfo(vendor: "sscard", product: "sscardd", version: Version.current,
+                                     url: "https://sscard.invalid/"),
+            interfaces: InterfaceDescriptions.all.map { VarlinkInterface(name: $0.0, description: $0.1) },
+            handler: service)
+        server.start()
+        log.notice("listening on \(configuration.socketPath)\(server.isSocketInherited ? " (socket activation)" : "")")
+
+        installSignals(server: server, service: service)
+        startWatchdog()
+        _ = try? notify.ready()
+        _ = try? notify.status("serving \(configuration.servicePoint)")
+
+        stopped.wait()
+        _ = try? notify.stopping()
+        log.notice("stopping: finishing calls in flight")
+        server.stop()
+        server.waitUntilStopped()
+        keeper.stop()
+        readers.stop()
+        try store.close()
+        log.notice("stopped")
+    }
+
+    func serverConfiguration(_ configuration: Configuration) throws -> VarlinkServer.Configuration {
+        var server = VarlinkServer.Configuration(socketPath: configuration.socketPath)
+        server.socketMode = 0o660
+        if let name = configuration.socketGroup {
+            guard let gid = RoleResolver.groupID(named: name) else {
+                throw ConfigurationError(path: configurationPath, line: nil, message: "socket-group '\(name)' does not exist")
+            }
+            server.socketGroup = gid
+        }
+        server.maxConnections = configuration.maxConnections
+        server.maxMessageBytes = configuration.maxMessageBytes
+        server.workerThreads = configuration.workerThreads
+        return server
+    }
+
+    private func installSignals(server: VarlinkServer, service: SSCardService) {
+        for number in [SIGTERM, SIGINT, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                if number == SIGHUP {
+                    reload(service: service)
+                } else {
+                    stopped.signal()
+                }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    /// Re-reads the configuration file; applies the log level and role groups,
+    /// and says which other changes need a restart.
+    private func reload(service: SSCardService) {
+        _ = try? notify.notify("RELOADING=1")
+        defer { _ = try? notify.ready() }
+        do {
+            let fresh = try Configuration.load(path: configurationPath, explicit: explicitConfiguration)
+            log.level = fresh.logLevel
+            service.roles = RoleResolver(configuration: fresh)
+            var restartNeeded = fresh
+            restartNeeded.logLevel = configuration.logLevel
+            restartNeeded.adminGroup = configuration.adminGroup
+            restartNeeded.operatorGroup = configuration.operatorGroup
+            restartNeeded.kioskGroup = configuration.kioskGroup
+            if restartNeeded != configuration {
+                log.warning("configuration reloaded; changes other than log-level and role groups take effect at restart")
+            } else {
+                log.notice("configuration reloaded")
+            }
+        } catch {
+            log.error("reload refused, keeping the running configuration: \(error)")
+        }
+    }
+
+    /// WATCHDOG=1 at half the interval systemd asked for.
+    private func startWatchdog() {
+        guard let interval = notify.watchdogInterval else { return }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let half = Double(interval.components.seconds) / 2 + Double(interval.components.attoseconds) / 2e18
+        timer.schedule(deadline: .now() + half, repeating: half)
+        timer.setEventHandler { [notify] in _ = try? notify.watchdog() }
+        timer.resume()
+        watchdog = timer
+    }
+}
+
+/// sscard's version, reported by GetInfo and --version.
+public enum Version {
+    public static let current = "0.1.0"
+}

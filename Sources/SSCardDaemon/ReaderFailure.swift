@@ -1,0 +1,54 @@
+import PCSC
+import SocialSecurityCard
+import Varlink
+
+/// Why a reader operation failed, as org.sscard.Reader errors.
+public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
+    case noReader
+    case readerNotFound(String)
+    case noCardInReader(String?)
+    case severalCardsPresent([String])
+    case cardFailed(reader: String, reason: String, statusWord: String?)
+    case pinFormat(String)
+    case unavailable(String)
+
+    static func card(_ error: CardError, reader: String) -> ReaderFailure {
+        var statusWord: String?
+        switch error {
+        case let .applicationNotFound(status), let .recordNotFound(_, status), let .unexpectedStatus(_, status):
+            statusWord = status.description
+        default:
+            break
+        }
+        return .cardFailed(reader: reader, reason: error.description, statusWord: statusWord)
+    }
+
+    static func pcsc(_ error: PCSCError, reader: String?) -> ReaderFailure {
+        switch error {
+        case .noSmartcard, .removedCard: return .noCardInReader(reader)
+        case .unknownReader, .readerUnavailable: return .readerNotFound(reader ?? "")
+        case .noService, .serviceStopped, .noReadersAvailable: return .unavailable(error.description)
+        default: return .cardFailed(reader: reader ?? "", reason: error.description, statusWord: nil)
+        }
+    }
+
+    public var varlinkError: VarlinkError {
+        let interface = "org.sscard.Reader"
+        switch self {
+        case .noReader: return VarlinkError("\(interface).NoReader")
+        case let .readerNotFound(reader): return VarlinkError("\(interface).ReaderNotFound", ["reader": .string(reader)])
+        case let .noCardInReader(reader):
+            return VarlinkError("\(interface).NoCardInReader", reader.map { ["reader": .string($0)] } ?? [:])
+        case let .severalCardsPresent(readers):
+            return VarlinkError("\(interface).SeveralCardsPresent", ["readers": .array(readers.map(JSONValue.string))])
+        case let .cardFailed(reader, reason, statusWord):
+            var parameters: [String: JSONValue] = ["reader": .string(reader), "reason": .string(reason)]
+            if let statusWord { parameters["statusWord"] = .string(statusWord) }
+            return VarlinkError("\(interface).CardFailed", .object(parameters))
+        case let .pinFormat(reason): return VarlinkError("\(interface).PinFormat", ["reason": .string(reason)])
+        case let .unavailable(reason): return VarlinkError("\(interface).ReaderUnavailable", ["reason": .string(reason)])
+        }
+    }
+
+    public var description: String { varlinkError.description }
+}

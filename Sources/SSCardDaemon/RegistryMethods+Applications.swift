@@ -1,0 +1,64 @@
+import Registry
+import SocialSecurityCard
+import SSCardProtocol
+import SSCardValues
+import Varlink
+
+extension RegistryMethods {
+    func apply(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        guard let h = try p.nested("holder") else { throw VarlinkError.invalidParameter("holder") }
+        let holder = Holder(ssn: try h.value("ssn", SocialSecurityNumber.init),
+                            name: try h.value("name") { text throws(ValueError) in try HolderName(text) },
+                            phone: try h.optionalString("phone"), address: try h.optionalString("address"),
+                            guardianSsn: try h.optionalValue("guardianSsn", SocialSecurityNumber.init))
+        guard let evidence = try p.nested("evidence") else { throw VarlinkError.invalidParameter("evidence") }
+        let application = try registry.apply(for: holder, evidence: try RegistryJSON.evidence(evidence), actor: context.actor)
+        return ["application": RegistryJSON.application(application)]
+    }
+
+    func advance(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let application = try registry.advance(applicationId: try p.int("applicationId"),
+                                               to: try p.choice("stage", ApplicationStage.self),
+                                               actor: context.actor, reason: try p.optionalString("reason"))
+        return ["application": RegistryJSON.application(application)]
+    }
+
+    /// Binds by a given identity object or by reading the card in a reader.
+    func bind(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let chip: ChipIdentity
+        if let identity = try p.nested("identity") {
+            chip = ChipIdentity(cardNumber: try identity.value("cardNumber", CardNumber.init),
+                                cardId: try identity.value("cardId", CardIdentificationCode.init),
+                                ssn: try identity.value("ssn", SocialSecurityNumber.init))
+        } else if p.has("reader") {
+            let read = try cardInReader(p, context)
+            chip = ChipIdentity(cardNumber: read.cardNumber, cardId: read.cardId, ssn: read.ssn)
+        } else {
+            throw VarlinkError.invalidParameter("identity")
+        }
+        let card = try registry.bind(applicationId: try p.int("applicationId"), chip: chip, actor: context.actor,
+                                     evidence: try RegistryJSON.evidence(try p.nested("evidence")))
+        return try cardReply(card)
+    }
+
+    func replace(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let number = try p.value("cardNumber", CardNumber.init)
+        let application = try registry.replace(
+            request(number, context), reason: try p.choice("replacementReason", ReplacementReason.self),
+            newName: try p.optionalValue("newName") { text throws(ValueError) in try HolderName(text) })
+        return ["application": RegistryJSON.application(application)]
+    }
+
+    func updateHolder(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let holder = try registry.updateHolder(ssn: try p.value("ssn", SocialSecurityNumber.init),
+                                               phone: try p.optionalString("phone"),
+                                               address: try p.optionalString("address"), actor: context.actor,
+                                               evidence: try RegistryJSON.evidence(try p.nested("evidence")))
+        return ["holder": RegistryJSON.holder(holder)]
+    }
+}

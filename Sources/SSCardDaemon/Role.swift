@@ -1,0 +1,75 @@
+import Foundation
+
+/// What a connected client may do, from its Unix credentials.
+public enum Role: String, CaseIterable, Comparable, Sendable {
+    case kiosk, `operator`, admin
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Maps a peer's uid and gid to a role through group membership, with the
+/// group names from the configuration. root is admin. The highest role any
+/// of the peer's groups grants wins; no group means no access.
+public struct RoleResolver: Sendable {
+    let adminGid: gid_t?
+    let operatorGid: gid_t?
+    let kioskGid: gid_t?
+
+    public init(configuration: Configuration) {
+        adminGid = Self.groupID(named: configuration.adminGroup)
+        operatorGid = Self.groupID(named: configuration.operatorGroup)
+        kioskGid = Self.groupID(named: configuration.kioskGroup)
+    }
+
+    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?) {
+        self.adminGid = adminGid
+        self.operatorGid = operatorGid
+        self.kioskGid = kioskGid
+    }
+
+    /// The role for a peer, or nil if it has none.
+    public func role(uid: uid_t, gid: gid_t) -> Role? {
+        if uid == 0 { return .admin }
+        let groups = Set(Self.groups(uid: uid, primary: gid))
+        if let adminGid, groups.contains(adminGid) { return .admin }
+        if let operatorGid, groups.contains(operatorGid) { return .operator }
+        if let kioskGid, groups.contains(kioskGid) { return .kiosk }
+        return nil
+    }
+
+    /// The user's name, for the audit trail; the uid in decimal if it has none.
+    public static func userName(uid: uid_t) -> String {
+        var record = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &record, &buffer, buffer.count, &result) == 0, let entry = result else {
+            return "uid:\(uid)"
+        }
+        return String(cString: entry.pointee.pw_name)
+    }
+
+    static func groupID(named name: String) -> gid_t? {
+        var record = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrnam_r(name, &record, &buffer, buffer.count, &result) == 0, let entry = result else { return nil }
+        return entry.pointee.gr_gid
+    }
+
+    /// The primary group and the supplementary groups of the user with `uid`.
+    static func groups(uid: uid_t, primary: gid_t) -> [gid_t] {
+        var record = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &record, &buffer, buffer.count, &result) == 0, let entry = result else { return [primary] }
+        var count: Int32 = 64
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(entry.pointee.pw_name, primary, &groups, &count) < 0 {
+            groups = [gid_t](repeating: 0, count: Int(count))
+            _ = getgrouplist(entry.pointee.pw_name, primary, &groups, &count)
+        }
+        return Array(groups.prefix(Int(max(0, count)))) + [primary]
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Registry
+import SocialSecurityCard
+import SSCardProtocol
+import SSCardValues
+import Varlink
+
+/// The varlink handler: resolves the caller's role, enforces the policy
+/// table, dispatches to the interface's methods and maps every error to a
+/// varlink error. Denied calls are answered PermissionDenied and recorded in
+/// the audit trail.
+final class SSCardService: VarlinkHandler, @unchecked Sendable {
+    let registryMethods: RegistryMethods
+    let readerMethods: ReaderMethods
+    private let lock = NSLock()
+    private var currentRoles: RoleResolver
+    let servicePoint: String
+    let log: Log
+
+    init(registryMethods: RegistryMethods, readerMethods: ReaderMethods, roles: RoleResolver, servicePoint: String,
+         log: Log) {
+        self.registryMethods = registryMethods
+        self.readerMethods = readerMethods
+        currentRoles = roles
+        self.servicePoint = servicePoint
+        self.log = log
+    }
+
+    var registry: Registry { registryMethods.registry }
+
+    /// The role resolver; SIGHUP replaces it when the group names change.
+    var roles: RoleResolver {
+        get { lock.withLock { currentRoles } }
+        set { lock.withLock { currentRoles = newValue } }
+    }
+
+    func handle(_ call: VarlinkCall, reply: VarlinkReply) {
+        let role = roles.role(uid: call.peer.uid, gid: call.peer.gid)
+        let actor = Actor(id: RoleResolver.userName(uid: call.peer.uid), role: role.map(Actor.Role.init) ?? .none,
+                          channel: role == .kiosk ? .kiosk : .counter, servicePoint: servicePoint)
+        guard let role, AccessPolicy.allows(role, call.method) else {
+            log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none"))")
+            try? registry.recordRefusedAttempt(action: call.methodName, actor: actor,
+                                               reason: "permission denied for role \(role?.rawValue ?? "none")")
+            var parameters: [String: JSONValue] = ["method": .string(call.method)]
+            if let role { parameters["role"] = .string(role.rawValue) }
+            reply.fail(VarlinkError("\(call.interface).PermissionDenied", .object(parameters)))
+            return
+        }
+        do {
+            let context = CallContext(call: call, parameters: try Parameters(call.parameters, interface: call.interface),
+                                      role: role, actor: actor)
+            switch (call.interface, call.methodName) {
+            case ("org.sscard.Registry", "Monitor"): try monitorRegistry(context, reply)
+            case ("org.sscard.Reader", "Monitor"): try monitorReaders(context, reply)
+            case ("org.sscard.Registry", let name):
+                guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
+                reply.send(try method(registryMethods, context))
+            case ("org.sscard.Reader", let name):
+                guard let method = ReaderMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
+                reply.send(try method(readerMethods, context))
+            default:
+                throw VarlinkError.interfaceNotFound(call.interface)
+            }
+        } catch {
+            let failure = Self.varlinkError(error)
+            log.info("\(call.method) by \(actor.id): \(failure.name)")
+            reply.fail(failure)
+        }
+    }
+
+    static func varlinkError(_ error: Error) -> VarlinkError {
+        switch error {
+        case let error as VarlinkError: return error
+        case let error as RegistryError: return error.varlinkError
+        case let error as ReaderFailure: return error.varlinkError
+        case let error as CardError: return ReaderFailure.card(error, reader: "").varlinkError
+        default:
+            return VarlinkError("org.sscard.Registry.RegistryUnavailable", ["reason": .string(String(describing: error))])
+        }
+    }
+
+    // MARK: Streams
+
+    /// Streams committed registry changes. The first reply ("subscribed")
+    /// says the subscription is in place, so a client can act and then wait.
+    func monitorRegistry(_ context: CallContext, _ reply: VarlinkReply) throws {
+        guard context.call.more else { throw VarlinkError.expectedMore }
+        let registry = self.registry
+        let token = registry.addObserver { event in
+            reply.send(Self.json(event, registry: registry), continues: true)
+        }
+        reply.onDisconnect { registry.removeObserver(token) }
+        reply.send(["action": "subscribed", "actor": .string(context.actor.id)], continues: true)
+    }
+
+    /// Streams reader events, starting with the current readers and cards.
+    func monitorReaders(_ context: CallContext, _ reply: VarlinkReply) throws {
+        guard context.call.more else { throw VarlinkError.expectedMore }
+        let readers = readerMethods.readers
+        let token = readers.subscribe { event in reply.send(ReaderMethods.event(event), continues: true) }
+        reply.onDisconnect { readers.unsubscribe(token) }
+        for reader in (try? readers.list()) ?? [] {
+            reply.send(["event": "readerAttached", "reader": .string(reader.name)], continues: true)
+            if reader.cardPresent {
+                let identity = try? readers.withCard(reader: reader.name) { application, _ in
+                    try application.readIdentity()
+                }.1
+                var event: [String: JSONValue] = ["event": "cardInserted", "reader": .string(reader.name),
+                                                  "atr": .string(Hex.encode(reader.atr))]
+                if let identity { event["identity"] = IdentityJSON.identity(identity) }
+                reply.send(.object(event), continues: true)
+            }
+        }
+    }
+
+    static func json(_ event: RegistryEvent, registry: Registry) -> JSONValue {
+        switch event {
+        case let .cardChanged(card, action, actor):
+            let name = (try? registry.status(of: card.cardNumber).holderName) ?? HolderName(storedValue: "")
+            return ["action": .string(action), "actor": .string(actor.id), "card": RegistryJSON.card(card, name: name)]
+        case let .applicationChanged(application, action, actor):
+            return ["action": .string(action), "actor": .string(actor.id),
+                    "application": RegistryJSON.application(application)]
+        case let .holderChanged(ssn, actor):
+            return ["action": "updateHolder", "actor": .string(actor.id), "ssn": .string(ssn.rawValue)]
+        }
+    }
+}

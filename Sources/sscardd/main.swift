@@ -1,0 +1,46 @@
+// sscardd: the social security card service daemon. See sscardd(8).
+import Foundation
+import SSCardDaemon
+
+let usage = "usage: sscardd [--config PATH] [--check-config] [--version]\n"
+var configPath = Configuration.defaultPath
+var explicit = false
+var checkOnly = false
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--config":
+        guard let path = arguments.popFirst() else { FileHandle.standardError.write(Data(usage.utf8)); exit(64) }
+        configPath = path
+        explicit = true
+    case "--check-config": checkOnly = true
+    case "--version":
+        print("sscardd \(Version.current)")
+        exit(0)
+    case "--help", "-h":
+        print(usage, terminator: "")
+        exit(0)
+    default:
+        FileHandle.standardError.write(Data("sscardd: unknown argument '\(argument)'\n\(usage)".utf8))
+        exit(64)
+    }
+}
+
+let configuration: Configuration
+do {
+    configuration = try Configuration.load(path: configPath, explicit: explicit)
+} catch {
+    FileHandle.standardError.write(Data("<3>sscardd: configuration error: \(error)\n".utf8))
+    exit(78)  // EX_CONFIG
+}
+if checkOnly {
+    print("configuration OK")
+    exit(0)
+}
+let log = Log(level: configuration.logLevel)
+do {
+    try Daemon(configurationPath: configPath, explicit: explicit, configuration: configuration, log: log).run()
+} catch {
+    log.error("cannot start: \(error)")
+    exit(1)
+}
