@@ -143,7 +143,7 @@ struct TestHandler: VarlinkHandler {
 let testInfo = VarlinkServiceInfo(vendor: "sscard project", product: "varlink tests", version: "1", url: "https://example.invalid/sscard")
 
 /// A server on a socket in a fresh temporary directory.
-final class TestServer {
+final class TestServer: Sendable {
     let directory: String
     let path: String
     let handler = TestHandler()
