@@ -17,12 +17,18 @@ let package = Package(
         .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite",
                        providers: [.apt(["libpcsclite-dev"])]),
 
+        // Linux calls Swift's Glibc module does not reach (SO_PEERCRED, epoll, eventfd).
+        .target(name: "CSystemShims", cSettings: [.define("_GNU_SOURCE")]),
+
         // Validated values shared by the card and registry layers.
         .target(name: "SSCardValues"),
 
         // Store and PC/SC layers.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"]),
         .target(name: "PCSC", dependencies: ["CPCSCLite"]),
+
+        // Protocol layer: varlink over a Unix socket.
+        .target(name: "Varlink", dependencies: ["CSystemShims"]),
 
         // Domain layers.
         .target(name: "SocialSecurityCard", dependencies: ["SSCardValues", "PCSC"]),
@@ -40,6 +46,7 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "sscard-registry-writer"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
+        .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims"]),
         .testTarget(name: "PCSCIntegrationTests", dependencies: ["PCSC", "SocialSecurityCard", "sscard-vcard"]),
     ]
 )
