@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "sscard-vcard", targets: ["sscard-vcard"]),
         .executable(name: "sscard-bench", targets: ["sscard-bench"]),
+        .executable(name: "sscard-bench-card", targets: ["sscard-bench-card"]),
     ],
     targets: [
         // C layer: system libraries.
@@ -27,9 +28,12 @@ let package = Package(
         // Domain layers.
         .target(name: "SocialSecurityCard", dependencies: ["SSCardValues", "PCSC"]),
         .target(name: "Registry", dependencies: ["SSCardValues", "SQLiteStore"]),
+        // The emulated chip behind vpcd and in unit tests.
+        .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues"]),
 
         // Executables.
-        .executableTarget(name: "sscard-vcard", dependencies: ["SocialSecurityCard", "SSCardValues"]),
+        .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
+        .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard"]),
         .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
                           path: "Tests/Support/sscard-registry-writer"),
@@ -39,6 +43,9 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "sscard-registry-writer"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
-        .testTarget(name: "PCSCIntegrationTests", dependencies: ["PCSC", "SocialSecurityCard", "sscard-vcard"]),
+        .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
+        .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "PCSC"]),
+        .testTarget(name: "PCSCIntegrationTests",
+                    dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "sscard-vcard"]),
     ]
 )

@@ -1,0 +1,9 @@
+/// The state of the SSSE application on the chip.
+public enum ApplicationState: String, Hashable, Sendable {
+    case active
+    /// Temporarily locked (APPLICATION BLOCK P2 00); APPLICATION UNBLOCK
+    /// restores it. Commands answer `6A81`.
+    case locked
+    /// Permanently locked (APPLICATION BLOCK P2 01). Commands answer `9303`.
+    case permanentlyLocked
+}
