@@ -1,2 +1,0 @@
-import PCSC
-/// Placeholder: replaced by the card application.
