@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "SocialSecurityCard", dependencies: ["SSCardValues", "PCSC"]),
         .target(name: "Registry", dependencies: ["SSCardValues", "SQLiteStore"]),
         // The emulated chip behind vpcd and in unit tests.
-        .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues"]),
+        .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues", "SocialSecurityCard"]),
 
         // Executables.
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),

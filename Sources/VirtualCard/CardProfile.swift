@@ -1,5 +1,6 @@
 import Foundation
 import SSCardValues
+import SocialSecurityCard
 
 /// Everything a virtual card is: the holder and issuer data on the chip,
 /// its ATR and protocol, PIN state and application state, and the faults
@@ -31,7 +32,8 @@ public struct CardProfile: Sendable {
     public var pinTries: Int
     public var pinMaximumTries: Int
     public var state: ApplicationState
-    /// Issuer keys for MAC-protected commands, by name (see docs/vcard.md).
+    /// Issuer master keys for MAC-protected commands, by key-file name
+    /// (`reloadPIN.3des`, …; docs/security-module.md).
     public var keys: [String: [UInt8]]
     public var faults: CardFaults
 
@@ -109,7 +111,16 @@ public struct CardProfile: Sendable {
 
         var keys: [String: [UInt8]] = [:]
         if let k = try f.object("keys") {
-            for name in k.object.keys.sorted() { keys[name] = try k.hex(name, count: 16) }
+            for name in k.object.keys.sorted() {
+                guard let reference = KeyReference(name: name) else {
+                    throw .invalidValue(field: k.path(name), reason: "expected a key name such as reloadPIN.3des")
+                }
+                let key = try k.hex(name)
+                guard reference.algorithm.keyLengths.contains(key.count) else {
+                    throw .invalidValue(field: k.path(name), reason: "wrong key length \(key.count)")
+                }
+                keys[name] = key
+            }
         }
         self.keys = keys
 

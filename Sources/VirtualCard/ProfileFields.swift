@@ -28,8 +28,9 @@ struct ProfileFields {
 
     func int(_ key: String) throws(CardProfileError) -> Int {
         guard has(key) else { throw .missingField(path(key)) }
-        // JSON numbers arrive as NSNumber; a Bool is one too, and is refused.
-        guard let number = object[key] as? NSNumber, !(object[key] is Bool),
+        // JSON numbers arrive as NSNumber; true/false do too, with the
+        // "c" (char) type, and are refused.
+        guard let number = object[key] as? NSNumber, String(cString: number.objCType) != "c",
               let value = Int(exactly: number.doubleValue) else {
             throw .wrongType(field: path(key), expected: "an integer")
         }

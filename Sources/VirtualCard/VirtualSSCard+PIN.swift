@@ -48,7 +48,7 @@ extension VirtualSSCard {
         guard let macVerifier else { return sw(.instructionNotSupported) }
         let spent = challenge
         challenge = nil
-        guard macVerifier.verify(command: c.bytes, challenge: spent, keys: profile.keys) else {
+        guard macVerifier.verify(command: c, challenge: spent, profile: profile) else {
             return sw(.macInvalid)
         }
         let body = Array(c.data.dropLast(4))

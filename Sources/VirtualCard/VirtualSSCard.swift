@@ -25,7 +25,7 @@ public final class VirtualSSCard: @unchecked Sendable {
     private var apduCount = 0
     var random: SeededRandom
 
-    public init(profile: CardProfile, macVerifier: CommandMACVerifier? = nil) {
+    public init(profile: CardProfile, macVerifier: CommandMACVerifier? = IssuerMACVerifier()) {
         self.profile = profile
         self.records = CardRecords(profile: profile)
         self.macVerifier = macVerifier
@@ -165,7 +165,7 @@ public final class VirtualSSCard: @unchecked Sendable {
     }
 
     private func getChallenge(_ c: CommandAPDU) -> [UInt8] {
-        guard c.p1 == 0, c.p2 == 0, let le = c.le, [4, 8].contains(le) else { return sw(.wrongParameters) }
+        guard c.p1 == 0, c.p2 == 0, let le = c.le, [4, 8, 16].contains(le) else { return sw(.wrongParameters) }
         let bytes = (0..<le).map { _ in random.nextByte() }
         challenge = bytes
         return reply(bytes, to: c)

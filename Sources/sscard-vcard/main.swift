@@ -40,7 +40,7 @@ var slots: [VPCDSlot] = []
 for (port, path) in zip(ports, profilePaths) {
     do {
         let profile = try CardProfile.load(path: path)
-        let card = VirtualSSCard(profile: profile, macVerifier: IssuerMAC.verifier)
+        let card = VirtualSSCard(profile: profile)
         slots.append(VPCDSlot(port: port, profilePath: path, card: card, output: output))
     } catch {
         fail("\(error)", code: 1)
