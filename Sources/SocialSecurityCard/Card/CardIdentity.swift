@@ -1,0 +1,157 @@
+import PCSC
+import SSCardValues
+
+/// What the chip says about its holder and itself: EF05 and EF06 decoded.
+///
+/// The field names and JSON shape are part of the control protocol: dates
+/// are `YYYY-MM-DD`, `atr` is upper-case hex, `sex` is `male` / `female`.
+/// `description` masks personal data, so an identity can be logged.
+public struct CardIdentity: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var cardNumber: CardNumber
+    public var ssn: SocialSecurityNumber
+    public var name: HolderName
+    public var cardId: CardIdentificationCode
+    /// The issuing region: the first 6 digits of the card id.
+    public var region: String
+    /// "1.00", "2.00" or "3.00".
+    public var specVersion: String
+    /// The first digit of the spec version.
+    public var generation: Int
+    public var issueDate: CalendarDate
+    public var expiryDate: CalendarDate
+    public var birthDate: CalendarDate
+    public var sex: Sex
+    /// GB 3304 ethnicity code, two digits ("01" = 汉).
+    public var ethnicity: String
+    /// Birthplace region code, up to 6 digits (F padding removed).
+    public var birthplace: String
+    public var atr: [UInt8]
+
+    public init(cardNumber: CardNumber, ssn: SocialSecurityNumber, name: HolderName,
+                cardId: CardIdentificationCode, specVersion: String, generation: Int,
+                issueDate: CalendarDate, expiryDate: CalendarDate, birthDate: CalendarDate,
+                sex: Sex, ethnicity: String, birthplace: String, atr: [UInt8]) {
+        self.cardNumber = cardNumber
+        self.ssn = ssn
+        self.name = name
+        self.cardId = cardId
+        self.region = cardId.regionCode
+        self.specVersion = specVersion
+        self.generation = generation
+        self.issueDate = issueDate
+        self.expiryDate = expiryDate
+        self.birthDate = birthDate
+        self.sex = sex
+        self.ethnicity = ethnicity
+        self.birthplace = birthplace
+        self.atr = atr
+    }
+
+    /// Decodes READ RECORD responses (tag, length, value). A response that
+    /// is missing, or a status other than 9000, means the record is absent;
+    /// only the name extension may be absent (`6A83` on some gen-2 cards).
+    public init(responses: [CardField: ResponseAPDU], atr: [UInt8]) throws(CardError) {
+        func value(_ field: CardField) throws(CardError) -> [UInt8] {
+            guard let response = responses[field] else { throw .recordNotFound(field, .recordNotFound) }
+            guard response.statusWord.isSuccess else { throw .recordNotFound(field, response.statusWord) }
+            return try FieldDecoding.value(of: response.data, field: field)
+        }
+        func checked<T>(_ field: CardField, _ make: () throws(ValueError) -> T) throws(CardError) -> T {
+            do { return try make() } catch { throw .invalidField(field, .invalidValue(error)) }
+        }
+
+        let cardIdBytes = try value(.cardId)
+        let cardId = try checked(.cardId) { () throws(ValueError) in try CardIdentificationCode(bytes: cardIdBytes) }
+
+        let version = try FieldDecoding.ascii(try value(.specVersion), field: .specVersion)
+        let versionBytes = Array(version.utf8)
+        guard versionBytes.count == 4, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(versionBytes[0]),
+              versionBytes[1] == UInt8(ascii: "."),
+              versionBytes[2...].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            throw .invalidField(.specVersion, .unknownCode)
+        }
+
+        let issueDate = try FieldDecoding.date(try value(.issueDate), field: .issueDate)
+        let expiryDate = try FieldDecoding.date(try value(.expiryDate), field: .expiryDate)
+        let numberText = try FieldDecoding.ascii(try value(.cardNumber), field: .cardNumber)
+        let cardNumber = try checked(.cardNumber) { () throws(ValueError) in try CardNumber(numberText) }
+        let ssnText = try FieldDecoding.ascii(try value(.ssn), field: .ssn)
+        let ssn = try checked(.ssn) { () throws(ValueError) in try SocialSecurityNumber(ssnText) }
+
+        let nameBytes = FieldDecoding.trimmingPadding(try value(.name))
+        var extensionBytes = [UInt8]()
+        if let response = responses[.nameExtension], response.statusWord != .recordNotFound {
+            guard response.statusWord.isSuccess else { throw .recordNotFound(.nameExtension, response.statusWord) }
+            extensionBytes = FieldDecoding.trimmingPadding(try FieldDecoding.value(of: response.data, field: .nameExtension))
+        }
+        // Decoded as one text: a name split by another writer might cut a character.
+        let nameText = try FieldDecoding.gb18030(nameBytes + extensionBytes, field: extensionBytes.isEmpty ? .name : .nameExtension)
+        let name = try checked(.name) { () throws(ValueError) in try HolderName(nameText) }
+
+        let sexBytes = try value(.sex)
+        guard let sex = Sex(chipCode: sexBytes[0]) else { throw .invalidField(.sex, .unknownCode) }
+        let ethnicity = try FieldDecoding.bcd(try value(.ethnicity), field: .ethnicity)
+        guard ethnicity.count == 2 else { throw .invalidField(.ethnicity, .invalidBCD) }
+        let birthplace = try FieldDecoding.bcd(try value(.birthplace), field: .birthplace)
+        let birthDate = try FieldDecoding.date(try value(.birthDate), field: .birthDate)
+
+        self.init(cardNumber: cardNumber, ssn: ssn, name: name, cardId: cardId, specVersion: version,
+                  generation: Int(versionBytes[0] - UInt8(ascii: "0")), issueDate: issueDate,
+                  expiryDate: expiryDate, birthDate: birthDate, sex: sex, ethnicity: ethnicity,
+                  birthplace: birthplace, atr: atr)
+    }
+
+    /// The key algorithm this card's generation uses for MACs.
+    public var keyAlgorithm: KeyAlgorithm { KeyAlgorithm(generation: generation) }
+
+    public var description: String {
+        "CardIdentity(cardNumber: \(cardNumber), ssn: \(ssn), name: \(name), cardId: \(cardId), "
+            + "specVersion: \(specVersion), expiry: \(expiryDate))"
+    }
+
+    // MARK: Codable
+
+    enum CodingKeys: String, CodingKey {
+        case cardNumber, ssn, name, cardId, region, specVersion, generation
+        case issueDate, expiryDate, birthDate, sex, ethnicity, birthplace, atr
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let atrText = try container.decode(String.self, forKey: .atr)
+        guard let atr = Hex.decode(atrText) else {
+            throw DecodingError.dataCorruptedError(forKey: .atr, in: container, debugDescription: "atr is not hex")
+        }
+        self.init(cardNumber: try container.decode(CardNumber.self, forKey: .cardNumber),
+                  ssn: try container.decode(SocialSecurityNumber.self, forKey: .ssn),
+                  name: try container.decode(HolderName.self, forKey: .name),
+                  cardId: try container.decode(CardIdentificationCode.self, forKey: .cardId),
+                  specVersion: try container.decode(String.self, forKey: .specVersion),
+                  generation: try container.decode(Int.self, forKey: .generation),
+                  issueDate: try container.decode(CalendarDate.self, forKey: .issueDate),
+                  expiryDate: try container.decode(CalendarDate.self, forKey: .expiryDate),
+                  birthDate: try container.decode(CalendarDate.self, forKey: .birthDate),
+                  sex: try container.decode(Sex.self, forKey: .sex),
+                  ethnicity: try container.decode(String.self, forKey: .ethnicity),
+                  birthplace: try container.decode(String.self, forKey: .birthplace),
+                  atr: atr)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cardNumber, forKey: .cardNumber)
+        try container.encode(ssn, forKey: .ssn)
+        try container.encode(name, forKey: .name)
+        try container.encode(cardId, forKey: .cardId)
+        try container.encode(region, forKey: .region)
+        try container.encode(specVersion, forKey: .specVersion)
+        try container.encode(generation, forKey: .generation)
+        try container.encode(issueDate, forKey: .issueDate)
+        try container.encode(expiryDate, forKey: .expiryDate)
+        try container.encode(birthDate, forKey: .birthDate)
+        try container.encode(sex, forKey: .sex)
+        try container.encode(ethnicity, forKey: .ethnicity)
+        try container.encode(birthplace, forKey: .birthplace)
+        try container.encode(Hex.encode(atr), forKey: .atr)
+    }
+}
