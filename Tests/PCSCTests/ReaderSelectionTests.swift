@@ -31,13 +31,13 @@ struct ReaderSelectionTests {
         let contactless = ReaderStatus(reader: "Dual PICC 00 01", cardPresent: true, atr: Self.pseudoATR)
         let empty = ReaderStatus(reader: "Other 01 00", cardPresent: false, atr: [])
         let both = [empty, contactless, contact]
-        #expect(ReaderPreference(iType: 1)?.choose(from: both) == contact)
-        #expect(ReaderPreference(iType: 2)?.choose(from: both) == contactless)
-        #expect(ReaderPreference(iType: 3)?.choose(from: both) == contact)
-        #expect(ReaderPreference(iType: 4)?.choose(from: both) == contactless)
-        #expect(ReaderPreference(iType: 3)?.choose(from: [empty, contactless]) == contactless)
-        #expect(ReaderPreference(iType: 4)?.choose(from: [contact]) == contact)
-        #expect(ReaderPreference(iType: 1)?.choose(from: [contactless, empty]) == nil)
-        #expect(ReaderPreference(iType: 5) == nil)
+        #expect(ReaderChoice(iType: 1)?.choose(from: both) == contact)
+        #expect(ReaderChoice(iType: 2)?.choose(from: both) == contactless)
+        #expect(ReaderChoice(iType: 3)?.choose(from: both) == contact)
+        #expect(ReaderChoice(iType: 4)?.choose(from: both) == contactless)
+        #expect(ReaderChoice(iType: 3)?.choose(from: [empty, contactless]) == contactless)
+        #expect(ReaderChoice(iType: 4)?.choose(from: [contact]) == contact)
+        #expect(ReaderChoice(iType: 1)?.choose(from: [contactless, empty]) == nil)
+        #expect(ReaderChoice(iType: 5) == nil)
     }
 }
