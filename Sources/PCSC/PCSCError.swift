@@ -28,6 +28,9 @@ public struct PCSCError: Error, RawRepresentable, Hashable, Sendable, CustomStri
     public static let invalidValue = PCSCError(Int(SCARD_E_INVALID_VALUE))
     public static let commError = PCSCError(Int(SCARD_F_COMM_ERROR))
     public static let unknownError = PCSCError(Int(SCARD_F_UNKNOWN_ERROR))
+    /// What pcscd returns when the reader driver fails an exchange, e.g.
+    /// the card left in the middle of it.
+    public static let notTransacted = PCSCError(Int(SCARD_E_NOT_TRANSACTED))
     public static let readerUnavailable = PCSCError(Int(SCARD_E_READER_UNAVAILABLE))
     public static let noService = PCSCError(Int(SCARD_E_NO_SERVICE))
     public static let serviceStopped = PCSCError(Int(SCARD_E_SERVICE_STOPPED))
@@ -47,7 +50,7 @@ public struct PCSCError: Error, RawRepresentable, Hashable, Sendable, CustomStri
     /// The card left the reader or stopped answering: a new connection (and
     /// a new card) is needed.
     public var isCardGone: Bool {
-        [.removedCard, .noSmartcard, .unresponsiveCard, .unpoweredCard, .resetCard, .commError,
+        [.removedCard, .noSmartcard, .unresponsiveCard, .unpoweredCard, .resetCard, .commError, .notTransacted,
          .readerUnavailable].contains(self)
     }
 

@@ -10,39 +10,75 @@ import Glibc
 /// thread that forked, hence the dedicated thread.)
 final class ChildProcess: @unchecked Sendable {
     let name: String
-    private let process = Process()
+    let pid: pid_t
     private let condition = NSCondition()
     private var lines: [String] = []
     private var outputClosed = false
+    private var exitStatus: Int32?
+    private let exitLock = NSLock()
     private let log: FileHandle?
 
-    /// Starts `executable` with `arguments`; stdout and stderr are merged,
-    /// kept in memory and appended to `logPath`.
-    init(name: String, executable: String, arguments: [String], environment: [String: String] = [:],
-         logPath: String? = nil) throws {
+    /// Starts `executable` with `arguments` (posix_spawn; Foundation's
+    /// Process did not reap children reliably here); stdout and stderr are
+    /// merged, kept in memory and appended to `logPath`.
+    init(name: String, executable: String, arguments: [String], logPath: String? = nil) throws {
         self.name = name
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--pdeathsig", "TERM", executable] + arguments
-        var env = ProcessInfo.processInfo.environment
-        environment.forEach { env[$0.key] = $0.value }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         if let logPath {
             FileManager.default.createFile(atPath: logPath, contents: nil)
             log = FileHandle(forWritingAtPath: logPath)
         } else {
             log = nil
         }
-        try Spawner.shared.run { try self.process.run() }
-        let reader = Thread { [self] in readLines(pipe.fileHandleForReading) }
+        let argv = ["/usr/bin/setpriv", "--pdeathsig", "TERM", executable] + arguments
+        let (code, spawned, fds): (Int32, pid_t, [Int32]) = try Spawner.shared.run {
+            var child: pid_t = 0
+            // Made on the spawner thread and close-on-exec, so no other
+            // child inherits this pipe (dup2 onto 1 and 2 clears the flag
+            // for this child's copies only).
+            var fds: [Int32] = [0, 0]
+            guard pipe(&fds) == 0 else { throw RigError.missing("a pipe") }
+            fds.forEach { _ = fcntl($0, F_SETFD, FD_CLOEXEC) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+            posix_spawn_file_actions_addclose(&actions, fds[0])
+            posix_spawn_file_actions_addclose(&actions, fds[1])
+            let cArgs = argv.map { strdup($0) } + [nil]
+            defer { cArgs.forEach { free($0) } }
+            let result = posix_spawn(&child, argv[0], &actions, nil, cArgs, environ)
+            close(fds[1])
+            return (result, child, fds)
+        }
+        guard code == 0 else {
+            close(fds[0])
+            throw RigError.missing("\(executable) (posix_spawn \(code))")
+        }
+        pid = spawned
+        ChildProcess.register(spawned)
+        let readFD = fds[0]
+        let reader = Thread { [self] in readLines(FileHandle(fileDescriptor: readFD, closeOnDealloc: true)) }
         reader.name = "output-\(name)"
         reader.start()
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    /// Children still running, killed by an atexit handler so a test run
+    /// never leaves a pcscd behind.
+    nonisolated(unsafe) private static var running: Set<pid_t> = []
+    private static let registry = NSLock()
+    private static let installExitHandler: Void = {
+        atexit {
+            ChildProcess.registry.lock()
+            for pid in ChildProcess.running { kill(pid, SIGKILL) }
+            ChildProcess.registry.unlock()
+        }
+    }()
+
+    private static func register(_ pid: pid_t) {
+        _ = installExitHandler
+        registry.withLock { _ = running.insert(pid) }
+    }
 
     private func readLines(_ handle: FileHandle) {
         var pending = Data()
@@ -88,16 +124,28 @@ final class ChildProcess: @unchecked Sendable {
     var lineCount: Int { condition.withLock { lines.count } }
     var output: [String] { condition.withLock { lines } }
 
-    /// SIGTERM, then wait for the exit.
-    func terminate() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+    var isRunning: Bool { exitLock.withLock { exitStatus == nil } }
+
+    /// Sends `signal` (SIGTERM: a clean exit; SIGKILL for pcscd, which
+    /// can hang on SIGTERM while its driver blocks), then waits for the exit.
+    func terminate(signal: Int32 = SIGTERM) {
+        guard isRunning else { return }
+        kill(pid, signal)
+        _ = waitForExit()
     }
 
+    /// Blocks in waitpid until the child exits; its exit code (128 + signal
+    /// if killed).
     func waitForExit() -> Int32 {
-        process.waitUntilExit()
-        return process.terminationStatus
+        exitLock.lock()
+        defer { exitLock.unlock() }
+        if let exitStatus { return exitStatus }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        exitStatus = code
+        ChildProcess.registry.withLock { _ = ChildProcess.running.remove(pid) }
+        return code
     }
 
     deinit { terminate() }
@@ -123,18 +171,18 @@ final class Spawner: @unchecked Sendable {
         thread.start()
     }
 
-    func run(_ body: @escaping () throws -> Void) throws {
+    func run<T>(_ body: @escaping () throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var failure: Error?
+        nonisolated(unsafe) var result: Result<T, Error>?
         requests.withLock {
             queue.append {
-                do { try body() } catch { failure = error }
+                result = Result { try body() }
                 done.signal()
             }
             requests.signal()
         }
         done.wait()
-        if let failure { throw failure }
+        return try result!.get()
     }
 }
 

@@ -58,10 +58,10 @@ final class PCSCRig: @unchecked Sendable {
         }
     }
 
-    /// Stops pcscd (SIGTERM) and waits until it has exited.
+    /// Kills pcscd and waits until it has exited.
     func stop() {
         lock.withLock {
-            pcscd?.terminate()
+            pcscd?.terminate(signal: SIGKILL)
             pcscd = nil
         }
     }
