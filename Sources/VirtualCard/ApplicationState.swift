@@ -2,7 +2,8 @@
 public enum ApplicationState: String, Hashable, Sendable {
     case active
     /// Temporarily locked (APPLICATION BLOCK P2 00); APPLICATION UNBLOCK
-    /// restores it. Commands answer `6A81`.
+    /// restores it. PIN commands and EF06 reads answer `6A81`; EF05 (issuer
+    /// data, needed to MAC the unblock) stays readable.
     case locked
     /// Permanently locked (APPLICATION BLOCK P2 01). Commands answer `9303`.
     case permanentlyLocked

@@ -72,7 +72,7 @@ public final class VirtualSSCard: @unchecked Sendable {
         case (0x00, 0xA4): return select(c)
         case (0x00, 0xC0): return getResponse(c)
         case (0x00, 0x84): return getChallenge(c)
-        case (0x00, 0xB2): return lockedStatus.map(sw) ?? readRecord(c)
+        case (0x00, 0xB2): return readRecord(c)
         case (0x00, 0x20): return lockedStatus.map(sw) ?? verify(c)
         case (0x80, 0x5E) where c.p1 == 0x01: return lockedStatus.map(sw) ?? changePIN(c)
         case (0x80, 0x5E) where c.p1 == 0x00,
@@ -89,9 +89,11 @@ public final class VirtualSSCard: @unchecked Sendable {
         switch c.p1 {
         case 0x04:
             guard c.data == Self.ssseName else { return sw(.fileNotFound) }
+            // Selectable even when locked, so that APPLICATION UNBLOCK can
+            // reach it in a new session; the locked state shows on the
+            // commands that follow.
             ssseSelected = true
             currentFile = nil
-            if let locked = lockedStatus { return sw(locked) }
             guard c.p2 != 0x0C else { return sw(.success) }
             let fci: [UInt8] = [0x6F, UInt8(Self.ssseName.count + 2), 0x84, UInt8(Self.ssseName.count)] + Self.ssseName
             return reply(fci, to: c)
@@ -127,6 +129,9 @@ public final class VirtualSSCard: @unchecked Sendable {
         case 0: record = records.record(tag: c.p1, in: file)
         default: return sw(.wrongParameters)
         }
+        // A temporarily locked application still shows its issuer data
+        // (EF05): the terminal needs the card id to MAC the UNBLOCK.
+        if let locked = lockedStatus, file != .issuer || profile.state == .permanentlyLocked { return sw(locked) }
         guard var found = record else { return sw(.recordNotFound) }
         switch profile.faults.garbageRecords {
         case .none:
