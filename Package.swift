@@ -33,7 +33,7 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
-        .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard"]),
+        .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"]),
         .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
                           path: "Tests/Support/sscard-registry-writer"),

@@ -16,6 +16,11 @@ public final class CardConnection: CardChannel, @unchecked Sendable {
     private let context: PCSCContext
     private let lock = NSLock()
     private var handle: SCARDHANDLE?
+    private var exchangeCount = 0
+
+    /// Raw exchanges with the card so far, GET RESPONSE and resends
+    /// included: what a benchmark counts as APDUs.
+    public var exchanges: Int { lock.withLock { exchangeCount } }
 
     init(context: PCSCContext, handle contextHandle: SCARDCONTEXT, reader: String,
          share: ShareMode, protocols: CardProtocols) throws(PCSCError) {
@@ -65,6 +70,7 @@ public final class CardConnection: CardChannel, @unchecked Sendable {
     /// included. No T=0 handling.
     public func transmitRaw(_ bytes: [UInt8]) throws(PCSCError) -> [UInt8] {
         let card = try liveHandle()
+        lock.withLock { exchangeCount += 1 }
         var pci = activeProtocol == .t1 ? g_rgSCardT1Pci : g_rgSCardT0Pci
         var response = [UInt8](repeating: 0, count: Int(MAX_BUFFER_SIZE))
         var length = DWORD(response.count)
