@@ -17,7 +17,8 @@ public final class PCSCContext: @unchecked Sendable {
     private var handle: SCARDCONTEXT?
     /// How many times a new context was established after the first; lets
     /// tests and logs tell that a recovery happened.
-    public private(set) var generation = 0
+    public var generation: Int { lock.withLock { establishedAgain } }
+    private var establishedAgain = 0
 
     public init() throws(PCSCError) {
         handle = try Self.establish()
@@ -48,7 +49,7 @@ public final class PCSCContext: @unchecked Sendable {
         if let handle { return handle }
         let fresh = try Self.establish()
         handle = fresh
-        generation += 1
+        establishedAgain += 1
         return fresh
     }
 
