@@ -1,43 +1,57 @@
 // swift-tools-version:6.0
 // sscard: a social security card service daemon.
 // No Swift package dependencies: the toolchain plus system C libraries only.
+//
+// Layers import only downward:
+//   C (CSQLite, CPCSCLite, CSystemShims)
+//   → values, store, PC/SC, transport (SSCardValues, SQLiteStore, PCSC, Varlink)
+//   → domain (SocialSecurityCard, Registry, VirtualCard)
+//   → protocol (SSCardProtocol) → daemon and client (SSCardDaemon, SSCardControl)
+//   → thin executables.
 import PackageDescription
 
 let package = Package(
     name: "sscard",
     platforms: [.macOS(.v13)],
     products: [
+        .executable(name: "sscardd", targets: ["sscardd"]),
+        .executable(name: "sscardctl", targets: ["sscardctl"]),
         .executable(name: "sscard-vcard", targets: ["sscard-vcard"]),
         .executable(name: "sscard-bench", targets: ["sscard-bench"]),
+        .executable(name: "sscard-bench-card", targets: ["sscard-bench-card"]),
     ],
     targets: [
-        // C layer: system libraries.
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite",
-                       providers: [.apt(["libpcsclite-dev"])]),
-
-        // Linux calls Swift's Glibc module does not reach (SO_PEERCRED, epoll, eventfd).
+        // C layer: system libraries, and the Linux calls Swift's Glibc module
+        // does not reach (SO_PEERCRED, epoll, eventfd).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
         .target(name: "CSystemShims", cSettings: [.define("_GNU_SOURCE")]),
 
-        // Validated values shared by the card and registry layers.
+        // Values, store, PC/SC and transport.
         .target(name: "SSCardValues"),
-
-        // Store and PC/SC layers.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"]),
         .target(name: "PCSC", dependencies: ["CPCSCLite"]),
-
-        // Protocol layer: varlink over a Unix socket.
         .target(name: "Varlink", dependencies: ["CSystemShims"]),
 
-        // Domain layers.
+        // Domain: the card application, the registry, and the emulated chip.
         .target(name: "SocialSecurityCard", dependencies: ["SSCardValues", "PCSC"]),
         .target(name: "Registry", dependencies: ["SSCardValues", "SQLiteStore"]),
+        .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues", "SocialSecurityCard"]),
+
+        // Protocol: the org.sscard interfaces and their JSON.
+        .target(name: "SSCardProtocol", dependencies: ["Varlink", "Registry", "SocialSecurityCard", "SSCardValues"]),
+
+        // Daemon and client.
+        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "SocialSecurityCard", "PCSC", "Varlink"]),
+        .target(name: "SSCardControl", dependencies: ["Varlink"]),
 
         // Executables.
-        .executableTarget(name: "sscard-vcard", dependencies: ["SocialSecurityCard", "SSCardValues"]),
+        .executableTarget(name: "sscardd", dependencies: ["SSCardDaemon"]),
+        .executableTarget(name: "sscardctl", dependencies: ["SSCardControl"]),
+        .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
+        .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"]),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
                           path: "Tests/Support/sscard-registry-writer"),
 
@@ -47,6 +61,12 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "sscard-registry-writer"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims"]),
-        .testTarget(name: "PCSCIntegrationTests", dependencies: ["PCSC", "SocialSecurityCard", "sscard-vcard"]),
+        .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
+        .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "PCSC"]),
+        .testTarget(name: "PCSCIntegrationTests",
+                    dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "sscard-vcard"]),
+        .testTarget(name: "SSCardDaemonTests",
+                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard",
+                                   "sscardd", "sscardctl", "sscard-vcard"]),
     ]
 )

@@ -1,1 +1,69 @@
-print("sscard-vcard: not yet")
+import Dispatch
+import Foundation
+import Glibc
+import VirtualCard
+
+// sscard-vcard: virtual social security cards for vpcd slots.
+//
+//   sscard-vcard --port 40000 --profile a.json [--port 40001 --profile b.json ...]
+//
+// Prints "sscard-vcard: ready port N profile P" each time a slot connects,
+// exits 0 on SIGTERM/SIGINT, 1 on a bad profile (naming the field), 2 on
+// bad arguments.
+
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data(("sscard-vcard: " + message + "\n").utf8))
+    exit(code)
+}
+
+var ports: [UInt16] = []
+var profilePaths: [String] = []
+var arguments = CommandLine.arguments.dropFirst()
+while let flag = arguments.popFirst() {
+    guard let value = arguments.popFirst() else { fail("\(flag) needs a value", code: 2) }
+    switch flag {
+    case "--port":
+        guard let port = UInt16(value), port > 0 else { fail("--port: not a TCP port", code: 2) }
+        ports.append(port)
+    case "--profile":
+        profilePaths.append(value)
+    default:
+        fail("unknown option \(flag); usage: --port N --profile FILE [...]", code: 2)
+    }
+}
+guard !ports.isEmpty, ports.count == profilePaths.count else {
+    fail("give one --profile per --port; usage: --port N --profile FILE [...]", code: 2)
+}
+
+let output = LineOutput()
+var slots: [VPCDSlot] = []
+for (port, path) in zip(ports, profilePaths) {
+    do {
+        let profile = try CardProfile.load(path: path)
+        let card = VirtualSSCard(profile: profile)
+        slots.append(VPCDSlot(port: port, profilePath: path, card: card, output: output))
+    } catch {
+        fail("\(error)", code: 1)
+    }
+}
+
+signal(SIGTERM, SIG_IGN)
+signal(SIGINT, SIG_IGN)
+signal(SIGPIPE, SIG_IGN)
+let stopSlots = slots
+let signalSources = [SIGTERM, SIGINT].map { number in
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+    source.setEventHandler {
+        stopSlots.forEach { $0.stop() }
+        exit(0)
+    }
+    source.resume()
+    return source
+}
+
+for slot in slots {
+    let thread = Thread { slot.run() }
+    thread.name = "vpcd-\(slot.port)"
+    thread.start()
+}
+dispatchMain()

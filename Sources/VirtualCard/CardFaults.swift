@@ -1,0 +1,28 @@
+/// Misbehaviour a virtual card can be told to show, so that the reading
+/// code's error paths run against a real PC/SC stack.
+public struct CardFaults: Hashable, Sendable {
+    public enum GarbageRecords: String, Hashable, Sendable {
+        case none
+        /// Record values replaced by random bytes (tag and length kept).
+        case random
+        /// Records cut to half their length, still answered with 9000.
+        case truncated
+    }
+
+    /// Milliseconds to wait before every reply (a slow card or reader).
+    public var delayMilliseconds: Int = 0
+    /// The card disappears instead of answering this many-th APDU (counted
+    /// from 1 since the process started); nil for never.
+    public var vanishAfterAPDUs: Int?
+    public var garbageRecords: GarbageRecords = .none
+    /// Seed for the random garbage, so a failing run can be repeated.
+    public var seed: UInt64 = 1
+
+    public init(delayMilliseconds: Int = 0, vanishAfterAPDUs: Int? = nil,
+                garbageRecords: GarbageRecords = .none, seed: UInt64 = 1) {
+        self.delayMilliseconds = delayMilliseconds
+        self.vanishAfterAPDUs = vanishAfterAPDUs
+        self.garbageRecords = garbageRecords
+        self.seed = seed
+    }
+}
