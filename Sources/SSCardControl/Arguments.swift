@@ -1,5 +1,5 @@
 /// A command line: positional words and `--name value` / `--flag` options.
-struct Arguments {
+struct Arguments: Sendable {
     private(set) var positional: [String] = []
     private var options: [String: String] = [:]
     private var flags: Set<String> = []

@@ -1,14 +1,14 @@
 import Varlink
 
 /// One sscardctl subcommand: how to build its call and how to show the reply.
-struct Command {
-    struct Request {
+struct Command: Sendable {
+    struct Request: Sendable {
         var method: String
         var parameters: JSONValue
         var more = false
     }
 
-    enum Rendering {
+    enum Rendering: Sendable {
         case keyValue(key: String?, order: [String])
         case rows(key: String, columns: [String])
         case status
@@ -19,7 +19,7 @@ struct Command {
     let summary: String
     let options: Set<String>
     let render: Rendering
-    let build: (Arguments) throws -> Request
+    let build: @Sendable (Arguments) throws -> Request
 }
 
 extension Control {

@@ -32,7 +32,7 @@ public enum Control {
             if request.more {
                 try client.stream(request.method, request.parameters) { reply in
                     print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
-                    fflush(stdout)
+                    FileHandle.standardOutput.synchronizeFile()
                     return true
                 }
             } else {

@@ -97,13 +97,13 @@ public final class CardReaders: @unchecked Sendable {
 
     public func list() throws(ReaderFailure) -> [Reader] {
         try sync { context throws(ReaderFailure) in
-            do {
+            do throws(PCSCError) {
                 let names = try context.readers()
                 return try context.status(of: names).map { status in
                     Reader(name: status.reader, kind: status.kind, cardPresent: status.cardPresent,
                            atr: status.atr, securePinEntry: false)
                 }
-            } catch let error as PCSCError {
+            } catch {
                 if error == .noReadersAvailable { return [] }
                 throw ReaderFailure.pcsc(error, reader: nil)
             }
@@ -187,7 +187,7 @@ public final class CardReaders: @unchecked Sendable {
 
     private func sync<T>(_ body: (PCSCContext) throws(ReaderFailure) -> T) throws(ReaderFailure) -> T {
         let result: Result<T, ReaderFailure> = queue.sync {
-            do {
+            do throws(ReaderFailure) {
                 return .success(try body(try currentContext()))
             } catch {
                 return .failure(error)

@@ -8,10 +8,10 @@ extension RegistryMethods {
     func apply(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         guard let h = try p.nested("holder") else { throw VarlinkError.invalidParameter("holder") }
-        let holder = Holder(ssn: try h.value("ssn", SocialSecurityNumber.init),
-                            name: try h.value("name") { text throws(ValueError) in try HolderName(text) },
+        let holder = Holder(ssn: try h.ssn("ssn"),
+                            name: try h.holderName("name"),
                             phone: try h.optionalString("phone"), address: try h.optionalString("address"),
-                            guardianSsn: try h.optionalValue("guardianSsn", SocialSecurityNumber.init))
+                            guardianSsn: try h.optionalSSN("guardianSsn"))
         guard let evidence = try p.nested("evidence") else { throw VarlinkError.invalidParameter("evidence") }
         let application = try registry.apply(for: holder, evidence: try RegistryJSON.evidence(evidence), actor: context.actor)
         return ["application": RegistryJSON.application(application)]
@@ -30,9 +30,9 @@ extension RegistryMethods {
         let p = context.parameters
         let chip: ChipIdentity
         if let identity = try p.nested("identity") {
-            chip = ChipIdentity(cardNumber: try identity.value("cardNumber", CardNumber.init),
-                                cardId: try identity.value("cardId", CardIdentificationCode.init),
-                                ssn: try identity.value("ssn", SocialSecurityNumber.init))
+            chip = ChipIdentity(cardNumber: try identity.cardNumber("cardNumber"),
+                                cardId: try identity.cardId("cardId"),
+                                ssn: try identity.ssn("ssn"))
         } else if p.has("reader") {
             let read = try cardInReader(p, context)
             chip = ChipIdentity(cardNumber: read.cardNumber, cardId: read.cardId, ssn: read.ssn)
@@ -46,16 +46,16 @@ extension RegistryMethods {
 
     func replace(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let number = try p.value("cardNumber", CardNumber.init)
+        let number = try p.cardNumber("cardNumber")
         let application = try registry.replace(
             request(number, context), reason: try p.choice("replacementReason", ReplacementReason.self),
-            newName: try p.optionalValue("newName") { text throws(ValueError) in try HolderName(text) })
+            newName: try p.optionalHolderName("newName"))
         return ["application": RegistryJSON.application(application)]
     }
 
     func updateHolder(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let holder = try registry.updateHolder(ssn: try p.value("ssn", SocialSecurityNumber.init),
+        let holder = try registry.updateHolder(ssn: try p.ssn("ssn"),
                                                phone: try p.optionalString("phone"),
                                                address: try p.optionalString("address"), actor: context.actor,
                                                evidence: try RegistryJSON.evidence(try p.nested("evidence")))

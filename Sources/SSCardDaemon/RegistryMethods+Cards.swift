@@ -8,7 +8,7 @@ import Varlink
 extension RegistryMethods {
     /// Operations that need only the card number: release, lock, seal, cancel…
     func simple(_ operation: CardOperation, _ context: CallContext) throws -> JSONValue {
-        let number = try context.parameters.value("cardNumber", CardNumber.init)
+        let number = try context.parameters.cardNumber("cardNumber")
         return try cardReply(try registry.perform(operation, request(number, context)))
     }
 
@@ -21,7 +21,7 @@ extension RegistryMethods {
             }
             return try cardInReader(p, context).cardNumber
         }
-        return try p.value("cardNumber", CardNumber.init)
+        return try p.cardNumber("cardNumber")
     }
 
     func activate(_ context: CallContext) throws -> JSONValue {
@@ -31,8 +31,8 @@ extension RegistryMethods {
     func reportLoss(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let kind = try p.choice("kind", LossKind.self)
-        var number = try p.optionalValue("cardNumber", CardNumber.init)
-        let ssn = try p.optionalValue("ssn", SocialSecurityNumber.init)
+        var number = try p.optionalCardNumber("cardNumber")
+        let ssn = try p.optionalSSN("ssn")
         if number == nil {
             guard let ssn else { throw VarlinkError.invalidParameter("cardNumber") }
             // The holder's card that a loss can apply to: the one usable card.
@@ -46,7 +46,7 @@ extension RegistryMethods {
         if context.isKiosk {
             // Self-service: temporary loss only, and the caller must know the holder's number or card and name.
             guard kind == .temporary else { throw context.denied("a kiosk may report a temporary loss only") }
-            let name = try p.value("name") { text throws(ValueError) in try HolderName(text) }
+            let name = try p.holderName("name")
             let status = try registry.status(of: number)
             guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {
                 try? registry.recordRefusedAttempt(action: "reportTemporaryLoss", actor: context.actor,
@@ -68,7 +68,7 @@ extension RegistryMethods {
     /// (unblock, then reload, both MAC-protected) before the reset is recorded.
     func resetPassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let number = try p.value("cardNumber", CardNumber.init)
+        let number = try p.cardNumber("cardNumber")
         let request = try request(number, context)
         if let newPinText = try p.optionalString("newPin") {
             let newPin = try pin(newPinText)

@@ -10,7 +10,7 @@ import Varlink
 struct RegistryMethods: Sendable {
     let registry: Registry
     let readers: CardReaders
-    let securityModule: (any SecurityModule)?
+    let securityModule: (any SecurityModule & Sendable)?
 
     typealias Method = @Sendable (RegistryMethods, CallContext) throws -> JSONValue
 
@@ -44,7 +44,7 @@ struct RegistryMethods: Sendable {
         if context.isKiosk && (p.has("cardNumber") || p.has("ssn")) {
             throw context.denied("a kiosk may query only the card inserted in its reader")
         }
-        if let ssn = try p.optionalValue("ssn", SocialSecurityNumber.init) {
+        if let ssn = try p.optionalSSN("ssn") {
             let status = try registry.status(of: ssn)
             return [
                 "holder": RegistryJSON.holder(status.holder),
@@ -53,7 +53,7 @@ struct RegistryMethods: Sendable {
             ]
         }
         let number: CardNumber
-        if let given = try p.optionalValue("cardNumber", CardNumber.init) {
+        if let given = try p.optionalCardNumber("cardNumber") {
             number = given
         } else {
             number = try cardInReader(p, context).cardNumber
@@ -63,8 +63,8 @@ struct RegistryMethods: Sendable {
 
     func history(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let card = try p.optionalValue("cardNumber", CardNumber.init)
-        let ssn = try p.optionalValue("ssn", SocialSecurityNumber.init)
+        let card = try p.optionalCardNumber("cardNumber")
+        let ssn = try p.optionalSSN("ssn")
         guard card != nil || ssn != nil else { throw VarlinkError.invalidParameter("cardNumber") }
         let limit = Int(clamping: try p.optionalInt("limit") ?? 1000)
         let entries = try registry.history(cardNumber: card, ssn: ssn, limit: max(1, min(limit, 100_000)))
