@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues", "SocialSecurityCard"]),
 
         // Protocol: the org.sscard interfaces and their JSON.
-        .target(name: "SSCardProtocol", dependencies: ["Varlink", "Registry", "SocialSecurityCard", "SSCardValues"]),
+        .target(name: "SSCardProtocol", dependencies: ["Varlink", "Registry", "SocialSecurityCard", "SSCardValues"],
+                exclude: ["Interfaces"]),
 
         // Daemon and client.
         .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "SocialSecurityCard", "PCSC", "Varlink"]),

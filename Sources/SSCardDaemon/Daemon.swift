@@ -49,7 +49,7 @@ public final class Daemon: @unchecked Sendable {
         let readers = CardReaders(choice: ReaderChoice(iType: configuration.readerType) ?? .contactFirst, log: log)
         readers.start()
         let securityModule = try configuration.securityModuleKeys.map { path -> any SecurityModule & Sendable in
-            do { return try SoftwareSecurityModule(keyFile: path) } catch {
+            do { return try SoftwareSecurityModule(contentsOfFile: path) } catch {
                 throw ConfigurationError(path: path, line: nil, message: "security module keys: \(error)")
             }
         }
