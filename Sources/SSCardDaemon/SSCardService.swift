@@ -35,7 +35,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
     }
 
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {
-        let role = roles.role(uid: call.peer.uid, gid: call.peer.gid)
+        let role = roles.role(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups)
         let actor = Actor(id: RoleResolver.userName(uid: call.peer.uid), role: role.map(Actor.Role.init) ?? .none,
                           channel: role == .kiosk ? .kiosk : .counter, servicePoint: servicePoint)
         guard let role, AccessPolicy.allows(role, call.method) else {
