@@ -52,7 +52,10 @@ public struct RoleResolver: Sendable {
         return String(cString: entry.pointee.pw_name)
     }
 
+    /// A group by name, or by number (for containers and hosts whose groups
+    /// come from elsewhere).
     static func groupID(named name: String) -> gid_t? {
+        if let number = gid_t(name) { return number }
         var record = group()
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 4096)

@@ -16,6 +16,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
     private var currentRoles: RoleResolver
     let servicePoint: String
     let log: Log
+    let streams = MonitorStreams()
 
     init(registryMethods: RegistryMethods, readerMethods: ReaderMethods, roles: RoleResolver, servicePoint: String,
          log: Log) {
@@ -90,7 +91,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         let token = registry.addObserver { event in
             reply.send(Self.json(event, registry: registry), continues: true)
         }
-        reply.onDisconnect { registry.removeObserver(token) }
+        streams.add(reply) { registry.removeObserver(token) }
         reply.send(["action": "subscribed", "actor": .string(context.actor.id)], continues: true)
     }
 
@@ -99,7 +100,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         guard context.call.more else { throw VarlinkError.expectedMore }
         let readers = readerMethods.readers
         let token = readers.subscribe { event in reply.send(ReaderMethods.event(event), continues: true) }
-        reply.onDisconnect { readers.unsubscribe(token) }
+        streams.add(reply) { readers.unsubscribe(token) }
         for reader in (try? readers.list()) ?? [] {
             reply.send(["event": "readerAttached", "reader": .string(reader.name)], continues: true)
             if reader.cardPresent {
