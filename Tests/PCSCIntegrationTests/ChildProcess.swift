@@ -70,7 +70,10 @@ final class ChildProcess: @unchecked Sendable {
     private static let installExitHandler: Void = {
         atexit {
             ChildProcess.registry.lock()
-            for pid in ChildProcess.running { kill(pid, SIGKILL) }
+            for pid in ChildProcess.running {
+                kill(pid, SIGKILL)
+                waitpid(pid, nil, 0)  // reap, so no zombie outlives the run
+            }
             ChildProcess.registry.unlock()
         }
     }()
