@@ -124,6 +124,18 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Every line, once the child has closed its output (it exited, or
+    /// at least closed stdout and stderr): waits for that end of file.
+    func completeOutput(timeout: TimeInterval = 20) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !outputClosed {
+            if !condition.wait(until: deadline) { throw RigError.timeout("\(name): end of output") }
+        }
+        return lines
+    }
+
     var lineCount: Int { condition.withLock { lines.count } }
     var output: [String] { condition.withLock { lines } }
 

@@ -100,7 +100,7 @@ extension PCSCIntegration {
                                           arguments: [IdentityAPDUs.pyscardScript, PCSCRig.reader0]
                                             + commands.map { Hex.encode($0.bytes) })
             #expect(python.waitForExit() == 0)
-            let theirs = python.output.filter { !$0.isEmpty }
+            let theirs = try python.completeOutput().filter { !$0.isEmpty }
             #expect(theirs == ours)
             #expect(ours.count == SocialSecurityApplication.identityCommandCount)
             #expect(ours.allSatisfy { $0.hasSuffix("9000") })
