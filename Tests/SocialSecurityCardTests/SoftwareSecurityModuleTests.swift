@@ -32,6 +32,12 @@ private func bytes(_ hex: String) -> [UInt8] { Hex.decode(hex)! }
                                  dataBeforeMAC: bytes("123456"))
         #expect(request.message == bytes("805E000007123456"))
         #expect(Hex.encode(try module.mac(for: request)) == "4A18A484")
+        var dumped = ""
+        dump(request, to: &dumped)
+        for text in [request.description, String(reflecting: request), dumped] {
+            // 0x56 (the PIN's last byte) would show as 86 in a dump of the message.
+            #expect(!text.contains("123456") && !text.contains("86"))
+        }
     }
 
     @Test func verifiesReceivedCommands() throws {

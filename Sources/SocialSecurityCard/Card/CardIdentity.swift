@@ -84,8 +84,11 @@ public struct CardIdentity: Sendable, Hashable, Codable, CustomStringConvertible
             guard response.statusWord.isSuccess else { throw .recordNotFound(.nameExtension, response.statusWord) }
             extensionBytes = FieldDecoding.trimmingPadding(try FieldDecoding.value(of: response.data, field: .nameExtension))
         }
-        // Decoded as one text: a name split by another writer might cut a character.
-        let nameText = try FieldDecoding.gb18030(nameBytes + extensionBytes, field: extensionBytes.isEmpty ? .name : .nameExtension)
+        // The name field must stand alone; name and extension are then decoded
+        // as one text, so that the error names the field that is broken.
+        guard FieldDecoding.isWellFormedGB18030(nameBytes) else { throw .invalidField(.name, .invalidGB18030) }
+        let nameText = try FieldDecoding.gb18030(nameBytes + extensionBytes,
+                                                 field: extensionBytes.isEmpty ? .name : .nameExtension)
         let name = try checked(.name) { () throws(ValueError) in try HolderName(nameText) }
 
         let sexBytes = try value(.sex)

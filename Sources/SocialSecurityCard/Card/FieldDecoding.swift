@@ -52,14 +52,16 @@ enum FieldDecoding {
 
     /// Printable ASCII with trailing 0x00 padding removed (an format).
     static func ascii(_ bytes: [UInt8], field: CardField) throws(CardError) -> String {
-        let text = bytes.reversed().drop { $0 == 0 }.reversed()
-        guard text.allSatisfy({ (0x20...0x7E).contains($0) }) else { throw .invalidField(field, .notASCII) }
+        let text = trimmingPadding(bytes)
+        for byte in text where byte < 0x20 || byte > 0x7E { throw .invalidField(field, .notASCII) }
         return String(decoding: text, as: UTF8.self)
     }
 
     /// Drops the 0x00 padding at the end of a name field.
     static func trimmingPadding(_ bytes: [UInt8]) -> [UInt8] {
-        Array(bytes.reversed().drop { $0 == 0 }.reversed())
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0 { end -= 1 }
+        return Array(bytes[0..<end])
     }
 
     /// GB18030 text. The byte structure is checked here first, so that the

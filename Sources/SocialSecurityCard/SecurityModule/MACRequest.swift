@@ -6,7 +6,7 @@ import SSCardValues
 /// The MAC input is the command as sent, up to the MAC: `CLA INS P1 P2 Lc`
 /// followed by the data before the MAC, where Lc counts the 4 MAC bytes too.
 /// For PIN UNBLOCK that is just `84 24 00 00 04`.
-public struct MACRequest: Sendable, Equatable {
+public struct MACRequest: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     public var purpose: KeyPurpose
     public var algorithm: KeyAlgorithm
     /// The card whose key is derived (see `KeyDiversification`).
@@ -37,5 +37,14 @@ public struct MACRequest: Sendable, Equatable {
         self.init(purpose: purpose, algorithm: algorithm, cardId: cardId, challenge: challenge,
                   cla: command.cla, ins: command.ins, p1: command.p1, p2: command.p2,
                   dataBeforeMAC: Array(command.data.dropLast(PBOCMAC.length)))
+    }
+
+    /// The message may hold a new PIN: only its length is shown.
+    public var description: String {
+        "MACRequest(\(purpose).\(algorithm), cardId: \(cardId), message: \(message.count) bytes)"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["purpose": purpose, "algorithm": algorithm, "messageLength": message.count])
     }
 }
