@@ -70,7 +70,10 @@ public final class ChildProcess: @unchecked Sendable {
     private static let installExitHandler: Void = {
         atexit {
             ChildProcess.registry.lock()
-            for pid in ChildProcess.running { kill(pid, SIGKILL) }
+            for pid in ChildProcess.running {
+                kill(pid, SIGKILL)
+                waitpid(pid, nil, 0)  // reap, so no zombie outlives the run
+            }
             ChildProcess.registry.unlock()
         }
     }()
@@ -119,6 +122,18 @@ public final class ChildProcess: @unchecked Sendable {
             if outputClosed { throw RigError.exited(name, lines.suffix(5).joined(separator: " | ")) }
             if !condition.wait(until: deadline) { throw RigError.timeout("\(name): \"\(text)\"") }
         }
+    }
+
+    /// Every line, once the child has closed its output (it exited, or
+    /// at least closed stdout and stderr): waits for that end of file.
+    public func completeOutput(timeout: TimeInterval = 20) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !outputClosed {
+            if !condition.wait(until: deadline) { throw RigError.timeout("\(name): end of output") }
+        }
+        return lines
     }
 
     public var lineCount: Int { condition.withLock { lines.count } }

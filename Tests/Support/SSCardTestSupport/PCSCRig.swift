@@ -37,6 +37,12 @@ public final class PCSCRig: @unchecked Sendable {
             """
         try conf.write(toFile: directory + "/reader.conf", atomically: true, encoding: .utf8)
         setenv("PCSCLITE_CSOCK_NAME", socketPath, 1)
+        // Registered before any child exists, so it runs after the handler
+        // that kills the children (atexit runs in reverse order). Set
+        // SSCARD_KEEP_RIG=1 to keep the logs and profiles for a post-mortem.
+        if ProcessInfo.processInfo.environment["SSCARD_KEEP_RIG"] == nil {
+            atexit { try? FileManager.default.removeItem(atPath: PCSCRig.shared.directory) }
+        }
         try start()
     }
 
