@@ -56,6 +56,16 @@ enum Fixture {
         return card
     }
 
+    /// Takes a virtual card out and waits until sscardd has seen it go, so
+    /// the slot is free for the next card (vpcd notices a vanished card only
+    /// at its next presence poll).
+    static func remove(_ card: ChildProcess, slot: Int = 0, rig: DaemonRig) {
+        let watcher = try? MonitorWatcher(rig)
+        card.terminate()
+        let reader = slot == 0 ? PCSCRig.reader0 : PCSCRig.reader1
+        _ = try? watcher?.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == reader }
+    }
+
     /// The error a call fails with, or nil if it succeeds.
     static func error(_ body: () throws -> Void) -> VarlinkError? {
         do {
