@@ -41,11 +41,11 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
                           channel: role == .kiosk ? .kiosk : .counter, servicePoint: servicePoint)
         guard let role, AccessPolicy.allows(role, call.method) else {
             log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none"))")
-            try? registry.recordRefusedAttempt(action: call.methodName, actor: actor,
-                                               reason: "permission denied for role \(role?.rawValue ?? "none")")
             var parameters: [String: JSONValue] = ["method": .string(call.method)]
             if let role { parameters["role"] = .string(role.rawValue) }
-            reply.fail(VarlinkError("\(call.interface).PermissionDenied", .object(parameters)))
+            let denial = VarlinkError("\(call.interface).PermissionDenied", .object(parameters))
+            recordDenial(call, actor: actor, denial)
+            reply.fail(denial)
             return
         }
         do {
@@ -66,8 +66,20 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         } catch {
             let failure = Self.varlinkError(error)
             log.info("\(call.method) by \(actor.id): \(failure.name)")
+            if failure.name.hasSuffix(".PermissionDenied") { recordDenial(call, actor: actor, failure) }
             reply.fail(failure)
         }
+    }
+
+    /// Records a denied call against the card or holder it named, when it
+    /// named a valid one.
+    func recordDenial(_ call: VarlinkCall, actor: Actor, _ denial: VarlinkError) {
+        let why = denial.parameters["reason"]?.string ?? "permission denied for role \(actor.role.rawValue)"
+        try? registry.recordRefusedAttempt(
+            action: call.methodName, actor: actor,
+            cardNumber: call.parameters["cardNumber"]?.string.flatMap { try? CardNumber($0) },
+            ssn: call.parameters["ssn"]?.string.flatMap { try? SocialSecurityNumber($0) },
+            reason: why)
     }
 
     static func varlinkError(_ error: Error) -> VarlinkError {

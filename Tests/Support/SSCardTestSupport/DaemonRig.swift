@@ -85,13 +85,14 @@ public final class DaemonRig: @unchecked Sendable {
     /// Runs sscardctl against this daemon, optionally as another uid with the
     /// given groups (via setpriv); returns exit code and output.
     public func sscardctl(_ arguments: [String], uid: UInt32? = nil, groups: [UInt32] = [],
-                          stdin: String? = nil) throws -> (code: Int32, output: String) {
+                          socketAccess: Bool = true, stdin: String? = nil) throws -> (code: Int32, output: String) {
         let binary = PCSCRig.productsDirectory + "/sscardctl"
         var command = [binary, "--socket", socketPath] + arguments
         if let uid {
             let primary = groups.first ?? uid
             command = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(primary)",
-                       "--groups=\((groups + [Self.socketGid]).map(String.init).joined(separator: ","))", "--"] + command
+                       "--groups=\((groups + (socketAccess ? [Self.socketGid] : [])).map(String.init).joined(separator: ","))",
+                       "--"] + command
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
