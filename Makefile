@@ -39,13 +39,16 @@ MAN1 = man/sscardctl.1
 MAN5 = man/sscardd.conf.5
 MAN8 = man/sscardd.8 man/sscard-kiosk.8
 
-.PHONY: all build test check check-units check-udev check-polkit check-man check-completion check-install \
+.PHONY: all build print-binpath test check check-units check-udev check-polkit check-man check-completion check-install \
         install uninstall
 
 all: build
 
 build:
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+print-binpath:
+	@echo $(BINPATH)
 
 test:
 	scripts/test
