@@ -2,7 +2,7 @@
 #
 #   make build                      swift build -c release (Swift runtime linked statically)
 #   make test                       scripts/test
-#   make check                      scripts/check-deploy (units, udev, polkit, man, completion, install)
+#   make check                      scripts/check-deploy (units, udev, polkit, man, completion, install, sandbox)
 #   make install DESTDIR=/tmp/root PREFIX=/usr
 #
 # `make install` installs what `make build` built; it does not build.
@@ -39,7 +39,7 @@ MAN1 = man/sscardctl.1
 MAN5 = man/sscardd.conf.5
 MAN8 = man/sscardd.8 man/sscard-kiosk.8
 
-.PHONY: all build print-binpath test check check-units check-udev check-polkit check-man check-completion check-install \
+.PHONY: all build print-binpath test check check-units check-udev check-polkit check-man check-completion check-install check-sandbox \
         install uninstall
 
 all: build
@@ -73,6 +73,9 @@ check-completion:
 
 check-install:
 	scripts/check-install
+
+check-sandbox:
+	scripts/check-sandbox
 
 install:
 	@for program in sscardd sscardctl sscard-kiosk sscard-vcard; do \
