@@ -59,7 +59,8 @@ let package = Package(
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
                           path: "Tests/Support/sscard-registry-writer"),
 
-        // Tests.
+        // Tests, and what several test targets share: the private pcscd rig and child processes.
+        .target(name: "SSCardTestSupport", path: "Tests/Support/SSCardTestSupport"),
         .testTarget(name: "SSCardValuesTests", dependencies: ["SSCardValues"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "sscard-registry-writer"]),
@@ -68,10 +69,10 @@ let package = Package(
         .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "PCSC"]),
         .testTarget(name: "PCSCIntegrationTests",
-                    dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "sscard-vcard"]),
+                    dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardTestSupport", "sscard-vcard"]),
         .testTarget(name: "SSCardDaemonTests",
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard",
-                                   "sscardd", "sscardctl", "sscard-vcard"]),
+                                   "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
         .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
     ]
 )

@@ -3,9 +3,9 @@
 cross-check sscard's reads and to time the same APDU sequence.
 
   pyscard-apdus.py READER APDU...              one line per APDU: response hex
-  pyscard-apdus.py READER --time N APDU...     N timed rounds of connect, APDUs,
-                                               disconnect; one line per round:
-                                               seconds
+  pyscard-apdus.py READER --time N APDU...     N timed rounds of connect and
+                                               APDUs (disconnect untimed); one
+                                               line per round: seconds
 
 T=0 61xx (GET RESPONSE) and 6Cxx (resend with Le) are resolved here, the
 same way sscard does, so the two see the same final responses.
@@ -50,8 +50,9 @@ def main():
         connection.connect(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1)
         for apdu in apdus:
             exchange(connection, apdu)
+        elapsed = time.perf_counter() - start
         connection.disconnect()
-        print(f"{time.perf_counter() - start:.9f}")
+        print(f"{elapsed:.9f}")
 
 
 if __name__ == "__main__":

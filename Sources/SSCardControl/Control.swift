@@ -31,8 +31,9 @@ public enum Control {
             defer { client.close() }
             if request.more {
                 try client.stream(request.method, request.parameters) { reply in
-                    print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
-                    FileHandle.standardOutput.synchronizeFile()
+                    // Straight to the file descriptor: a stream must not wait in a stdio buffer.
+                    let line = (arguments.flag("json") ? reply.description : render(reply, command.render, labels)) + "\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
                     return true
                 }
             } else {

@@ -76,6 +76,7 @@ public final class Daemon: @unchecked Sendable {
         stopped.wait()
         _ = try? notify.stopping()
         log.notice("stopping: finishing calls in flight")
+        service.streams.endAll(["action": "stopping", "actor": "system"])
         server.stop()
         server.waitUntilStopped()
         keeper.stop()

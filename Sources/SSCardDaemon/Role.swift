@@ -29,10 +29,12 @@ public struct RoleResolver: Sendable {
         self.kioskGid = kioskGid
     }
 
-    /// The role for a peer, or nil if it has none.
-    public func role(uid: uid_t, gid: gid_t) -> Role? {
+    /// The role for a peer, or nil if it has none. `peerGroups` are the
+    /// supplementary groups the kernel reported for the connection
+    /// (SO_PEERGROUPS); without them the user database is asked.
+    public func role(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> Role? {
         if uid == 0 { return .admin }
-        let groups = Set(Self.groups(uid: uid, primary: gid))
+        let groups = Set(peerGroups.isEmpty ? Self.groups(uid: uid, primary: gid) : peerGroups + [gid])
         if let adminGid, groups.contains(adminGid) { return .admin }
         if let operatorGid, groups.contains(operatorGid) { return .operator }
         if let kioskGid, groups.contains(kioskGid) { return .kiosk }
@@ -50,7 +52,10 @@ public struct RoleResolver: Sendable {
         return String(cString: entry.pointee.pw_name)
     }
 
+    /// A group by name, or by number (for containers and hosts whose groups
+    /// come from elsewhere).
     static func groupID(named name: String) -> gid_t? {
+        if let number = gid_t(name) { return number }
         var record = group()
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 4096)

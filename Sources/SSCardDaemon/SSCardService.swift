@@ -16,6 +16,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
     private var currentRoles: RoleResolver
     let servicePoint: String
     let log: Log
+    let streams = MonitorStreams()
 
     init(registryMethods: RegistryMethods, readerMethods: ReaderMethods, roles: RoleResolver, servicePoint: String,
          log: Log) {
@@ -35,16 +36,16 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
     }
 
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {
-        let role = roles.role(uid: call.peer.uid, gid: call.peer.gid)
+        let role = roles.role(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups)
         let actor = Actor(id: RoleResolver.userName(uid: call.peer.uid), role: role.map(Actor.Role.init) ?? .none,
                           channel: role == .kiosk ? .kiosk : .counter, servicePoint: servicePoint)
         guard let role, AccessPolicy.allows(role, call.method) else {
             log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none"))")
-            try? registry.recordRefusedAttempt(action: call.methodName, actor: actor,
-                                               reason: "permission denied for role \(role?.rawValue ?? "none")")
             var parameters: [String: JSONValue] = ["method": .string(call.method)]
             if let role { parameters["role"] = .string(role.rawValue) }
-            reply.fail(VarlinkError("\(call.interface).PermissionDenied", .object(parameters)))
+            let denial = VarlinkError("\(call.interface).PermissionDenied", .object(parameters))
+            recordDenial(call, actor: actor, denial)
+            reply.fail(denial)
             return
         }
         do {
@@ -65,8 +66,20 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         } catch {
             let failure = Self.varlinkError(error)
             log.info("\(call.method) by \(actor.id): \(failure.name)")
+            if failure.name.hasSuffix(".PermissionDenied") { recordDenial(call, actor: actor, failure) }
             reply.fail(failure)
         }
+    }
+
+    /// Records a denied call against the card or holder it named, when it
+    /// named a valid one.
+    func recordDenial(_ call: VarlinkCall, actor: Actor, _ denial: VarlinkError) {
+        let why = denial.parameters["reason"]?.string ?? "permission denied for role \(actor.role.rawValue)"
+        try? registry.recordRefusedAttempt(
+            action: call.methodName, actor: actor,
+            cardNumber: call.parameters["cardNumber"]?.string.flatMap { try? CardNumber($0) },
+            ssn: call.parameters["ssn"]?.string.flatMap { try? SocialSecurityNumber($0) },
+            reason: why)
     }
 
     static func varlinkError(_ error: Error) -> VarlinkError {
@@ -90,7 +103,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         let token = registry.addObserver { event in
             reply.send(Self.json(event, registry: registry), continues: true)
         }
-        reply.onDisconnect { registry.removeObserver(token) }
+        streams.add(reply) { registry.removeObserver(token) }
         reply.send(["action": "subscribed", "actor": .string(context.actor.id)], continues: true)
     }
 
@@ -99,7 +112,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         guard context.call.more else { throw VarlinkError.expectedMore }
         let readers = readerMethods.readers
         let token = readers.subscribe { event in reply.send(ReaderMethods.event(event), continues: true) }
-        reply.onDisconnect { readers.unsubscribe(token) }
+        streams.add(reply) { readers.unsubscribe(token) }
         for reader in (try? readers.list()) ?? [] {
             reply.send(["event": "readerAttached", "reader": .string(reader.name)], continues: true)
             if reader.cardPresent {

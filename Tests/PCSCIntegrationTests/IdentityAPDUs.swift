@@ -1,3 +1,4 @@
+import SSCardTestSupport
 import Foundation
 import PCSC
 import SocialSecurityCard

@@ -1,3 +1,4 @@
+import SSCardTestSupport
 import Foundation
 import PCSC
 import SocialSecurityCard
@@ -67,7 +68,7 @@ extension PCSCIntegration {
             let bad = try ChildProcess(name: "bad-vcard", executable: PCSCRig.productsDirectory + "/sscard-vcard",
                                        arguments: ["--port", String(rig.port + 1), "--profile", path])
             #expect(bad.waitForExit() == 1)
-            let message = bad.output.joined(separator: "\n")
+            let message = try bad.completeOutput().joined(separator: "\n")
             #expect(message.contains("\"pin\""))
             #expect(!message.contains("65x321"))
         }

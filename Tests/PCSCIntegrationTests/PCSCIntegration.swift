@@ -1,3 +1,4 @@
+import SSCardTestSupport
 import Testing
 
 /// All suites that use the shared private pcscd, nested here so that

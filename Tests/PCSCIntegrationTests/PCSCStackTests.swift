@@ -1,3 +1,4 @@
+import SSCardTestSupport
 import Foundation
 import PCSC
 import SocialSecurityCard
@@ -72,7 +73,7 @@ extension PCSCIntegration {
             #expect(first.specVersion == "2.00")
             #expect(first.issueDate.description == "2010-10-01" && first.expiryDate.description == "2020-10-01")
             #expect(first.birthDate.description == "1949-12-31")
-            #expect(first.ethnicity == "01" && first.birthplace == "110105")
+            #expect(first.ethnicity == "01" && first.birthplace == "110105" && first.sex == .male)
             #expect(first.atr == atr0)
 
             let t1 = try context.connect(reader: PCSCRig.reader1, share: .exclusive)
@@ -83,6 +84,8 @@ extension PCSCIntegration {
             #expect(second.ssn.rawValue == "140502198811230027")
             #expect(second.cardNumber.rawValue == "A12345674")
             #expect(second.generation == 3 && second.birthplace == "140502" && second.ethnicity == "03")
+            #expect(second.sex == .female && second.cardId.rawValue == "140500D1560000050012345678ABCDEF")
+            #expect(second.issueDate.description == "2023-05-20" && second.birthDate.description == "1988-11-23")
         }
 
         @Test("pyscard, sending the same APDUs in the same run, gets the same responses")
@@ -98,7 +101,7 @@ extension PCSCIntegration {
                                           arguments: [IdentityAPDUs.pyscardScript, PCSCRig.reader0]
                                             + commands.map { Hex.encode($0.bytes) })
             #expect(python.waitForExit() == 0)
-            let theirs = python.output.filter { !$0.isEmpty }
+            let theirs = try python.completeOutput().filter { !$0.isEmpty }
             #expect(theirs == ours)
             #expect(ours.count == SocialSecurityApplication.identityCommandCount)
             #expect(ours.allSatisfy { $0.hasSuffix("9000") })

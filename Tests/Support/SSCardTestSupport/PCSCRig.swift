@@ -7,21 +7,21 @@ import Glibc
 /// shares this daemon; it gets its own directory and its own vpcd ports,
 /// so parallel runs (and a system pcscd) never collide. The socket is made
 /// by `systemd-socket-activate` because pcscd itself ignores the variable.
-final class PCSCRig: @unchecked Sendable {
-    static let shared: PCSCRig = {
+public final class PCSCRig: @unchecked Sendable {
+    public static let shared: PCSCRig = {
         do { return try PCSCRig() } catch { fatalError("cannot start the PC/SC rig: \(error)") }
     }()
 
-    let directory: String
-    let socketPath: String
+    public let directory: String
+    public let socketPath: String
     /// vpcd slot 0 listens on `port`, slot 1 on `port + 1`.
-    let port: UInt16
-    private(set) var pcscd: ChildProcess?
+    public let port: UInt16
+    public private(set) var pcscd: ChildProcess?
     private var starts = 0
-    let lock = NSLock()
+    public let lock = NSLock()
 
-    static let reader0 = "Virtual PCD 00 00"
-    static let reader1 = "Virtual PCD 00 01"
+    public static let reader0 = "Virtual PCD 00 00"
+    public static let reader1 = "Virtual PCD 00 01"
 
     private init() throws {
         directory = NSTemporaryDirectory() + "sscard-rig-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -37,12 +37,18 @@ final class PCSCRig: @unchecked Sendable {
             """
         try conf.write(toFile: directory + "/reader.conf", atomically: true, encoding: .utf8)
         setenv("PCSCLITE_CSOCK_NAME", socketPath, 1)
+        // Registered before any child exists, so it runs after the handler
+        // that kills the children (atexit runs in reverse order). Set
+        // SSCARD_KEEP_RIG=1 to keep the logs and profiles for a post-mortem.
+        if ProcessInfo.processInfo.environment["SSCARD_KEEP_RIG"] == nil {
+            atexit { try? FileManager.default.removeItem(atPath: PCSCRig.shared.directory) }
+        }
         try start()
     }
 
     /// Starts pcscd and returns when its socket accepts connections
     /// (systemd-socket-activate prints "Listening on" once it does).
-    func start() throws {
+    public func start() throws {
         try lock.withLock {
             unlink(socketPath)
             starts += 1
@@ -59,14 +65,14 @@ final class PCSCRig: @unchecked Sendable {
     }
 
     /// Kills pcscd and waits until it has exited.
-    func stop() {
+    public func stop() {
         lock.withLock {
             pcscd?.terminate(signal: SIGKILL)
             pcscd = nil
         }
     }
 
-    static func poke(_ path: String) {
+    public static func poke(_ path: String) {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_un()
@@ -84,7 +90,7 @@ final class PCSCRig: @unchecked Sendable {
 
     /// An even port p with p and p+1 free on 127.0.0.1, from a random start
     /// so concurrent runs rarely even try the same pair.
-    static func freePortPair() throws -> UInt16 {
+    public static func freePortPair() throws -> UInt16 {
         let start = Int.random(in: 20_500...29_500) * 2
         for candidate in stride(from: start, to: start + 400, by: 2) {
             if isFree(UInt16(candidate)) && isFree(UInt16(candidate + 1)) { return UInt16(candidate) }
@@ -92,7 +98,7 @@ final class PCSCRig: @unchecked Sendable {
         throw RigError.missing("a free port pair")
     }
 
-    static func isFree(_ port: UInt16) -> Bool {
+    public static func isFree(_ port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -108,7 +114,7 @@ final class PCSCRig: @unchecked Sendable {
 
     /// The directory holding the test bundle, where SwiftPM also puts the
     /// package's executables (sscard-vcard).
-    static var productsDirectory: String {
+    public static var productsDirectory: String {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
@@ -120,7 +126,7 @@ final class PCSCRig: @unchecked Sendable {
 
     /// Starts sscard-vcard with one profile per slot and waits for every
     /// slot's readiness line.
-    func insertCards(_ profiles: [(slot: Int, json: String)], name: String = "vcard") throws -> ChildProcess {
+    public func insertCards(_ profiles: [(slot: Int, json: String)], name: String = "vcard") throws -> ChildProcess {
         var arguments: [String] = []
         for (slot, json) in profiles {
             let path = directory + "/\(name)-\(slot)-\(UInt32.random(in: 0...UInt32.max)).json"

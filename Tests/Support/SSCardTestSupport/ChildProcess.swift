@@ -8,9 +8,9 @@ import Glibc
 /// long-lived thread, so that a crashed or killed test run takes them
 /// along instead of leaving a pcscd behind. (The death signal follows the
 /// thread that forked, hence the dedicated thread.)
-final class ChildProcess: @unchecked Sendable {
-    let name: String
-    let pid: pid_t
+public final class ChildProcess: @unchecked Sendable {
+    public let name: String
+    public let pid: pid_t
     private let condition = NSCondition()
     private var lines: [String] = []
     private var outputClosed = false
@@ -21,7 +21,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Starts `executable` with `arguments` (posix_spawn; Foundation's
     /// Process did not reap children reliably here); stdout and stderr are
     /// merged, kept in memory and appended to `logPath`.
-    init(name: String, executable: String, arguments: [String], logPath: String? = nil) throws {
+    public init(name: String, executable: String, arguments: [String], logPath: String? = nil) throws {
         self.name = name
         if let logPath {
             FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -70,7 +70,10 @@ final class ChildProcess: @unchecked Sendable {
     private static let installExitHandler: Void = {
         atexit {
             ChildProcess.registry.lock()
-            for pid in ChildProcess.running { kill(pid, SIGKILL) }
+            for pid in ChildProcess.running {
+                kill(pid, SIGKILL)
+                waitpid(pid, nil, 0)  // reap, so no zombie outlives the run
+            }
             ChildProcess.registry.unlock()
         }
     }()
@@ -106,7 +109,7 @@ final class ChildProcess: @unchecked Sendable {
     /// `after` lines; returns its index. The deadline only bounds a broken
     /// run: the wait itself ends on the line's arrival.
     @discardableResult
-    func waitForLine(containing text: String, after: Int = 0, timeout: TimeInterval = 20) throws -> Int {
+    public func waitForLine(containing text: String, after: Int = 0, timeout: TimeInterval = 20) throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
@@ -121,14 +124,26 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    var lineCount: Int { condition.withLock { lines.count } }
-    var output: [String] { condition.withLock { lines } }
+    /// Every line, once the child has closed its output (it exited, or
+    /// at least closed stdout and stderr): waits for that end of file.
+    public func completeOutput(timeout: TimeInterval = 20) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !outputClosed {
+            if !condition.wait(until: deadline) { throw RigError.timeout("\(name): end of output") }
+        }
+        return lines
+    }
 
-    var isRunning: Bool { exitLock.withLock { exitStatus == nil } }
+    public var lineCount: Int { condition.withLock { lines.count } }
+    public var output: [String] { condition.withLock { lines } }
+
+    public var isRunning: Bool { exitLock.withLock { exitStatus == nil } }
 
     /// Sends `signal` (SIGTERM: a clean exit; SIGKILL for pcscd, which
     /// can hang on SIGTERM while its driver blocks), then waits for the exit.
-    func terminate(signal: Int32 = SIGTERM) {
+    public func terminate(signal: Int32 = SIGTERM) {
         guard isRunning else { return }
         kill(pid, signal)
         _ = waitForExit()
@@ -136,7 +151,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Blocks in waitpid until the child exits; its exit code (128 + signal
     /// if killed).
-    func waitForExit() -> Int32 {
+    public func waitForExit() -> Int32 {
         exitLock.lock()
         defer { exitLock.unlock() }
         if let exitStatus { return exitStatus }
@@ -152,8 +167,8 @@ final class ChildProcess: @unchecked Sendable {
 }
 
 /// Runs closures on one thread that lives as long as the test process.
-final class Spawner: @unchecked Sendable {
-    static let shared = Spawner()
+public final class Spawner: @unchecked Sendable {
+    public static let shared = Spawner()
     private let requests = NSCondition()
     private var queue: [() -> Void] = []
 
@@ -171,7 +186,7 @@ final class Spawner: @unchecked Sendable {
         thread.start()
     }
 
-    func run<T>(_ body: @escaping () throws -> T) throws -> T {
+    public func run<T>(_ body: @escaping () throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<T, Error>?
         requests.withLock {
@@ -186,12 +201,12 @@ final class Spawner: @unchecked Sendable {
     }
 }
 
-enum RigError: Error, CustomStringConvertible {
+public enum RigError: Error, CustomStringConvertible {
     case timeout(String)
     case exited(String, String)
     case missing(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case let .timeout(what): return "timed out waiting for \(what)"
         case let .exited(name, tail): return "\(name) exited; last output: \(tail)"

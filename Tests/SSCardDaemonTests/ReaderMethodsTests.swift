@@ -1,0 +1,123 @@
+import Foundation
+import SSCardTestSupport
+import Testing
+import Varlink
+
+/// org.sscard.Reader and the registry methods that use a reader, through
+/// sscardd, the private pcscd and virtual cards.
+@Suite("sscardd: readers and cards over the socket", .serialized)
+struct ReaderMethodsTests {
+    @Test("ReadCard returns the identity and the iReadCardBas string; without a reader it picks the one card")
+    func readCard() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        #expect(Fixture.error { _ = try client.call("org.sscard.Reader.ReadCard", [:]) }?.name == "org.sscard.Reader.NoCardInReader")
+        let card = try Fixture.insert(10, name: "赵𠀀六", rig: rig)
+        defer { Fixture.remove(card, rig: rig) }
+        let reply = try client.call("org.sscard.Reader.ReadCard", [:])
+        #expect(reply["reader"]?.string == PCSCRig.reader0)
+        let identity = try #require(reply["identity"])
+        #expect(identity["cardNumber"]?.string == Fixture.cardNumber(10))
+        #expect(identity["ssn"]?.string == Fixture.ssn(10))
+        #expect(identity["name"]?.string == "赵𠀀六")
+        #expect(identity["cardId"]?.string == Fixture.cardId(10))
+        #expect(identity["birthDate"]?.string == "1985-01-11")
+        #expect(identity["specVersion"]?.string == "3.00")
+        let fields = try #require(reply["basicInfo"]?.string).split(separator: "|", omittingEmptySubsequences: false)
+        #expect(fields.count == 12)
+        #expect(Array(fields.prefix(5)) == ["140105", Substring(Fixture.ssn(10)), Substring(Fixture.cardNumber(10)),
+                                             Substring(Fixture.cardId(10)), "赵𠀀六"])
+        #expect(fields[6] == "3.00" && fields[9] == "T01" && fields[10] == "VPCD" && fields[11] == "")
+
+        let readers = try client.call("org.sscard.Reader.ListReaders", [:])["readers"]?.array ?? []
+        #expect(readers.count == 2)
+        #expect(readers.first { $0["name"]?.string == PCSCRig.reader0 }?["cardPresent"]?.bool == true)
+        #expect(readers.first { $0["name"]?.string == PCSCRig.reader1 }?["cardPresent"]?.bool == false)
+        #expect(Fixture.error { _ = try client.call("org.sscard.Reader.ReadCard", ["reader": "No Such Reader"]) }?.name
+            == "org.sscard.Reader.ReaderNotFound")
+    }
+
+    @Test("with two cards and no reader named, ReadCard refuses and lists both readers")
+    func severalCards() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let first = try Fixture.insert(11, rig: rig)
+        defer { Fixture.remove(first, rig: rig) }
+        let second = try Fixture.insert(12, slot: 1, rig: rig)
+        defer { Fixture.remove(second, slot: 1, rig: rig) }
+        let error = Fixture.error { _ = try client.call("org.sscard.Reader.ReadCard", [:]) }
+        #expect(error?.name == "org.sscard.Reader.SeveralCardsPresent")
+        #expect(Set(error?.parameters["readers"]?.array?.compactMap(\.string) ?? []) == [PCSCRig.reader0, PCSCRig.reader1])
+        #expect(try client.call("org.sscard.Reader.ReadCard", ["reader": .string(PCSCRig.reader1)])["identity"]?["cardNumber"]?.string
+            == Fixture.cardNumber(12))
+    }
+
+    @Test("bind, status, PIN change and PIN reset by reader, with the chip checked against the call")
+    func cardInReader() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let card = try Fixture.insert(13, rig: rig)
+        defer { Fixture.remove(card, rig: rig) }
+        let number = Fixture.cardNumber(13)
+        let applied = try client.call("org.sscard.Registry.Apply", [
+            "holder": ["ssn": .string(Fixture.ssn(13)), "name": "李四"], "evidence": Fixture.idCard])
+        let id = try #require(applied["application"]?["applicationId"]?.int)
+        for stage in ["reviewed", "ordered", "producing", "produced"] {
+            _ = try client.call("org.sscard.Registry.AdvanceApplication", ["applicationId": .int(id), "stage": .string(stage)])
+        }
+        let bound = try client.call("org.sscard.Registry.BindCard", ["applicationId": .int(id), "reader": .string(PCSCRig.reader0)])
+        #expect(bound["card"]?["cardNumber"]?.string == number)
+        #expect(bound["card"]?["cardId"]?.string == Fixture.cardId(13))
+        _ = try client.call("org.sscard.Registry.Activate", ["reader": .string(PCSCRig.reader0), "evidence": Fixture.idCard])
+        #expect(try client.call("org.sscard.Registry.GetStatus", ["reader": .string(PCSCRig.reader0)])["card"]?["state"]?.string == "active")
+
+        // A wrong old PIN: refused with tries left, nothing recorded.
+        let wrong = Fixture.error { _ = try client.call("org.sscard.Registry.ChangePassword", [
+            "reader": .string(PCSCRig.reader0), "oldPin": "975310", "newPin": "246810", "evidence": Fixture.idCard]) }
+        #expect(wrong?.parameters["rule"]?.string == "pinRejected")
+        #expect(wrong?.parameters["reason"]?.string?.contains("2 tries left") == true)
+        #expect(wrong?.description.contains("975310") == false)
+        _ = try client.call("org.sscard.Registry.ChangePassword", [
+            "reader": .string(PCSCRig.reader0), "oldPin": "123456", "newPin": "246810", "evidence": Fixture.idCard])
+        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "246810"])["result"]?.string == "verified")
+
+        // Lock the PIN out, then reset it at the counter through the security module.
+        for _ in 0..<3 { _ = try client.call("org.sscard.Reader.VerifyPin", ["pin": "864209"]) }
+        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "246810"])["result"]?.string == "blocked")
+        _ = try client.call("org.sscard.Registry.ResetPassword", [
+            "cardNumber": .string(number), "reader": .string(PCSCRig.reader0), "newPin": "135790", "evidence": Fixture.idCard])
+        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "135790"])["result"]?.string == "verified")
+
+        // The audit trail and the daemon's log never hold a PIN.
+        let entries = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])
+        for pin in ["246810", "135790", "864209", "975310"] {
+            #expect(!entries.description.contains(pin))
+            #expect(!(rig.daemon?.output.joined(separator: "\n").contains(pin) ?? true))
+        }
+        let database = try String(decoding: FileManager.default.contents(atPath: rig.stateDirectory + "/registry.sqlite") ?? Data(),
+                                  as: UTF8.self)
+        #expect(!database.contains("135790"))
+
+        // A call naming another card than the one in the reader is refused before the chip is touched.
+        _ = try Fixture.issue(14, client: client)
+        let mismatch = Fixture.error { _ = try client.call("org.sscard.Registry.ResetPassword", [
+            "cardNumber": .string(Fixture.cardNumber(14)), "reader": .string(PCSCRig.reader0), "newPin": "111111",
+            "evidence": Fixture.idCard]) }
+        #expect(mismatch?.name == "org.sscard.Registry.IdentityMismatch")
+    }
+
+    @Test("Reader.Monitor reports removal and insertion with the identity read")
+    func monitor() throws {
+        let rig = try DaemonRig()
+        let card = try Fixture.insert(15, rig: rig)
+        let watcher = try MonitorWatcher(rig)
+        try watcher.wait { $0["event"]?.string == "cardInserted" && $0["identity"]?["cardNumber"]?.string == Fixture.cardNumber(15) }
+        card.terminate()
+        try watcher.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader0 }
+        let again = try PCSCRig.shared.insertCards([(0, DaemonRig.profile(cardNumber: Fixture.cardNumber(16), cardId: Fixture.cardId(16),
+                                                                          ssn: Fixture.ssn(16), name: "孙七"))], name: "card16")
+        defer { Fixture.remove(again, rig: rig) }
+        let inserted = try watcher.wait { $0["event"]?.string == "cardInserted" && $0["identity"]?["cardNumber"]?.string == Fixture.cardNumber(16) }
+        #expect(inserted["identity"]?["name"]?.string == "孙七")
+    }
+}
