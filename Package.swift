@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "sscardd", targets: ["sscardd"]),
         .executable(name: "sscardctl", targets: ["sscardctl"]),
+        .executable(name: "sscard-kiosk", targets: ["sscard-kiosk"]),
         .executable(name: "sscard-vcard", targets: ["sscard-vcard"]),
         .executable(name: "sscard-bench", targets: ["sscard-bench"]),
         .executable(name: "sscard-bench-card", targets: ["sscard-bench-card"]),
@@ -45,10 +46,12 @@ let package = Package(
         // Daemon and client.
         .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "SocialSecurityCard", "PCSC", "Varlink"]),
         .target(name: "SSCardControl", dependencies: ["Varlink"]),
+        .target(name: "SSCardKiosk", dependencies: ["Varlink"]),
 
         // Executables.
         .executableTarget(name: "sscardd", dependencies: ["SSCardDaemon"]),
         .executableTarget(name: "sscardctl", dependencies: ["SSCardControl"]),
+        .executableTarget(name: "sscard-kiosk", dependencies: ["SSCardKiosk"]),
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
@@ -70,5 +73,6 @@ let package = Package(
         .testTarget(name: "SSCardDaemonTests",
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard",
                                    "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
+        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
     ]
 )
