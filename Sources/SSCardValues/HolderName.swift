@@ -12,7 +12,8 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
     public static let fieldBytes = 30
     public static let extensionBytes = 20
 
-    /// GB18030-2000 as Foundation names it on Linux (CFStringEncoding 0x0632).
+    /// GB18030-2000 as Foundation names it on Linux (CFStringEncoding 0x0632),
+    /// for code that wants Foundation's converter; sscard itself uses `GB18030`.
     public static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
 
     public init(_ text: String) throws(ValueError) {
@@ -23,7 +24,7 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
         where scalar.properties.generalCategory == .control || scalar.value == 0 {
             throw .invalidCharacter(field: field, position: index + 1)
         }
-        guard let bytes = trimmed.data(using: Self.gb18030) else { throw .notEncodable(field: field) }
+        guard let bytes = GB18030.encode(trimmed) else { throw .notEncodable(field: field) }
         let limit = Self.fieldBytes + Self.extensionBytes
         guard bytes.count <= limit else {
             throw .wrongLength(field: field, expected: "at most \(limit) GB18030 bytes", actual: bytes.count)
@@ -32,7 +33,7 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// The name's GB18030 bytes.
-    public var gb18030Bytes: [UInt8] { Array(rawValue.data(using: Self.gb18030) ?? Data()) }
+    public var gb18030Bytes: [UInt8] { GB18030.encode(rawValue) ?? [] }
 
     /// The bytes for the name field and for the extension, split without
     /// cutting a multi-byte character; the extension is empty for short names.
@@ -40,7 +41,7 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
         var head = [UInt8]()
         var tail = [UInt8]()
         for char in rawValue {
-            let bytes = Array(String(char).data(using: Self.gb18030) ?? Data())
+            let bytes = GB18030.encode(String(char)) ?? []
             if tail.isEmpty && head.count + bytes.count <= Self.fieldBytes {
                 head += bytes
             } else {

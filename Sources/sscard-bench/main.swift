@@ -4,6 +4,8 @@
 //
 // Build with -c release; see docs/benchmarks.md for the method.
 import Foundation
+import Registry
+import SSCardValues
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
@@ -24,7 +26,27 @@ case "registry":
         log("benchmark failed: \(error)")
         exit(2)
     }
+case "status-loop":
+    // For profilers: only status queries against an existing registry file.
+    let path = option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite"
+    let count = Int(option("--count") ?? "") ?? 200_000
+    do {
+        let store = try SQLiteRegistryStore(path: path)
+        let registry = Registry(store: store, servicePoint: "bench")
+        var generator = SplitMix64(seed: 1)
+        let cards = Int(option("--cards") ?? "") ?? 1_000_000
+        let elapsed = try seconds {
+            for _ in 0..<count {
+                _ = try registry.status(of: CardNumber(storedValue: BulkLoad.cardNumber(Int.random(in: 0..<cards, using: &generator))))
+            }
+        }
+        print("\(count) status queries: \(format(elapsed / Double(count) * 1e6, 2)) µs each")
+        try store.close()
+    } catch {
+        log("status-loop failed: \(error)")
+        exit(2)
+    }
 default:
-    log("usage: sscard-bench registry [--cards N] [--path FILE]")
+    log("usage: sscard-bench registry [--cards N] [--path FILE] | status-loop [--path FILE] [--count N]")
     exit(64)
 }

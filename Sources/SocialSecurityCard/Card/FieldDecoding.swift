@@ -69,7 +69,7 @@ enum FieldDecoding {
     /// replacement character in the result is refused too.
     static func gb18030(_ bytes: [UInt8], field: CardField) throws(CardError) -> String {
         guard isWellFormedGB18030(bytes),
-              let text = String(data: Data(bytes), encoding: HolderName.gb18030),
+              let text = GB18030.decode(bytes),
               !text.unicodeScalars.contains("\u{FFFD}") else {
             throw .invalidField(field, .invalidGB18030)
         }
