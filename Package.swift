@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "sscard-registry-writer"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
-        .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims"]),
+        .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims", "SSCardValues"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "PCSC"]),
         .testTarget(name: "PCSCIntegrationTests",

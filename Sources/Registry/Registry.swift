@@ -12,7 +12,7 @@ public final class Registry: Sendable {
     public let policy: Policy
     /// The service point this registry instance acts for.
     public let servicePoint: String
-    let events: RegistryEvents
+    let events: Observers<RegistryEvent>
 
     public init(store: any RegistryStore, clock: any WallClock = SystemClock(),
                 policy: Policy = Policy(), servicePoint: String) {
@@ -20,7 +20,7 @@ public final class Registry: Sendable {
         self.clock = clock
         self.policy = policy
         self.servicePoint = servicePoint
-        self.events = RegistryEvents()
+        self.events = Observers<RegistryEvent>()
     }
 
     /// Registers a callback for committed changes, called after the commit on

@@ -1,5 +1,6 @@
 import Foundation
 import PCSC
+import Registry
 import SocialSecurityCard
 import SSCardValues
 
@@ -31,7 +32,7 @@ public final class CardReaders: @unchecked Sendable {
     private var monitor: ReaderMonitor?
     private let choice: ReaderChoice
     private let log: Log
-    private let subscribers = Subscribers<Event>()
+    private let subscribers = Observers<Event>()
     private let lock = NSLock()
     private var stopped = false
 
@@ -126,13 +127,20 @@ public final class CardReaders: @unchecked Sendable {
                             _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> (String, T) {
         let context = try currentContext()
         let reader = try chooseReader(requested, context: context)
+        // Shared mode with a transaction, not exclusive mode: other PC/SC
+        // programs at the counter (a bank's, say) keep working, and our
+        // command sequence still runs uninterrupted.
         let connection: CardConnection
         do {
-            connection = try context.connect(reader: reader, share: .exclusive)
+            connection = try context.connect(reader: reader, share: .shared)
+            try connection.beginTransaction()
         } catch {
             throw ReaderFailure.pcsc(error, reader: reader)
         }
-        defer { connection.disconnect() }
+        defer {
+            try? connection.endTransaction()
+            connection.disconnect()
+        }
         do {
             return (reader, try body(SocialSecurityApplication(channel: connection), connection))
         } catch let error as CardError {

@@ -4,7 +4,7 @@
 /// the registered application provider `D156000005`. The registry keys chip
 /// identities by this code, so that a lost or cancelled chip can never be
 /// bound again.
-public struct CardIdentificationCode: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct CardIdentificationCode: ValidatedText, CustomStringConvertible {
     /// 32 upper-case hex digits.
     public let rawValue: String
 
@@ -41,14 +41,4 @@ public struct CardIdentificationCode: Hashable, Sendable, Codable, CustomStringC
     public var regionCode: String { String(rawValue.prefix(6)) }
 
     public var description: String { PersonalData.mask(rawValue, keepingPrefix: 6, suffix: 4) }
-
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch { throw error }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

@@ -4,7 +4,7 @@
 /// Weights 3 7 9 10 5 8 4 2; check = 11 − (S mod 11), with 10 written `X`
 /// and 11 written `0`. The check is how a mistyped card number is caught at
 /// the counter instead of acting on somebody else's card.
-public struct CardNumber: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct CardNumber: ValidatedText, CustomStringConvertible {
     public let rawValue: String
 
     static let weights = [3, 7, 9, 10, 5, 8, 4, 2]
@@ -68,14 +68,4 @@ public struct CardNumber: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Card numbers are printed on the card and are not secret, but together
     /// with a name they identify a person; logs keep the first and last two.
     public var description: String { PersonalData.mask(rawValue, keepingPrefix: 2, suffix: 2) }
-
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch { throw error }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

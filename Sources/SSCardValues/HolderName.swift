@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The registry refuses a name the card could not carry, so that what the
 /// counter records is always what the chip will say.
-public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct HolderName: ValidatedText, CustomStringConvertible {
     public let rawValue: String
 
     /// Bytes in the name field, and in the extension field.
@@ -53,14 +53,4 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Masked for logs: the family name's first character stays.
     public var description: String { PersonalData.maskName(rawValue) }
-
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch { throw error }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

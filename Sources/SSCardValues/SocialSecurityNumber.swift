@@ -3,7 +3,7 @@
 ///
 /// Construction is the only validation point; a value of this type is always
 /// well formed, so layers above never re-check it.
-public struct SocialSecurityNumber: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct SocialSecurityNumber: ValidatedText, CustomStringConvertible {
     /// The 18 characters, with a lower-case `x` normalised to `X`.
     public let rawValue: String
 
@@ -47,14 +47,4 @@ public struct SocialSecurityNumber: Hashable, Sendable, Codable, CustomStringCon
 
     /// Masked for logs: the region prefix and the last four characters stay.
     public var description: String { PersonalData.mask(rawValue, keepingPrefix: 4, suffix: 4) }
-
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch { throw error }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
