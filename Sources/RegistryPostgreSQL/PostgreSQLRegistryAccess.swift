@@ -43,8 +43,8 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     }
 
     func cardStatus(_ number: CardNumber) throws -> CardStatus? {
-        try db.queryOne("SELECT \(Self.cardColumns), holders.name FROM cards JOIN holders ON holders.ssn = cards.ssn "
-                            + "WHERE card_number = $1", [.text(number.rawValue)]) { row in
+        try db.queryOne("SELECT \(Self.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
+                            + "FROM cards WHERE card_number = $1", [.text(number.rawValue)]) { row in
             CardStatus(card: try PGRowDecoding.card(row), holderName: HolderName(storedValue: row.string(10) ?? ""))
         }
     }
