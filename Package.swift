@@ -3,9 +3,9 @@
 // No Swift package dependencies: the toolchain plus system C libraries only.
 //
 // Layers import only downward:
-//   C (CSQLite, CPCSCLite, CSystemShims)
-//   → values, store, PC/SC, transport (SSCardValues, SQLiteStore, PCSC, Varlink)
-//   → domain (SocialSecurityCard, Registry, VirtualCard)
+//   C (CSQLite, CLibPQ, CPCSCLite, CSystemShims)
+//   → values, stores, PC/SC, transport (SSCardValues, SQLiteStore, PostgreSQLStore, PCSC, Varlink)
+//   → domain (SocialSecurityCard, Registry, RegistryPostgreSQL, VirtualCard)
 //   → protocol (SSCardProtocol) → daemon and client (SSCardDaemon, SSCardControl)
 //   → thin executables.
 import PackageDescription
@@ -25,18 +25,22 @@ let package = Package(
         // C layer: system libraries, and the Linux calls Swift's Glibc module
         // does not reach (SO_PEERCRED, epoll, eventfd).
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
         .target(name: "CSystemShims", cSettings: [.define("_GNU_SOURCE")]),
 
         // Values, store, PC/SC and transport.
         .target(name: "SSCardValues"),
         .target(name: "SQLiteStore", dependencies: ["CSQLite"]),
+        .target(name: "PostgreSQLStore", dependencies: ["CLibPQ"]),
         .target(name: "PCSC", dependencies: ["CPCSCLite"]),
         .target(name: "Varlink", dependencies: ["CSystemShims"]),
 
         // Domain: the card application, the registry, and the emulated chip.
         .target(name: "SocialSecurityCard", dependencies: ["SSCardValues", "PCSC"]),
         .target(name: "Registry", dependencies: ["SSCardValues", "SQLiteStore"]),
+        // The registry on PostgreSQL: a second engine, kept out of Registry so that it stays free of libpq.
+        .target(name: "RegistryPostgreSQL", dependencies: ["Registry", "PostgreSQLStore", "SSCardValues"]),
         .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues", "SocialSecurityCard"]),
 
         // Protocol: the org.sscard interfaces and their JSON.
@@ -63,7 +67,8 @@ let package = Package(
         .target(name: "SSCardTestSupport", path: "Tests/Support/SSCardTestSupport"),
         .testTarget(name: "SSCardValuesTests", dependencies: ["SSCardValues"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "sscard-registry-writer"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "RegistryPostgreSQL", "PostgreSQLStore",
+                                                          "SSCardTestSupport", "sscard-registry-writer"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims", "SSCardValues"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),

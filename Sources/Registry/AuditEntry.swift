@@ -5,9 +5,19 @@ import SSCardValues
 ///
 /// Entries are chained: `hash` = SHA-256(`previousHash` ‖ canonical content),
 /// so editing, inserting or deleting any entry breaks every link after it.
+///
+/// A registry holds one chain per writer: the SQLite engine has the single
+/// chain "" (one service point, one file); on PostgreSQL each service point
+/// appends to a chain named after it, so daemons never wait on one another's
+/// audit appends. `sequence` counts within the chain, from 1; each chain
+/// starts from `genesisHash`. The chain's name is not hashed: an entry moved
+/// to another chain breaks the links of both, and a chain can be renamed
+/// (as the SQLite-to-PostgreSQL copy does) without re-sealing it.
 public struct AuditEntry: Hashable, Codable, Sendable {
     public enum Outcome: String, Codable, Sendable { case done, refused }
 
+    /// The chain this entry belongs to ("" for the SQLite engine's single chain).
+    public var chain: String
     public var sequence: Int64
     public var at: Timestamp
     public var actor: Actor
@@ -31,7 +41,8 @@ public struct AuditEntry: Hashable, Codable, Sendable {
                 cardNumber: String? = nil, ssn: String? = nil, applicationId: Int64? = nil,
                 evidence: Evidence = .none, oldState: String? = nil, newState: String? = nil,
                 reason: String? = nil, detail: String? = nil,
-                previousHash: [UInt8] = AuditEntry.genesisHash, hash: [UInt8] = []) {
+                previousHash: [UInt8] = AuditEntry.genesisHash, hash: [UInt8] = [], chain: String = "") {
+        self.chain = chain
         self.sequence = sequence
         self.at = at
         self.actor = actor
@@ -90,6 +101,19 @@ public struct AuditVerification: Hashable, Codable, Sendable {
     /// The sequence number of the first entry whose link or hash is wrong.
     public var firstBrokenSequence: Int64?
     public var problem: String?
+    /// The chain holding that entry ("" for the single chain of the SQLite engine).
+    public var firstBrokenChain: String?
+    /// How many chains were walked.
+    public var chainsChecked: Int
+
+    public init(entriesChecked: Int, firstBrokenSequence: Int64?, problem: String?,
+                firstBrokenChain: String? = nil, chainsChecked: Int = 1) {
+        self.entriesChecked = entriesChecked
+        self.firstBrokenSequence = firstBrokenSequence
+        self.problem = problem
+        self.firstBrokenChain = firstBrokenSequence == nil ? nil : firstBrokenChain
+        self.chainsChecked = chainsChecked
+    }
 
     public var isIntact: Bool { firstBrokenSequence == nil }
 }

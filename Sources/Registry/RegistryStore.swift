@@ -30,9 +30,13 @@ public protocol RegistryReading {
     func applications(of ssn: SocialSecurityNumber) throws -> [Application]
     /// Audit entries about a card or a holder, oldest first.
     func auditEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry]
-    /// Every audit entry in sequence order; `body` returns false to stop.
+    /// Every audit entry, chain after chain (in the order of the chains'
+    /// names), each chain in sequence order; `body` returns false to stop.
     func forEachAuditEntry(_ body: (AuditEntry) throws -> Bool) throws
-    /// The newest audit entry's sequence and hash, or nil for an empty trail.
+    /// The newest entry's sequence and hash in the chain this store appends
+    /// to (`RegistryWriting.auditChain`), or nil while that chain is empty.
+    /// Inside `write`, the engine holds the chain until commit, so that the
+    /// append that follows cannot race another writer of the same chain.
     func lastAuditLink() throws -> (sequence: Int64, hash: [UInt8])?
     /// The earliest temporary-loss deadline, from the deadline index.
     func earliestLossDeadline() throws -> Timestamp?
@@ -44,6 +48,9 @@ public protocol RegistryReading {
 
 /// The writes the registry logic performs, inside `RegistryStore.write`.
 public protocol RegistryWriting: RegistryReading {
+    /// The audit chain this writer appends to: "" for the SQLite engine's
+    /// single chain, the service point's chain on PostgreSQL.
+    var auditChain: String { get }
     func insert(_ holder: Holder, at time: Timestamp) throws
     func update(_ holder: Holder, at time: Timestamp) throws
     /// Inserts an application and returns its new id.

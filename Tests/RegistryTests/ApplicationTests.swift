@@ -3,12 +3,12 @@ import Testing
 import SSCardValues
 
 @Suite struct ApplicationTests {
-    let fixture: RegistryFixture
-    init() throws { fixture = try RegistryFixture() }
 
-    var registry: Registry { fixture.registry }
 
-    @Test func productionStagesMoveOneStepAtATime() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func productionStagesMoveOneStepAtATime(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         let holder = Holder(ssn: RegistryFixture.ssn(1), name: try HolderName("李四"))
         let application = try registry.apply(for: holder, evidence: RegistryFixture.idCard, actor: RegistryFixture.counter)
         #expect(application.stage == .accepted)
@@ -22,7 +22,10 @@ import SSCardValues
         #expect(try registry.application(application.id).stage == .produced)
     }
 
-    @Test func rejectionNeedsAReasonAndIsFinal() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func rejectionNeedsAReasonAndIsFinal(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         let holder = Holder(ssn: RegistryFixture.ssn(2), name: try HolderName("王五"))
         let application = try registry.apply(for: holder, evidence: RegistryFixture.idCard, actor: RegistryFixture.counter)
         #expect(throws: RegistryError.ruleViolated(rule: .applicationStage, detail: "a rejection needs a reason")) {
@@ -38,7 +41,10 @@ import SSCardValues
         _ = try registry.apply(for: holder, evidence: RegistryFixture.idCard, actor: RegistryFixture.counter)
     }
 
-    @Test func aMinorNeedsAGuardianAndTheHouseholdRegister() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func aMinorNeedsAGuardianAndTheHouseholdRegister(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         // Born 2015-06-01: eleven years old on the fixture's date.
         let child = try SocialSecurityNumber("140105201506010011")
         let holder = Holder(ssn: child, name: try HolderName("小明"))
@@ -57,7 +63,10 @@ import SSCardValues
         #expect(try registry.status(of: child).holder.guardianSsn == RegistryFixture.ssn(3))
     }
 
-    @Test func oneUsableCardPerHolder() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func oneUsableCardPerHolder(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         let card = try fixture.card(4, in: .active)
         let holder = try registry.status(of: card.ssn).holder
         #expect(throws: RegistryError.ruleViolated(rule: .holderAlreadyHasCard,
@@ -70,7 +79,10 @@ import SSCardValues
         #expect(last?.outcome == .refused)
     }
 
-    @Test func bindingAReplacementCancelsTheOldCardInTheSameTransaction() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func bindingAReplacementCancelsTheOldCardInTheSameTransaction(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         let old = try fixture.card(5, in: .active)
         _ = try registry.reportLoss(.formal, fixture.request(5))
         let application = try registry.replace(fixture.request(5), reason: .lost)
@@ -98,12 +110,18 @@ import SSCardValues
         #expect(trail.suffix(2).map(\.at).allSatisfy { $0 == trail.last!.at })
     }
 
-    @Test func generationUpgradeIsFree() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func generationUpgradeIsFree(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         _ = try fixture.card(6, in: .active)
         #expect(try registry.replace(fixture.request(6), reason: .generationUpgrade).feeFen == 0)
     }
 
-    @Test func aChipIdentityIsNeverBoundTwice() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func aChipIdentityIsNeverBoundTwice(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         let first = try fixture.card(7, in: .cancelled)
         let holder = Holder(ssn: RegistryFixture.ssn(8), name: try HolderName("赵六"))
         let application = try registry.apply(for: holder, evidence: RegistryFixture.idCard, actor: RegistryFixture.counter)
@@ -126,7 +144,10 @@ import SSCardValues
         #expect(try registry.application(application.id).cardNumber == nil)
     }
 
-    @Test func bindingNeedsAProducedCard() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func bindingNeedsAProducedCard(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         let holder = Holder(ssn: RegistryFixture.ssn(9), name: try HolderName("钱七"))
         let application = try registry.apply(for: holder, evidence: RegistryFixture.idCard, actor: RegistryFixture.counter)
         #expect(throws: RegistryError.self) {
@@ -136,7 +157,10 @@ import SSCardValues
         }
     }
 
-    @Test func nameChangesOnlyThroughAReplacementWithCivilRegistryProof() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func nameChangesOnlyThroughAReplacementWithCivilRegistryProof(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         _ = try fixture.card(10, in: .active)
         #expect(throws: RegistryError.self) {
             try registry.replace(fixture.request(10), reason: .keyInformationChanged, newName: try HolderName("张新"))
@@ -146,7 +170,10 @@ import SSCardValues
         #expect(try registry.status(of: RegistryFixture.ssn(10)).holder.name.rawValue == "张新")
     }
 
-    @Test func informationChangeKeepsKeyInformation() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func informationChangeKeepsKeyInformation(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         _ = try fixture.card(11, in: .active)
         let holder = try registry.updateHolder(ssn: RegistryFixture.ssn(11), phone: "13800000000", address: "太原市小店区",
                                                actor: RegistryFixture.counter, evidence: RegistryFixture.idCard)
@@ -158,7 +185,10 @@ import SSCardValues
         #expect(String(decoding: entry!.canonicalContent, as: UTF8.self).contains("13800000000") == false)
     }
 
-    @Test func passwordResetNeedsEvidenceOfPresenceOrAProxyWithBothIDs() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func passwordResetNeedsEvidenceOfPresenceOrAProxyWithBothIDs(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         _ = try fixture.card(12, in: .active)
         #expect(throws: RegistryError.self) {
             try registry.resetPassword(fixture.request(12, evidence: .none))
@@ -174,7 +204,10 @@ import SSCardValues
         }
     }
 
-    @Test func holderStatusListsCardsAndApplications() throws {
+    @Test(arguments: RegistryEngine.allCases)
+    func holderStatusListsCardsAndApplications(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
         _ = try fixture.card(14, in: .active)
         _ = try registry.replace(fixture.request(14), reason: .damaged)
         let status = try registry.status(of: RegistryFixture.ssn(14))

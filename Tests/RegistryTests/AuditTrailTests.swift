@@ -2,13 +2,12 @@ import Foundation
 import Testing
 @testable import Registry
 import SQLiteStore
+import RegistryPostgreSQL
 import SSCardValues
 
 @Suite struct AuditTrailTests {
-    let fixture: RegistryFixture
-    init() throws { fixture = try RegistryFixture() }
 
-    func busyTrail() throws {
+    func busyTrail(_ fixture: RegistryFixture) throws {
         for n in 1...3 {
             try fixture.card(n, in: .active)
             _ = try fixture.registry.reportLoss(.temporary, fixture.request(n))
@@ -16,8 +15,10 @@ import SSCardValues
         _ = try? fixture.registry.activate(fixture.request(1))  // refused: recorded too
     }
 
-    @Test func everyEntryRecordsWhoWhatForWhomOnWhatEvidence() throws {
-        try busyTrail()
+    @Test(arguments: RegistryEngine.allCases)
+    func everyEntryRecordsWhoWhatForWhomOnWhatEvidence(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        try busyTrail(fixture)
         let entry = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(2)).last!
         #expect(entry.actor == RegistryFixture.counter)
         #expect(entry.action == "reportTemporaryLoss")
@@ -33,67 +34,71 @@ import SSCardValues
         #expect(refused.reason?.contains("temporarilyLost") == true)
     }
 
-    @Test func anIntactTrailVerifies() throws {
-        try busyTrail()
+    @Test(arguments: RegistryEngine.allCases)
+    func anIntactTrailVerifies(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        try busyTrail(fixture)
         let result = try fixture.registry.verifyAudit()
         #expect(result.isIntact)
         #expect(result.entriesChecked > 20)
     }
 
-    @Test func theEngineRefusesEditsAndDeletes() throws {
-        try busyTrail()
-        let raw = try Connection(path: fixture.path)
-        #expect(throws: SQLiteError.self) { try raw.run("UPDATE audit SET reason = 'x' WHERE seq = 2") }
-        #expect(throws: SQLiteError.self) { try raw.run("DELETE FROM audit WHERE seq = 2") }
-        try raw.close()
+    @Test(arguments: RegistryEngine.allCases)
+    func theEngineRefusesEditsAndDeletes(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        try busyTrail(fixture)
+        #expect(throws: (any Error).self) { try fixture.raw("UPDATE audit SET reason = 'x' WHERE seq = 2") }
+        #expect(throws: (any Error).self) { try fixture.raw("DELETE FROM audit WHERE seq = 2") }
+        #expect(try fixture.registry.verifyAudit().isIntact)
     }
 
-    /// Someone with raw file access drops the guard triggers and edits: the
-    /// chain reports the first entry that no longer matches.
-    @Test(arguments: ["UPDATE audit SET reason = 'forged' WHERE seq = 5",
-                      "DELETE FROM audit WHERE seq = 5",
-                      "UPDATE audit SET seq = 1000 WHERE seq = 5"])
-    func tamperingIsDetectedAtTheFirstBrokenLink(_ forgery: String) throws {
-        try busyTrail()
-        let raw = try Connection(path: fixture.path)
-        try raw.execute("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
-        try raw.run(forgery)
-        try raw.close()
+    /// Someone with raw access to the file or the database drops the guard
+    /// triggers and edits: the chain reports the first entry that no longer matches.
+    @Test(arguments: RegistryEngine.allCases, ["UPDATE audit SET reason = 'forged' WHERE seq = 5",
+                                              "DELETE FROM audit WHERE seq = 5",
+                                              "UPDATE audit SET seq = 1000 WHERE seq = 5"])
+    func tamperingIsDetectedAtTheFirstBrokenLink(_ engine: RegistryEngine, _ forgery: String) throws {
+        let fixture = try RegistryFixture(engine)
+        try busyTrail(fixture)
+        try fixture.dropAuditGuards()
+        try fixture.raw(forgery)
         let result = try fixture.registry.verifyAudit()
         #expect(!result.isIntact)
         #expect(result.firstBrokenSequence == (forgery.hasPrefix("UPDATE audit SET reason") ? 5 : 6))
+        #expect(result.firstBrokenChain == (engine == .sqlite ? "" : RegistryFixture.servicePoint))
         #expect(result.entriesChecked == 4)
     }
 
-    @Test func aRecomputedHashStillBreaksTheNextLink() throws {
-        try busyTrail()
+    @Test(arguments: RegistryEngine.allCases)
+    func aRecomputedHashStillBreaksTheNextLink(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        try busyTrail(fixture)
         let entries = try fixture.registry.history(limit: 100)
         var forged = entries[4]
         forged.reason = "forged"
         let resealed = forged.sealed(after: forged.previousHash)
-        let raw = try Connection(path: fixture.path)
-        try raw.execute("DROP TRIGGER audit_no_update;")
-        try raw.run("UPDATE audit SET reason = ?, hash = ? WHERE seq = ?",
-                    [.text("forged"), .blob(resealed.hash), .integer(forged.sequence)])
-        try raw.close()
+        try fixture.dropAuditGuard("audit_no_update")
+        try fixture.raw("UPDATE audit SET reason = 'forged', hash = \(fixture.bytesLiteral(resealed.hash)) "
+                            + "WHERE seq = \(forged.sequence)")
         #expect(try fixture.registry.verifyAudit().firstBrokenSequence == forged.sequence + 1)
     }
 }
 
 @Suite struct StoreLifecycleTests {
-    @Test func migratesAnEmptyFileAndReopensWithoutReapplying() throws {
-        let fixture = try RegistryFixture()
-        let raw = try Connection(path: fixture.path)
-        #expect(try Migrator(RegistrySchema.migrations).appliedIdentifiers(raw) == ["0001-registry"])
-        #expect(try Migrator(RegistrySchema.migrations).migrate(raw).isEmpty)
-        try raw.close()
+    @Test(arguments: RegistryEngine.allCases)
+    func migratesAnEmptyRegistryAndReopensWithoutReapplying(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        #expect(try fixture.appliedMigrations() == ["0001-registry"])
         try fixture.card(1, in: .active)
         try fixture.reopen()
+        #expect(try fixture.appliedMigrations() == ["0001-registry"])
         #expect(try fixture.registry.status(of: RegistryFixture.cardNumber(1)).card.state == .active)
+        #expect(try fixture.registry.verifyAudit().isIntact)
     }
 
+    /// SQLite only: on PostgreSQL, pg_dump and the replicas make the copies.
     @Test func onlineBackupIsACompleteVerifiableCopy() throws {
-        let fixture = try RegistryFixture()
+        let fixture = try RegistryFixture(.sqlite)
         for n in 1...5 { try fixture.card(n, in: .temporarilyLost) }
         let copy = fixture.directory.appendingPathComponent("backup.sqlite").path
         try fixture.registry.store.backup(to: copy)
@@ -104,57 +109,56 @@ import SSCardValues
         try store.close()
     }
 
+    /// SQLite only: a damaged file (PostgreSQL has no file of ours to damage).
     @Test func aCorruptFileIsAClearErrorAtOpen() throws {
-        let fixture = try RegistryFixture()
+        let fixture = try RegistryFixture(.sqlite)
         try fixture.store.close()
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.path))
         try handle.write(contentsOf: Data(repeating: 0x5A, count: 4096))
         try handle.close()
         try? FileManager.default.removeItem(atPath: fixture.path + "-wal")
         #expect(throws: SQLiteRegistryStore.OpenError.self) { try SQLiteRegistryStore(path: fixture.path) }
-        // Reopen something valid so the fixture's deinit can close it.
-        fixture.store = try SQLiteRegistryStore(path: fixture.directory.appendingPathComponent("other.sqlite").path)
+        try fixture.replaceWithEmptyStore()
     }
 }
 
 @Suite struct OpenCheckTests {
-    @Test func aDroppedAuditGuardIsRefusedAtOpen() throws {
-        let fixture = try RegistryFixture()
+    @Test(arguments: RegistryEngine.allCases)
+    func aDroppedAuditGuardIsRefusedAtOpen(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
         try fixture.card(1, in: .active)
         try fixture.store.close()
-        let raw = try Connection(path: fixture.path)
-        try raw.execute("DROP TRIGGER audit_no_delete")
-        try raw.close()
+        try fixture.dropAuditGuard("audit_no_delete")
         #expect {
-            try SQLiteRegistryStore(path: fixture.path)
+            try fixture.openStore()
         } throws: { error in
             "\(error)".contains("schema trigger audit_no_delete is missing")
         }
-        fixture.store = try SQLiteRegistryStore(path: fixture.directory.appendingPathComponent("other.sqlite").path)
+        try fixture.replaceWithEmptyStore()
     }
 
-    @Test(arguments: [IntegrityCheck.bounded, .full])
-    func anEditedAuditTailIsRefusedAtOpen(_ level: IntegrityCheck) throws {
-        let fixture = try RegistryFixture()
+    @Test(arguments: RegistryEngine.allCases, [IntegrityCheck.bounded, .full])
+    func anEditedAuditTailIsRefusedAtOpen(_ engine: RegistryEngine, _ level: IntegrityCheck) throws {
+        let fixture = try RegistryFixture(engine)
         try fixture.card(1, in: .temporarilyLost)
         try fixture.store.close()
-        let raw = try Connection(path: fixture.path)
-        try raw.execute("DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'forged' WHERE seq = 3; "
-                            + "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;")
-        try raw.close()
+        try fixture.dropAuditGuard("audit_no_update")
+        try fixture.raw("UPDATE audit SET reason = 'forged' WHERE seq = 3")
+        try fixture.restoreAuditUpdateGuard()
         #expect {
-            try SQLiteRegistryStore(path: fixture.path, integrityCheck: level)
+            try fixture.openStore(integrityCheck: level)
         } throws: { error in
-            "\(error)".contains("audit chain broken at entry 3")
+            "\(error)".contains("broken at entry 3")
         }
-        fixture.store = try SQLiteRegistryStore(path: fixture.directory.appendingPathComponent("other.sqlite").path)
+        try fixture.replaceWithEmptyStore()
     }
 
-    @Test func theFullCheckPassesOnAHealthyRegistry() throws {
-        let fixture = try RegistryFixture()
+    @Test(arguments: RegistryEngine.allCases)
+    func theFullCheckPassesOnAHealthyRegistry(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
         for n in 1...3 { try fixture.card(n, in: .sealed) }
-        #expect(try fixture.store.checkIntegrity().isEmpty)
+        #expect(try fixture.checkIntegrity().isEmpty)
         try fixture.store.close()
-        fixture.store = try SQLiteRegistryStore(path: fixture.path, integrityCheck: .full)
+        fixture.store = try fixture.openStore(integrityCheck: .full)
     }
 }

@@ -6,25 +6,28 @@ import SSCardValues
 /// Temporary losses release themselves at the deadline: not a millisecond
 /// before, across downtime, and across wall-clock steps in both directions.
 @Suite struct AutoReleaseTests {
-    let fixture: RegistryFixture
-    init() throws { fixture = try RegistryFixture() }
-    var registry: Registry { fixture.registry }
 
-    func lose(_ n: Int, from state: CardState = .active) throws -> CardRecord {
+    func lose(_ fixture: RegistryFixture, _ n: Int, from state: CardState = .active) throws -> CardRecord {
         try fixture.card(n, in: state)
-        return try registry.reportLoss(.temporary, fixture.request(n))
+        return try fixture.registry.reportLoss(.temporary, fixture.request(n))
     }
 
-    @Test func deadlineIsReportTimePlusThePolicyDaysAndPersisted() throws {
-        let lost = try lose(1)
+    @Test(arguments: RegistryEngine.allCases)
+    func deadlineIsReportTimePlusThePolicyDaysAndPersisted(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let lost = try lose(fixture, 1)
         #expect(lost.lossDeadline == fixture.clock.now().adding(days: 7))
         try fixture.reopen()
         #expect(try registry.status(of: lost.cardNumber).card.lossDeadline == lost.lossDeadline)
         #expect(try registry.pendingReleases().map(\.deadline) == [lost.lossDeadline!])
     }
 
-    @Test func releasesAtTheDeadlineAndNotAMillisecondBefore() throws {
-        let lost = try lose(2, from: .locked)
+    @Test(arguments: RegistryEngine.allCases)
+    func releasesAtTheDeadlineAndNotAMillisecondBefore(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let lost = try lose(fixture, 2, from: .locked)
         fixture.clock.set(lost.lossDeadline!.adding(milliseconds: -1))
         #expect(try registry.releaseExpiredLosses() == 0)
         #expect(try registry.status(of: lost.cardNumber).card.state == .temporarilyLost)
@@ -41,8 +44,11 @@ import SSCardValues
         #expect(try registry.releaseExpiredLosses() == 0)
     }
 
-    @Test func releasesWhatFellDueWhileTheDaemonWasDown() throws {
-        let lost = try (3..<6).map { try lose($0) }
+    @Test(arguments: RegistryEngine.allCases)
+    func releasesWhatFellDueWhileTheDaemonWasDown(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let lost = try (3..<6).map { try lose(fixture, $0) }
         try fixture.store.close()
         fixture.clock.advance(days: 30)
         try fixture.reopen()
@@ -55,8 +61,11 @@ import SSCardValues
         #expect(try registry.verifyAudit().isIntact)
     }
 
-    @Test func aBackwardClockStepNeverReleasesEarly() throws {
-        let lost = try lose(6)
+    @Test(arguments: RegistryEngine.allCases)
+    func aBackwardClockStepNeverReleasesEarly(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let lost = try lose(fixture, 6)
         fixture.clock.advance(days: 6)
         fixture.clock.advance(days: -3)  // an NTP step backwards
         #expect(try registry.releaseExpiredLosses() == 0)
@@ -66,8 +75,11 @@ import SSCardValues
         #expect(try registry.releaseExpiredLosses() == 1)
     }
 
-    @Test func aForwardClockStepNeverMissesARelease() throws {
-        let lost = try lose(7)
+    @Test(arguments: RegistryEngine.allCases)
+    func aForwardClockStepNeverMissesARelease(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let lost = try lose(fixture, 7)
         fixture.clock.advance(days: 365)  // a manual set far past the deadline
         #expect(try registry.releaseExpiredLosses() == 1)
         fixture.clock.set(lost.lossDeadline!.adding(days: -1))  // and back again
@@ -75,24 +87,33 @@ import SSCardValues
         #expect(try registry.releaseExpiredLosses() == 0)
     }
 
-    @Test func aManualReleaseBeforeTheDeadlineWins() throws {
-        let lost = try lose(8)
+    @Test(arguments: RegistryEngine.allCases)
+    func aManualReleaseBeforeTheDeadlineWins(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let lost = try lose(fixture, 8)
         _ = try registry.releaseLoss(fixture.request(8))
         fixture.clock.set(lost.lossDeadline!)
         #expect(try registry.releaseExpiredLosses() == 0)
         #expect(try registry.history(cardNumber: lost.cardNumber).filter { $0.action == "autoRelease" }.isEmpty)
     }
 
-    @Test func thePolicyValueSetsTheDeadline() throws {
-        let tenDays = try RegistryFixture(policy: Policy(temporaryLossDays: 10))
+    @Test(arguments: RegistryEngine.allCases)
+    func thePolicyValueSetsTheDeadline(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let tenDays = try RegistryFixture(engine, policy: Policy(temporaryLossDays: 10))
         tenDays.registry.addObserver { _ in }
         try tenDays.card(9, in: .active)
         let lost = try tenDays.registry.reportLoss(.temporary, tenDays.request(9))
         #expect(lost.lossDeadline == RegistryFixture.start.adding(days: 10))
     }
 
-    @Test func releasesInBatchesBeyondOneBatch() throws {
-        for n in 10..<25 { _ = try lose(n) }
+    @Test(arguments: RegistryEngine.allCases)
+    func releasesInBatchesBeyondOneBatch(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        for n in 10..<25 { _ = try lose(fixture, n) }
         fixture.clock.advance(days: 8)
         #expect(try registry.releaseExpiredLosses(batchSize: 4) == 15)
         #expect(try registry.pendingReleases().isEmpty)
@@ -101,8 +122,11 @@ import SSCardValues
     /// The running keeper, driven by the manual clock: it must notice a
     /// deadline within its one-second bound without being nudged, and
     /// report the release through the registry's event stream.
-    @Test func theKeeperReleasesWithinASecondWhileRunning() throws {
-        let lost = try lose(30)
+    @Test(arguments: RegistryEngine.allCases)
+    func theKeeperReleasesWithinASecondWhileRunning(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        var registry: Registry { fixture.registry }
+        let lost = try lose(fixture, 30)
         let released = DispatchSemaphore(value: 0)
         registry.addObserver { event in
             if case let .cardChanged(card, action, _) = event, action == "autoRelease", card.cardNumber == lost.cardNumber {

@@ -1,44 +1,184 @@
 import Foundation
-import Registry
+import PostgreSQLStore
+@testable import Registry
+import RegistryPostgreSQL
+import SQLiteStore
+import SSCardTestSupport
 import SSCardValues
+import Testing
 
-/// A registry on a real SQLite file in a fresh temporary directory, with a
-/// manual clock, and builders that put cards into any lifecycle state.
-final class RegistryFixture {
+/// The engines every registry test runs against: one test body, both engines.
+enum RegistryEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgresql
+
+    var testDescription: String { rawValue }
+}
+
+/// A registry on a fresh store of the chosen engine — a real SQLite file in a
+/// fresh temporary directory, or a fresh schema in the private PostgreSQL
+/// server of this test process (`PostgreSQLRig`) — with a manual clock, and
+/// builders that put cards into any lifecycle state.
+final class RegistryFixture: @unchecked Sendable {
+    let engine: RegistryEngine
     let directory: URL
+    /// The SQLite file (SQLite engine only).
     let path: String
+    /// The PostgreSQL schema holding this fixture's registry (PostgreSQL engine only).
+    let schema: String
     let clock: ManualClock
-    var store: SQLiteRegistryStore
+    var store: any RegistryStore
     var registry: Registry
     let policy: Policy
 
+    static let servicePoint = "140105-01"
     static let start = Timestamp(rfc3339: "2026-11-24T02:00:00Z")!
     static let counter = Actor(id: "op-wang", role: .operator, channel: .counter, servicePoint: "140105-01")
     static let admin = Actor(id: "admin-li", role: .admin, channel: .counter, servicePoint: "140105-01")
     static let kiosk = Actor(id: "kiosk-3", role: .kiosk, channel: .kiosk, servicePoint: "140105-01")
     static let idCard = Evidence(document: .idCard)
 
-    init(policy: Policy = Policy()) throws {
+    init(_ engine: RegistryEngine = .sqlite, policy: Policy = Policy()) throws {
+        self.engine = engine
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("sscard-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("registry.sqlite").path
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        self.schema = schema
         clock = ManualClock(Self.start)
         self.policy = policy
-        store = try SQLiteRegistryStore(path: path)
-        registry = Registry(store: store, clock: clock, policy: policy, servicePoint: "140105-01")
+        if engine == .postgresql {
+            try Self.admin { try $0.execute("CREATE SCHEMA \(schema)") }
+        }
+        store = try Self.openStore(engine, path: path, schema: schema)
+        registry = Registry(store: store, clock: clock, policy: policy, servicePoint: Self.servicePoint)
     }
 
     deinit {
         try? store.close()
         try? FileManager.default.removeItem(at: directory)
+        if engine == .postgresql {
+            try? Self.admin { try $0.execute("DROP SCHEMA \(schema) CASCADE") }
+        }
     }
 
-    /// Closes and opens the file again, as a daemon restart would.
+    /// The conninfo of this fixture's schema; `application_name` lets a test
+    /// find (and terminate) the store's server sessions.
+    static func conninfo(schema: String) -> String {
+        PostgreSQLRig.shared.conninfo + " application_name=\(schema) options='-csearch_path=\(schema)'"
+    }
+    var conninfo: String { Self.conninfo(schema: schema) }
+
+    /// Runs `body` on a superuser connection to the private server's database.
+    static func admin<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        let connection = try PGConnection(conninfo: PostgreSQLRig.shared.conninfo)
+        defer { connection.close() }
+        return try body(connection)
+    }
+
+    static func openStore(_ engine: RegistryEngine, path: String, schema: String,
+                          integrityCheck: IntegrityCheck = .bounded,
+                          auditChain: String = servicePoint) throws -> any RegistryStore {
+        switch engine {
+        case .sqlite:
+            return try SQLiteRegistryStore(path: path, integrityCheck: integrityCheck)
+        case .postgresql:
+            var options = PostgreSQLRegistryStore.Options()
+            options.integrityCheck = integrityCheck
+            options.poolSize = 4
+            return try PostgreSQLRegistryStore(conninfo: conninfo(schema: schema), auditChain: auditChain,
+                                               options: options)
+        }
+    }
+
+    /// Opens another store on the same registry (another daemon, or a reopen).
+    func openStore(integrityCheck: IntegrityCheck = .bounded, auditChain: String = servicePoint) throws -> any RegistryStore {
+        try Self.openStore(engine, path: path, schema: schema, integrityCheck: integrityCheck, auditChain: auditChain)
+    }
+
+    /// Closes and opens the registry again, as a daemon restart would.
     func reopen() throws {
         try store.close()
-        store = try SQLiteRegistryStore(path: path)
-        registry = Registry(store: store, clock: clock, policy: policy, servicePoint: "140105-01")
+        store = try openStore()
+        registry = Registry(store: store, clock: clock, policy: policy, servicePoint: Self.servicePoint)
+    }
+
+    /// Replaces the store with one on a fresh, empty registry, so that deinit
+    /// can close something after a test left `store` closed or unopenable.
+    func replaceWithEmptyStore() throws {
+        switch engine {
+        case .sqlite:
+            store = try SQLiteRegistryStore(path: directory.appendingPathComponent("other.sqlite").path)
+        case .postgresql:
+            let other = schema + "_other"
+            try Self.admin { try $0.execute("CREATE SCHEMA \(other)") }
+            defer { try? Self.admin { try $0.execute("DROP SCHEMA \(other) CASCADE") } }
+            store = try Self.openStore(.postgresql, path: path, schema: other)
+            try store.close()
+        }
+    }
+
+    /// Runs SQL on the registry behind the store's back, as someone with raw
+    /// access to the file or the database would.
+    func raw(_ sql: String) throws {
+        switch engine {
+        case .sqlite:
+            let connection = try Connection(path: path)
+            defer { try? connection.close() }
+            try connection.execute(sql)
+        case .postgresql:
+            let connection = try PGConnection(conninfo: conninfo)
+            defer { connection.close() }
+            try connection.execute(sql)
+        }
+    }
+
+    /// The engine's spelling of a byte-string literal.
+    func bytesLiteral(_ bytes: [UInt8]) -> String {
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        return engine == .sqlite ? "X'\(hex)'" : "'\\x\(hex)'::bytea"
+    }
+
+    /// Drops the triggers that keep the trail append-only.
+    func dropAuditGuards() throws {
+        switch engine {
+        case .sqlite: try raw("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        case .postgresql: try raw("DROP TRIGGER audit_no_update ON audit; DROP TRIGGER audit_no_delete ON audit;")
+        }
+    }
+
+    func dropAuditGuard(_ name: String) throws {
+        try raw(engine == .sqlite ? "DROP TRIGGER \(name)" : "DROP TRIGGER \(name) ON audit")
+    }
+
+    func restoreAuditUpdateGuard() throws {
+        switch engine {
+        case .sqlite:
+            try raw("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;")
+        case .postgresql:
+            try raw("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()")
+        }
+    }
+
+    /// Migration identifiers recorded in the registry, in the order applied.
+    func appliedMigrations() throws -> [String] {
+        switch engine {
+        case .sqlite:
+            let connection = try Connection(path: path)
+            defer { try? connection.close() }
+            return try Migrator(RegistrySchema.migrations).appliedIdentifiers(connection)
+        case .postgresql:
+            return try (store as! PostgreSQLRegistryStore).appliedMigrations()
+        }
+    }
+
+    /// The engine's full check: empty means intact.
+    func checkIntegrity() throws -> [String] {
+        switch engine {
+        case .sqlite: return try (store as! SQLiteRegistryStore).checkIntegrity()
+        case .postgresql: return try (store as! PostgreSQLRegistryStore).checkIntegrity()
+        }
     }
 
     /// The n-th valid adult social security number (born 1980-01-01 + n days within a year).

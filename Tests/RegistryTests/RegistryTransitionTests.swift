@@ -3,14 +3,15 @@ import Testing
 import SSCardValues
 
 /// Every (state, operation) pair again, this time through the registry on a
-/// real SQLite file: allowed pairs persist the table's target and an audit
+/// real store of each engine: allowed pairs persist the table's target and an audit
 /// entry; refused pairs change nothing and record the refused attempt.
 @Suite struct RegistryTransitionTests {
     static let pairs = CardLifecycleTests.pairs.filter { $0.1 != .supersede }
 
-    @Test(arguments: pairs)
-    func registryEnforcesTheTable(_ state: CardState, _ operation: CardOperation) throws {
-        let fixture = try RegistryFixture()
+    @Test(arguments: RegistryEngine.allCases, pairs)
+    func registryEnforcesTheTable(_ engine: RegistryEngine, _ pair: (CardState, CardOperation)) throws {
+        let (state, operation) = pair
+        let fixture = try RegistryFixture(engine)
         let before = try fixture.card(1, in: state)
         let auditBefore = try fixture.registry.history(cardNumber: before.cardNumber).count
         if operation == .autoRelease {

@@ -5,6 +5,8 @@ import SSCardValues
 /// text is a constant, so the connection's statement cache prepares each once.
 struct SQLiteRegistryAccess: RegistryWriting {
     let db: Connection
+    /// One file, one service point: the SQLite engine keeps a single chain.
+    var auditChain: String { "" }
 
     static let cardColumns = """
         card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,

@@ -1,0 +1,105 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. Used by one thread at a time (the pool hands it out
+/// exclusively); libpq itself is thread-safe across connections.
+public final class PGConnection: @unchecked Sendable {
+    private var conn: OpaquePointer?
+    /// Set once a call has seen the connection break; the pool then drops it.
+    public private(set) var isBroken = false
+
+    /// Connects with a libpq conninfo string ("host=/run/postgresql dbname=sscard"
+    /// or a postgresql:// URI).
+    public init(conninfo: String) throws(PostgreSQLError) {
+        conn = PQconnectdb(conninfo)
+        guard let conn, PQstatus(conn) == CONNECTION_OK else {
+            let message = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            if let conn { PQfinish(conn) }
+            conn = nil
+            throw PostgreSQLError(kind: .unavailable, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        // Notices (e.g. "relation already exists, skipping") are not errors: keep them off stderr.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let conn { PQfinish(conn) }
+        conn = nil
+    }
+
+    /// Whether libpq still believes the connection is usable.
+    public var isUsable: Bool {
+        guard let conn, !isBroken else { return false }
+        return PQstatus(conn) == CONNECTION_OK
+    }
+
+    /// The server's process id for this session (for tests that terminate it).
+    public var backendPID: Int32 { conn.map { PQbackendPID($0) } ?? 0 }
+
+    /// Runs one or more statements without parameters (schema scripts, BEGIN, COMMIT).
+    public func execute(_ sql: String) throws(PostgreSQLError) {
+        guard let conn else { throw PostgreSQLError(kind: .misuse, message: "connection closed", sql: sql) }
+        let result = PQexec(conn, sql)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+    }
+
+    /// Runs one parameterized statement ($1, $2, …) and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PGValue] = []) throws(PostgreSQLError) -> [PGRow] {
+        guard let conn else { throw PostgreSQLError(kind: .misuse, message: "connection closed", sql: sql) }
+        let texts = parameters.map(\.wireText)
+        // strdup'd C strings, freed after the call.
+        let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
+        defer { cStrings.forEach { free($0) } }
+        let result: OpaquePointer? = cStrings.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(1, buffer.count)) {
+                PQexecParams(conn, sql, Int32(buffer.count), nil, buffer.isEmpty ? nil : $0, nil, nil, 0)
+            }
+        }
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+        guard let result else { return [] }
+        let rows = Int(PQntuples(result))
+        let columns = Int(PQnfields(result))
+        var out: [PGRow] = []
+        out.reserveCapacity(rows)
+        for row in 0..<rows {
+            var values: [String?] = []
+            values.reserveCapacity(columns)
+            for column in 0..<columns {
+                if PQgetisnull(result, Int32(row), Int32(column)) != 0 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, Int32(row), Int32(column))))
+                }
+            }
+            out.append(PGRow(values: values))
+        }
+        return out
+    }
+
+    public func queryOne<T>(_ sql: String, _ parameters: [PGValue] = [],
+                            _ map: (PGRow) throws -> T) throws -> T? {
+        guard let row = try query(sql, parameters).first else { return nil }
+        return try map(row)
+    }
+
+    private func check(_ result: OpaquePointer?, sql: String) throws(PostgreSQLError) {
+        let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+        if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY { return }
+        let message = (result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
+            ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "no connection")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
+        if conn.map({ PQstatus($0) != CONNECTION_OK }) ?? true {
+            isBroken = true
+            throw PostgreSQLError(kind: .connectionLost, sqlState: sqlState, message: message, sql: sql)
+        }
+        let error = PostgreSQLError(kind: .server, sqlState: sqlState, message: message, sql: sql)
+        if error.isConnectionFailure { isBroken = true }
+        throw error
+    }
+}

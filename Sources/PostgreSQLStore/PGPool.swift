@@ -1,0 +1,167 @@
+import Foundation
+
+/// Connections to one PostgreSQL database, handed out one caller at a time,
+/// with reconnection after a lost connection.
+///
+/// Faults: a connection that breaks in the middle of a call fails that call
+/// with `.connectionLost` (the server rolls back its open transaction, so
+/// nothing is half applied), is dropped, and so are all idle connections made
+/// before it broke (after a server restart or a failover they are all dead).
+/// New connections are made on demand; after a failed attempt the pool
+/// waits out an exponential backoff (`minimumBackoff` doubling up to
+/// `maximumBackoff`, with jitter), and calls in the meantime fail at once
+/// with `.unavailable` instead of piling up on a dead server. The first
+/// successful connection resets the backoff: the daemon serves again
+/// without a restart. Failover to a promoted replica is such a reconnect,
+/// given a conninfo that lists the hosts (`host=a,b target_session_attrs=read-write`).
+public final class PGPool: @unchecked Sendable {
+    public enum Isolation: String, Sendable {
+        case readCommitted = "READ COMMITTED"
+        case repeatableRead = "REPEATABLE READ"
+        case serializable = "SERIALIZABLE"
+    }
+
+    public let conninfo: String
+    private let limit: Int
+    private let minimumBackoff: TimeInterval
+    private let maximumBackoff: TimeInterval
+    private let lock = NSLock()
+    private var idle: [(connection: PGConnection, generation: Int)] = []
+    private var generation = 0
+    private var failures = 0
+    private var retryAt: Date?
+    private var lastFailure = ""
+    private var closed = false
+
+    public init(conninfo: String, limit: Int = 8, minimumBackoff: TimeInterval = 0.05,
+                maximumBackoff: TimeInterval = 5) {
+        self.conninfo = conninfo
+        self.limit = limit
+        self.minimumBackoff = minimumBackoff
+        self.maximumBackoff = maximumBackoff
+    }
+
+    /// How many connection attempts have failed in a row (0 when connected).
+    public var consecutiveFailures: Int { lock.withLock { failures } }
+
+    /// Makes one connection now, or throws why not (used at start to fail fast).
+    public func checkConnection() throws {
+        try withConnection { _ in }
+    }
+
+    private func take() throws -> (PGConnection, Int, Bool) {
+        let (reused, current): ((PGConnection, Int)?, Int) = try lock.withLock {
+            guard !closed else { throw PostgreSQLError(kind: .misuse, message: "the connection pool is closed") }
+            while let candidate = idle.popLast() {
+                if candidate.generation == generation && candidate.connection.isUsable {
+                    return ((candidate.connection, candidate.generation), generation)
+                }
+                candidate.connection.close()
+            }
+            if let retryAt, retryAt > Date() {
+                let wait = String(format: "%.2f", retryAt.timeIntervalSinceNow)
+                throw PostgreSQLError(kind: .unavailable,
+                                      message: "reconnecting (next attempt in \(wait) s); last failure: \(lastFailure)")
+            }
+            return (nil, generation)
+        }
+        if let reused { return (reused.0, reused.1, true) }
+        do {
+            let connection = try PGConnection(conninfo: conninfo)
+            lock.withLock {
+                failures = 0
+                retryAt = nil
+            }
+            return (connection, current, false)
+        } catch {
+            lock.withLock {
+                failures += 1
+                let delay = min(maximumBackoff, minimumBackoff * pow(2, Double(min(failures - 1, 20))))
+                retryAt = Date().addingTimeInterval(delay * Double.random(in: 0.5...1.0))
+                lastFailure = error.message
+            }
+            throw error
+        }
+    }
+
+    private func giveBack(_ connection: PGConnection, generation taken: Int) {
+        lock.withLock {
+            if connection.isBroken || !connection.isUsable {
+                // Everything connected before this break is suspect: drop it.
+                if taken == generation { generation += 1 }
+                connection.close()
+                for entry in idle { entry.connection.close() }
+                idle.removeAll()
+            } else if !closed && idle.count < limit && taken == generation {
+                idle.append((connection, taken))
+            } else {
+                connection.close()
+            }
+        }
+    }
+
+    /// Runs `body` with a connection of its own. With `idempotent` (reads), a
+    /// reused idle connection found dead is replaced once by a fresh one and
+    /// `body` runs again; otherwise the lost connection is the call's error.
+    public func withConnection<T>(idempotent: Bool = false, _ body: (PGConnection) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let (connection, taken, reused) = try take()
+            defer { giveBack(connection, generation: taken) }
+            do {
+                return try body(connection)
+            } catch let stale as StaleConnection {
+                if reused && attempt == 1 { continue }
+                throw stale.error
+            } catch let error as PostgreSQLError where error.kind == .connectionLost && idempotent && reused
+                && attempt == 1 {
+                continue
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: COMMIT after it returns, ROLLBACK if it throws.
+    /// A lost connection fails the call with `.connectionLost` (the server
+    /// rolls the transaction back); if it was lost during COMMIT the outcome
+    /// is unknown to the client, and the error says so. A reused connection
+    /// that is dead before BEGIN reached the server is replaced silently.
+    public func transaction<T>(_ isolation: Isolation = .readCommitted, readOnly: Bool = false,
+                               _ body: (PGConnection) throws -> T) throws -> T {
+        try withConnection { connection in
+            do {
+                try connection.execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")")
+            } catch let error as PostgreSQLError where error.kind == .connectionLost {
+                throw StaleConnection(error: error)
+            }
+            let value: T
+            do {
+                value = try body(connection)
+            } catch {
+                if connection.isUsable { try? connection.execute("ROLLBACK") }
+                throw error
+            }
+            do {
+                try connection.execute("COMMIT")
+            } catch let error as PostgreSQLError where error.kind == .connectionLost {
+                throw PostgreSQLError(kind: .connectionLost, sqlState: error.sqlState,
+                                      message: "lost during COMMIT: the change may or may not have been applied; "
+                                          + "read it back (\(error.message))", sql: "COMMIT")
+            }
+            return value
+        }
+    }
+
+    public func close() {
+        lock.withLock {
+            closed = true
+            for entry in idle { entry.connection.close() }
+            idle.removeAll()
+        }
+    }
+}
+
+/// BEGIN failed because the connection was already dead: nothing reached the server.
+struct StaleConnection: Error {
+    let error: PostgreSQLError
+}

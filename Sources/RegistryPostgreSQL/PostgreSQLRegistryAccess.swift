@@ -1,0 +1,219 @@
+import PostgreSQLStore
+import Registry
+import SSCardValues
+
+/// The registry's reads and writes on one PostgreSQL connection.
+///
+/// Inside a write (`locking`), every read of a row the transaction may change
+/// takes that row's lock (`FOR UPDATE`) and keeps it until commit: two
+/// daemons acting on one card queue on its row, and the second sees the
+/// first's committed result (READ COMMITTED re-reads a row it waited for), so
+/// it gets the lifecycle's clear refusal instead of a lost update. Reads of a
+/// holder's cards or applications lock the holder's row first, which
+/// serializes everything done for one holder (no phantom second application).
+struct PostgreSQLRegistryAccess: RegistryWriting {
+    let db: PGConnection
+    let auditChain: String
+    let locking: Bool
+    /// Also refuse to release a loss before the database server's clock says
+    /// so, guarding against a daemon host whose clock runs ahead.
+    let serverClockGuard: Bool
+
+    var forUpdate: String { locking ? " FOR UPDATE" : "" }
+
+    static let cardColumns = """
+        card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
+        electronic_credential, replaced_by, updated_at
+        """
+    static let applicationColumns = """
+        id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
+        created_at, updated_at
+        """
+    static let auditColumns = """
+        chain, seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
+        document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash
+        """
+    static let serverNowMilliseconds = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"
+
+    // MARK: Reading
+
+    func card(_ number: CardNumber) throws -> CardRecord? {
+        try db.queryOne("SELECT \(Self.cardColumns) FROM cards WHERE card_number = $1\(forUpdate)",
+                        [.text(number.rawValue)], PGRowDecoding.card)
+    }
+
+    func cardStatus(_ number: CardNumber) throws -> CardStatus? {
+        try db.queryOne("SELECT \(Self.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
+                            + "FROM cards WHERE card_number = $1", [.text(number.rawValue)]) { row in
+            CardStatus(card: try PGRowDecoding.card(row), holderName: HolderName(storedValue: row.string(10) ?? ""))
+        }
+    }
+
+    func card(chipId: CardIdentificationCode) throws -> CardRecord? {
+        try db.queryOne("SELECT \(Self.cardColumns) FROM cards WHERE card_id = $1\(forUpdate)",
+                        [.text(chipId.rawValue)], PGRowDecoding.card)
+    }
+
+    private func lockHolder(_ ssn: SocialSecurityNumber) throws {
+        if locking { try db.query("SELECT 1 FROM holders WHERE ssn = $1 FOR UPDATE", [.text(ssn.rawValue)]) }
+    }
+
+    func cards(of ssn: SocialSecurityNumber) throws -> [CardRecord] {
+        try lockHolder(ssn)
+        return try db.query("SELECT \(Self.cardColumns) FROM cards WHERE ssn = $1 ORDER BY updated_at, card_number\(forUpdate)",
+                            [.text(ssn.rawValue)]).map(PGRowDecoding.card)
+    }
+
+    func holder(_ ssn: SocialSecurityNumber) throws -> Holder? {
+        try db.queryOne("SELECT ssn, name, phone, address, guardian_ssn FROM holders WHERE ssn = $1\(forUpdate)",
+                        [.text(ssn.rawValue)], PGRowDecoding.holder)
+    }
+
+    func application(_ id: Int64) throws -> Application? {
+        try db.queryOne("SELECT \(Self.applicationColumns) FROM applications WHERE id = $1\(forUpdate)",
+                        [.integer(id)], PGRowDecoding.application)
+    }
+
+    func applications(of ssn: SocialSecurityNumber) throws -> [Application] {
+        try lockHolder(ssn)
+        return try db.query("SELECT \(Self.applicationColumns) FROM applications WHERE ssn = $1 ORDER BY id\(forUpdate)",
+                            [.text(ssn.rawValue)]).map(PGRowDecoding.application)
+    }
+
+    func auditEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry] {
+        let select = "SELECT \(Self.auditColumns) FROM audit"
+        switch (cardNumber, ssn) {
+        case let (card?, nil):
+            return try db.query("\(select) WHERE card_number = $1 ORDER BY id LIMIT $2",
+                                [.text(card.rawValue), .integer(Int64(limit))]).map(PGRowDecoding.auditEntry)
+        case let (nil, ssn?):
+            return try db.query("\(select) WHERE ssn = $1 ORDER BY id LIMIT $2",
+                                [.text(ssn.rawValue), .integer(Int64(limit))]).map(PGRowDecoding.auditEntry)
+        case let (card?, ssn?):
+            return try db.query("\(select) WHERE card_number = $1 OR ssn = $2 ORDER BY id LIMIT $3",
+                                [.text(card.rawValue), .text(ssn.rawValue), .integer(Int64(limit))])
+                .map(PGRowDecoding.auditEntry)
+        case (nil, nil):
+            return try db.query("\(select) ORDER BY id DESC LIMIT $1", [.integer(Int64(limit))])
+                .map(PGRowDecoding.auditEntry).reversed()
+        }
+    }
+
+    /// The newest `limit` entries of one chain, oldest first (the open check's tail).
+    func chainTail(_ chain: String, limit: Int) throws -> [AuditEntry] {
+        try db.query("SELECT \(Self.auditColumns) FROM audit WHERE chain = $1 ORDER BY seq DESC LIMIT $2",
+                     [.text(chain), .integer(Int64(limit))]).map(PGRowDecoding.auditEntry).reversed()
+    }
+
+    func forEachAuditEntry(_ body: (AuditEntry) throws -> Bool) throws {
+        // Keyset pages over (chain, seq): no cursor held open across pages.
+        var after: (String, Int64) = ("", -1)
+        while true {
+            let page = try db.query("SELECT \(Self.auditColumns) FROM audit WHERE (chain, seq) > ($1, $2) "
+                                        + "ORDER BY chain, seq LIMIT 4096",
+                                    [.text(after.0), .integer(after.1)]).map(PGRowDecoding.auditEntry)
+            for entry in page {
+                guard try body(entry) else { return }
+            }
+            guard let last = page.last, page.count == 4096 else { return }
+            after = (last.chain, last.sequence)
+        }
+    }
+
+    func lastAuditLink() throws -> (sequence: Int64, hash: [UInt8])? {
+        guard locking else {
+            return try db.queryOne("SELECT seq, hash FROM audit WHERE chain = $1 ORDER BY seq DESC LIMIT 1",
+                                   [.text(auditChain)]) { ($0.int64(0) ?? 0, $0.bytes(1) ?? []) }
+        }
+        // Lock the chain's head until commit: appends to this chain queue
+        // here, appends to other chains do not notice.
+        let head = "SELECT last_seq, last_hash FROM audit_chains WHERE chain = $1 FOR UPDATE"
+        var row = try db.queryOne(head, [.text(auditChain)]) { ($0.int64(0) ?? 0, $0.bytes(1) ?? []) }
+        if row == nil {
+            try db.query("INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES ($1, 0, $2) "
+                             + "ON CONFLICT (chain) DO NOTHING", [.text(auditChain), .bytes(AuditEntry.genesisHash)])
+            row = try db.queryOne(head, [.text(auditChain)]) { ($0.int64(0) ?? 0, $0.bytes(1) ?? []) }
+        }
+        guard let row, row.0 > 0 else { return nil }
+        return (row.0, row.1)
+    }
+
+    func earliestLossDeadline() throws -> Timestamp? {
+        try db.queryOne("SELECT MIN(loss_deadline) FROM cards WHERE loss_deadline IS NOT NULL") { row in
+            row.int64(0).map(Timestamp.init(milliseconds:))
+        } ?? nil
+    }
+
+    /// Inside a write, the due rows are locked and rows another keeper holds
+    /// are skipped (`FOR UPDATE SKIP LOCKED`): however many daemons watch the
+    /// deadlines, each due card goes to exactly one of them, and a card
+    /// released meanwhile no longer matches once its lock is granted.
+    func dueLosses(at now: Timestamp, limit: Int) throws -> [CardNumber] {
+        let guardClause = serverClockGuard ? " AND loss_deadline <= \(Self.serverNowMilliseconds)" : ""
+        let lock = locking ? " FOR UPDATE SKIP LOCKED" : ""
+        return try db.query("SELECT card_number FROM cards WHERE loss_deadline IS NOT NULL AND loss_deadline <= $1"
+                                + "\(guardClause) ORDER BY loss_deadline LIMIT $2\(lock)",
+                            [.integer(now.milliseconds), .integer(Int64(limit))])
+            .map { CardNumber(storedValue: $0.string(0) ?? "") }
+    }
+
+    func pendingLosses(limit: Int) throws -> [(cardNumber: CardNumber, deadline: Timestamp)] {
+        try db.query("SELECT card_number, loss_deadline FROM cards WHERE loss_deadline IS NOT NULL "
+                         + "ORDER BY loss_deadline LIMIT $1", [.integer(Int64(limit))]).map { row in
+            (CardNumber(storedValue: row.string(0) ?? ""), Timestamp(milliseconds: row.int64(1) ?? 0))
+        }
+    }
+
+    // MARK: Writing
+
+    func insert(_ holder: Holder, at time: Timestamp) throws {
+        try db.query("INSERT INTO holders (ssn, name, phone, address, guardian_ssn, created_at, updated_at) "
+                         + "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     [.text(holder.ssn.rawValue), .text(holder.name.rawValue), .optionalText(holder.phone),
+                      .optionalText(holder.address), .optionalText(holder.guardianSsn?.rawValue),
+                      .integer(time.milliseconds), .integer(time.milliseconds)])
+    }
+
+    func update(_ holder: Holder, at time: Timestamp) throws {
+        try db.query("UPDATE holders SET name = $1, phone = $2, address = $3, guardian_ssn = $4, updated_at = $5 "
+                         + "WHERE ssn = $6",
+                     [.text(holder.name.rawValue), .optionalText(holder.phone), .optionalText(holder.address),
+                      .optionalText(holder.guardianSsn?.rawValue), .integer(time.milliseconds),
+                      .text(holder.ssn.rawValue)])
+    }
+
+    func insertApplication(_ application: Application) throws -> Int64 {
+        try db.queryOne("INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
+                            + "rejection_reason, card_number, created_at, updated_at) "
+                            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                        PGRowDecoding.applicationValues(application)) { $0.int64(0) ?? 0 } ?? 0
+    }
+
+    func update(_ application: Application) throws {
+        try db.query("UPDATE applications SET stage = $1, rejection_reason = $2, card_number = $3, updated_at = $4 "
+                         + "WHERE id = $5",
+                     [.text(application.stage.rawValue), .optionalText(application.rejectionReason),
+                      .optionalText(application.cardNumber?.rawValue), .integer(application.updatedAt.milliseconds),
+                      .integer(application.id)])
+    }
+
+    func insert(_ card: CardRecord) throws {
+        try db.query("INSERT INTO cards (\(Self.cardColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     PGRowDecoding.cardValues(card))
+    }
+
+    func update(_ card: CardRecord) throws {
+        let values = PGRowDecoding.cardValues(card)
+        try db.query("UPDATE cards SET state = $1, previous_state = $2, loss_deadline = $3, electronic_credential = $4, "
+                         + "replaced_by = $5, updated_at = $6 WHERE card_number = $7",
+                     Array(values[4...9]) + [values[0]])
+    }
+
+    func append(_ entry: AuditEntry) throws {
+        try db.query("INSERT INTO audit (\(Self.auditColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                         + "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20)", PGRowDecoding.auditValues(entry))
+        try db.query("INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES ($1, $2, $3) ON CONFLICT (chain) "
+                         + "DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash",
+                     [.text(entry.chain), .integer(entry.sequence), .bytes(entry.hash)])
+    }
+}
