@@ -72,8 +72,9 @@ final class PlainSQLite {
     func writeLoop(numbers: [String], perTransaction: Int) -> Double {
         let update = prepare("UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, updated_at = ? WHERE card_number = ?")
         let insert = prepare("INSERT INTO plain_audit (at, actor, role, channel, service_point, action, outcome, card_number, "
-                                 + "document, old_state, new_state, prev_hash, hash) "
-                                 + "VALUES (?, 'bench', 'operator', 'counter', 'bench', 'plain', 'done', ?, 'idCard', ?, ?, ?, ?)")
+                                 + "ssn, document, old_state, new_state, prev_hash, hash) "
+                                 + "VALUES (?1, 'bench', 'operator', 'counter', 'bench', 'plain', 'done', ?2, "
+                                 + "?2, 'idCard', ?3, ?4, ?5, ?6)")  // ssn: a random key like the registry's
         defer {
             sqlite3_finalize(update)
             sqlite3_finalize(insert)

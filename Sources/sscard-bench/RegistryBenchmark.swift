@@ -21,6 +21,10 @@ struct RegistryBenchmark {
         var generator = SplitMix64(seed: 42)
         let loadTime = try seconds { try BulkLoad.ensure(path: path, count: cards) }
         log("registry of \(cards) cards ready at \(path) (\(format(loadTime)) s)")
+        try resetLosses()
+        let tidy = try Connection(path: path)
+        try tidy.checkpoint(truncate: true)  // start every run from an empty write-ahead log
+        try tidy.close()
 
         // Opening.
         var opens: [Double] = []
@@ -66,9 +70,12 @@ struct RegistryBenchmark {
 
         log("\(Date()): status measured")
         // Durable mutations, one writer.
+        try resetLosses()
         let single = (0..<singleWriterChanges).map { _ in Int.random(in: 0..<cards, using: &generator) }
+        let singleNumbers = single.map { CardNumber(storedValue: BulkLoad.cardNumber($0)) }
+        var singleLost = Set<CardNumber>()
         let singleRate = try Double(single.count) / seconds {
-            for n in single { try flip(registry, n) }
+            for number in singleNumbers { try flip(registry, number, lost: &singleLost) }
         }
         let plainSingle = plain.writeLoop(numbers: single.map(BulkLoad.cardNumber), perTransaction: 1)
         table.add("durable mutations, 1 writer", sscard: formatRate(singleRate), comparison: formatRate(plainSingle) + " plain, 1/txn",
@@ -79,6 +86,10 @@ struct RegistryBenchmark {
         // Durable mutations, 16 writers through group commit.
         let before = store.commitStatistics
         let writers = concurrentWriters, perWriter = changesPerWriter, cardCount = cards
+        let slice = cardCount / writers
+        let writerNumbers = (0..<writers).map { writer in
+            (0..<perWriter).map { i in CardNumber(storedValue: BulkLoad.cardNumber(writer * slice + (i * 7919) % slice)) }
+        }
         let concurrentSeconds = try seconds {
             let group = DispatchGroup()
             let failures = Failures()
@@ -87,9 +98,9 @@ struct RegistryBenchmark {
                 Thread.detachNewThread {
                     defer { group.leave() }
                     // Each writer owns a disjoint slice of cards.
-                    let slice = cardCount / writers
-                    for i in 0..<perWriter {
-                        do { try flip(registry, writer * slice + (i * 7919) % slice) } catch { failures.add(error) }
+                    var lost = Set<CardNumber>()
+                    for number in writerNumbers[writer] {
+                        do { try flip(registry, number, lost: &lost) } catch { failures.add(error) }
                     }
                 }
             }
@@ -125,13 +136,16 @@ struct RegistryBenchmark {
     }
 
     /// Reports a temporary loss, or releases it: one durable change with its audit entry.
-    func flip(_ registry: Registry, _ n: Int) throws {
-        let request = CardRequest(cardNumber: CardNumber(storedValue: BulkLoad.cardNumber(n)), actor: Self.actor,
-                                  evidence: Evidence(document: .idCard))
-        if try registry.status(of: request.cardNumber).card.state == .temporarilyLost {
+    /// Reports a temporary loss, or releases it: one durable change with its
+    /// audit entry. `lost` tracks which of the caller's cards are lost, so the
+    /// timed loop does no extra query (the plain loop does none either).
+    func flip(_ registry: Registry, _ number: CardNumber, lost: inout Set<CardNumber>) throws {
+        let request = CardRequest(cardNumber: number, actor: Self.actor, evidence: Evidence(document: .idCard))
+        if lost.remove(number) != nil {
             _ = try registry.releaseLoss(request)
         } else {
             _ = try registry.reportLoss(.temporary, request)
+            lost.insert(number)
         }
     }
 
