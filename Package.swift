@@ -60,6 +60,7 @@ let package = Package(
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
         .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"]),
+        .executableTarget(name: "sscard-decode-probe", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues", "VirtualCard"]),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
                           path: "Tests/Support/sscard-registry-writer"),
 

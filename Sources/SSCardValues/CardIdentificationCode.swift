@@ -8,25 +8,25 @@ public struct CardIdentificationCode: ValidatedText, CustomStringConvertible {
     /// 32 upper-case hex digits.
     public let rawValue: String
 
-    static let provider = "D156000005"
+    static let provider = Array("D156000005".utf8)
 
     public init(_ text: String) throws(ValueError) {
         let field = "cardId"
-        let chars = Array(text.uppercased())
-        guard chars.count == 32 else {
-            throw .wrongLength(field: field, expected: "32 hex digits", actual: chars.count)
+        let bytes = Array(text.utf8).map(CardNumber.uppercased)
+        guard bytes.count == 32 else {
+            throw .wrongLength(field: field, expected: "32 hex digits", actual: text.count)
         }
-        for (index, char) in chars.enumerated() where !char.isHexDigit || !char.isASCII {
-            throw .invalidCharacter(field: field, position: index + 1)
+        for (index, byte) in bytes.enumerated() {
+            let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            let isHexLetter = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F")
+            guard isDigit || (isHexLetter && index >= 6) else {
+                throw .invalidCharacter(field: field, position: index + 1)
+            }
         }
-        for (index, char) in chars.prefix(6).enumerated() where !char.isNumber {
-            throw .invalidCharacter(field: field, position: index + 1)
+        for (offset, expected) in Self.provider.enumerated() where bytes[6 + offset] != expected {
+            throw .invalidCharacter(field: field, position: 7 + offset)
         }
-        let provider = String(chars[6..<16])
-        guard provider == Self.provider else {
-            throw .invalidCharacter(field: field, position: 7 + zip(provider, Self.provider).prefix { $0 == $1 }.count)
-        }
-        rawValue = String(chars)
+        rawValue = String(decoding: bytes, as: UTF8.self)
     }
 
     /// Builds the code from the 16 bytes read from the chip (EF05 tag 01).

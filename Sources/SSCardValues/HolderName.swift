@@ -18,12 +18,15 @@ public struct HolderName: ValidatedText, CustomStringConvertible {
 
     public init(_ text: String) throws(ValueError) {
         let field = "name"
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw .empty(field: field) }
-        for (index, scalar) in trimmed.unicodeScalars.enumerated()
-        where scalar.properties.generalCategory == .control || scalar.value == 0 {
+        var scalars = Substring(text).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        guard !scalars.isEmpty else { throw .empty(field: field) }
+        // Control characters (Cc): C0, DEL and C1.
+        for (index, scalar) in scalars.enumerated() where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
             throw .invalidCharacter(field: field, position: index + 1)
         }
+        let trimmed = String(String.UnicodeScalarView(scalars))
         guard let bytes = GB18030.encode(trimmed) else { throw .notEncodable(field: field) }
         let limit = Self.fieldBytes + Self.extensionBytes
         guard bytes.count <= limit else {
