@@ -140,12 +140,13 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// WATCHDOG=1 at half the interval systemd asked for.
+    /// WATCHDOG=1 at half the interval systemd asked for (`watchdogInterval`
+    /// is already that half).
     private func startWatchdog() {
         guard let interval = notify.watchdogInterval else { return }
         let timer = DispatchSource.makeTimerSource(queue: .global())
-        let half = Double(interval.components.seconds) / 2 + Double(interval.components.attoseconds) / 2e18
-        timer.schedule(deadline: .now() + half, repeating: half)
+        let period = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        timer.schedule(deadline: .now() + period, repeating: period)
         timer.setEventHandler { [notify] in _ = try? notify.watchdog() }
         timer.resume()
         watchdog = timer

@@ -162,3 +162,52 @@ extension String {
         try handle.close()
     }
 }
+
+/// sd_notify as systemd sees it: a datagram socket named by NOTIFY_SOCKET.
+@Suite("sscardd: sd_notify", .serialized)
+struct NotifyTests {
+    @Test("READY=1 once serving, WATCHDOG=1 at half WATCHDOG_USEC, STOPPING=1 on SIGTERM")
+    func notifications() throws {
+        let rig = try DaemonRig(start: false)
+        let path = rig.directory + "/notify.sock"
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        func receive() -> String {
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let count = recv(fd, &buffer, buffer.count, 0)
+            return count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : ""
+        }
+        // WATCHDOG_PID must name sscardd itself; /usr/bin/env execs it, keeping the pid.
+        try rig.start(environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"])
+        let started = Date()
+        var seen: [String] = []
+        while !(seen.contains { $0.contains("WATCHDOG=1") }) {
+            let message = receive()
+            guard !message.isEmpty else { break }
+            seen.append(message)
+        }
+        #expect(seen.contains { $0.contains("READY=1") })
+        #expect(seen.contains { $0.contains("STATUS=serving test-140105") })
+        #expect(seen.contains { $0.contains("WATCHDOG=1") })
+        // Half of 400 ms, not sooner: systemd's recommended keep-alive rate.
+        #expect(Date().timeIntervalSince(started) >= 0.19)
+        kill(rig.daemon!.pid, SIGTERM)
+        var stopping = false
+        for _ in 0..<50 where !stopping {
+            let message = receive()
+            if message.isEmpty { break }
+            stopping = message.contains("STOPPING=1")
+        }
+        #expect(stopping)
+        #expect(rig.stop() == 0)
+    }
+}
