@@ -1,6 +1,7 @@
 // sscard-bench: performance figures, each beside a comparison measured in the same run.
 //
 //   sscard-bench registry [--cards N] [--path FILE]
+//   sscard-bench daemon [--cards N] [--path FILE]
 //
 // Build with -c release; see docs/benchmarks.md for the method.
 import Foundation
@@ -24,7 +25,18 @@ case "registry":
         log("benchmark failed: \(error)")
         exit(2)
     }
+case "daemon":
+    let benchmark = DaemonBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
+                                    cards: Int(option("--cards") ?? "") ?? 1_000_000)
+    do {
+        let table = try benchmark.run()
+        print(table.render())
+        exit(table.rows.allSatisfy(\.met) ? 0 : 1)
+    } catch {
+        log("benchmark failed: \(error)")
+        exit(2)
+    }
 default:
-    log("usage: sscard-bench registry [--cards N] [--path FILE]")
+    log("usage: sscard-bench registry|daemon [--cards N] [--path FILE]")
     exit(64)
 }
