@@ -253,10 +253,16 @@ final class ConnectionLoop: @unchecked Sendable {
     /// and adjusts what epoll watches.
     private func settle(_ connection: PeerConnection) {
         var abandonUnflushed = false
+        if let link = connection.inFlight {
+            // A worker may have written the final reply itself. Ask to be
+            // woken when it does only if something here waits on it.
+            let waiting = connection.queuedCount > 0 || connection.inputClosed || connection.readingStopped || stopping
+            if link.takeCompletion(watch: waiting) { connection.inFlight = nil }
+        }
         if connection.inFlight == nil, !stopping, let item = connection.dequeue() {
             switch item {
             case .call(let frame):
-                let link = CallLink()
+                let link = CallLink(directDescriptor: connection.pendingOutputBytes == 0 ? connection.descriptor : -1)
                 connection.inFlight = link
                 let (router, outbox, peer, id) = (self.router, self.outbox, connection.peer, connection.id)
                 workers.submit { router.route(frame, peer: peer, connectionID: id, link: link, outbox: outbox) }
@@ -291,10 +297,12 @@ final class ConnectionLoop: @unchecked Sendable {
     }
 
     private func closeConnection(_ connection: PeerConnection) {
+        // Disconnect first: a worker writing a reply directly holds the link
+        // until done, and may not start once the link is disconnected.
+        connection.inFlight?.disconnect()
         poller.remove(connection.descriptor)
         connection.close()
         connections[connection.id] = nil
-        connection.inFlight?.disconnect()
         connection.inFlight = nil
         connection.dropQueued()
         if listenerPaused && !stopping {

@@ -338,7 +338,10 @@ final class DaemonRig {
             """
         try configuration.write(toFile: directory + "/sscardd.conf", atomically: true, encoding: .utf8)
         do {
-            try launch(executables.appendingPathComponent("sscardd"), ["--config", directory + "/sscardd.conf"])
+            // SSCARD_BENCH_SSCARDD names another sscardd build, for before/after comparisons.
+            let daemon = ProcessInfo.processInfo.environment["SSCARD_BENCH_SSCARDD"].map(URL.init(fileURLWithPath:))
+                ?? executables.appendingPathComponent("sscardd")
+            try launch(daemon, ["--config", directory + "/sscardd.conf"])
             try launch(executables.appendingPathComponent("sscard-bench-floor"), [floorSocket, registryPath])
             try waitForSocket(daemonSocket)
             try waitForSocket(floorSocket)
