@@ -70,16 +70,28 @@ struct DaemonBenchmark {
 
         // GetStatus throughput, 16 clients on their own connections.
         var daemonRates: [Double] = [], floorRates: [Double] = []
+        var daemonCPU: [Double] = [], floorCPU: [Double] = []
         for round in 0..<throughputRounds {
-            let measureDaemon = { daemonRates.append(try throughput(rig.daemonSocket, requests)) }
-            let measureFloor = { floorRates.append(try throughput(rig.floorSocket, requests)) }
+            let measureDaemon = {
+                let before = rig.cpuSeconds(rig.daemonPID)
+                let rate = try throughput(rig.daemonSocket, requests)
+                daemonRates.append(rate)
+                daemonCPU.append((rig.cpuSeconds(rig.daemonPID) - before) / (rate * roundSeconds) * 1e6)
+            }
+            let measureFloor = {
+                let before = rig.cpuSeconds(rig.floorPID)
+                let rate = try throughput(rig.floorSocket, requests)
+                floorRates.append(rate)
+                floorCPU.append((rig.cpuSeconds(rig.floorPID) - before) / (rate * roundSeconds) * 1e6)
+            }
             if round % 2 == 0 { try measureDaemon(); try measureFloor() } else { try measureFloor(); try measureDaemon() }
         }
         let rate = Samples(daemonRates).median, floorRate = Samples(floorRates).median
         table.add("GetStatus, \(clients) clients (calls/s, median of \(throughputRounds))", sscard: formatRate(rate),
                   comparison: formatRate(floorRate) + " floor", ratio: format(rate / floorRate, 2) + "×",
                   target: "≥ 60,000/s and ≥ 0.45×", met: rate >= 60_000 && rate / floorRate >= 0.45)
-        log("\(Date()): status throughput measured")
+        log("\(Date()): status throughput measured; server CPU per call: sscardd \(format(Samples(daemonCPU).median)) µs, "
+            + "floor \(format(Samples(floorCPU).median)) µs")
 
         // Durable ReportLoss/ReleaseLoss, 16 clients; the comparison is the same
         // flips by 16 threads calling the registry in process (group commit, no socket).
@@ -349,6 +361,19 @@ final class DaemonRig {
             stop()
             throw error
         }
+    }
+
+    var daemonPID: Int32 { children[0].processIdentifier }
+    var floorPID: Int32 { children[1].processIdentifier }
+
+    /// User plus system CPU time a process has used, from /proc.
+    func cpuSeconds(_ pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, utime 14 and stime 15 (1-based, whole line).
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     private func launch(_ executable: URL, _ arguments: [String]) throws {
