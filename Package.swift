@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "sscard-vcard", targets: ["sscard-vcard"]),
         .executable(name: "sscard-bench", targets: ["sscard-bench"]),
         .executable(name: "sscard-bench-card", targets: ["sscard-bench-card"]),
+        .executable(name: "sscard-bench-floor", targets: ["sscard-bench-floor"]),
     ],
     targets: [
         // C layer: system libraries, and the Linux calls Swift's Glibc module
@@ -59,6 +60,8 @@ let package = Package(
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
+        // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
+        .executableTarget(name: "sscard-bench-floor", dependencies: ["CSQLite"], cSettings: [.define("_GNU_SOURCE")]),
         .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"]),
         .executableTarget(name: "sscard-decode-probe", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues", "VirtualCard"]),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],

@@ -35,8 +35,13 @@ public final class Daemon: @unchecked Sendable {
     public func run() throws {
         let configuration = self.configuration
         try StateDirectory.check(configuration.stateDirectory)
+        // One pooled reader per worker thread (and a few for the deadline
+        // keeper and monitor streams): with fewer, concurrent calls past the
+        // pool's limit each open a fresh connection and close it afterwards,
+        // a cold page cache and memory map every time.
         let store = try SQLiteRegistryStore(path: configuration.registryPath,
-                                            integrityCheck: configuration.integrityCheck)
+                                            integrityCheck: configuration.integrityCheck,
+                                            readerLimit: max(8, configuration.workerThreads + 4))
         let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
                                 servicePoint: configuration.servicePoint)
         let keeper = TemporaryLossKeeper(

@@ -16,6 +16,10 @@ public struct RoleResolver: Sendable {
     let adminGid: gid_t?
     let operatorGid: gid_t?
     let kioskGid: gid_t?
+    /// User names already looked up. Every call names its actor, and
+    /// getpwuid_r reads /etc/passwd (or asks systemd-userdb) each time; a
+    /// resolver lives until SIGHUP replaces it, which also renews the names.
+    private let names = UserNames()
 
     public init(configuration: Configuration) {
         adminGid = Self.groupID(named: configuration.adminGroup)
@@ -39,6 +43,11 @@ public struct RoleResolver: Sendable {
         if let operatorGid, groups.contains(operatorGid) { return .operator }
         if let kioskGid, groups.contains(kioskGid) { return .kiosk }
         return nil
+    }
+
+    /// The user's name, for the audit trail, remembered per uid.
+    public func userName(uid: uid_t) -> String {
+        names.name(uid: uid)
     }
 
     /// The user's name, for the audit trail; the uid in decimal if it has none.
@@ -76,5 +85,21 @@ public struct RoleResolver: Sendable {
             _ = getgrouplist(entry.pointee.pw_name, primary, &groups, &count)
         }
         return Array(groups.prefix(Int(max(0, count)))) + [primary]
+    }
+}
+
+/// uid → user name, shared by the worker threads.
+final class UserNames: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: [uid_t: String] = [:]
+
+    func name(uid: uid_t) -> String {
+        if let name = lock.withLock({ known[uid] }) { return name }
+        let name = RoleResolver.userName(uid: uid)
+        lock.withLock {
+            if known.count >= 4096 { known.removeAll() }
+            known[uid] = name
+        }
+        return name
     }
 }

@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a call in flight shares with its connection: whether the peer is
 /// still there, and who to tell when it leaves.
@@ -7,11 +10,88 @@ import Foundation
 /// Kept apart from `VarlinkReply` so the I/O thread can hold it without
 /// keeping the reply alive (a reply a handler drops is answered by the
 /// reply's deinit).
+///
+/// It also carries the fast path for a call's final reply: when the
+/// connection had no reply bytes waiting at the moment the call started, the
+/// worker writes the final reply to the socket itself (non-blocking) and
+/// marks the call complete, instead of handing the bytes to the I/O thread
+/// and waking it. The I/O thread learns of the completion when it next looks
+/// at the connection (`takeCompletion`), and is woken through the outbox only
+/// if it said it was waiting (`watch`). Everything under one lock, which
+/// `disconnect` also takes before the I/O thread closes the descriptor, so a
+/// worker never writes to a closed (or reused) descriptor.
 final class CallLink: @unchecked Sendable {
     private let lock = NSLock()
     private var connected = true
     private var finished = false
     private var disconnectHandlers: [@Sendable () -> Void] = []
+    /// The socket, while the worker may still write the final reply to it; -1 once it may not.
+    private var directDescriptor: Int32
+    /// The final reply was written directly (or the oneway call ended) without a post.
+    private var completed = false
+    /// The I/O thread wants an outbox entry when the call completes.
+    private var watched = false
+
+    /// `directDescriptor`: the connection's socket when nothing is waiting in
+    /// its output buffer, else -1 (replies must then queue behind that output).
+    init(directDescriptor: Int32 = -1) {
+        self.directDescriptor = directDescriptor
+    }
+
+    /// What the sink must still post after `completeDirectly`.
+    enum Completion {
+        /// Done; nobody needs to hear.
+        case done
+        /// Done, but the I/O thread is waiting: post a final entry without bytes.
+        case notify
+        /// Post these bytes (possibly all of them) as the final entry.
+        case post([UInt8])
+    }
+
+    /// For the final message of a call: writes `bytes` straight to the
+    /// socket when allowed; otherwise (or for what the socket did not take)
+    /// says what to post. With empty `bytes` (a oneway call) it only completes.
+    func completeDirectly(_ bytes: [UInt8]) -> Completion {
+        lock.lock()
+        defer { lock.unlock() }
+        guard connected, directDescriptor >= 0 || bytes.isEmpty else { return .post(bytes) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                send(directDescriptor, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            }
+            if written > 0 {
+                offset += written
+                continue
+            }
+            if written < 0 && errno == EINTR { continue }
+            if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+            // The socket failed: the I/O thread will see the hangup; just end the call.
+            offset = bytes.count
+        }
+        directDescriptor = -1
+        if offset < bytes.count { return .post(Array(bytes[offset...])) }
+        completed = true
+        return watched ? .notify : .done
+    }
+
+    /// A message that is not the last went through the outbox: the final one
+    /// must follow it there, not overtake it.
+    func forbidDirect() {
+        lock.lock()
+        directDescriptor = -1
+        lock.unlock()
+    }
+
+    /// I/O thread: true if the call completed without a post. Otherwise,
+    /// with `watch`, asks for an outbox entry when it does complete.
+    func takeCompletion(watch: Bool) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if completed { return true }
+        if watch { watched = true }
+        return false
+    }
 
     var isConnected: Bool {
         lock.lock()
@@ -49,6 +129,7 @@ final class CallLink: @unchecked Sendable {
             return
         }
         connected = false
+        directDescriptor = -1
         let handlers = disconnectHandlers
         disconnectHandlers = []
         lock.unlock()

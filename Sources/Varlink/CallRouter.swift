@@ -15,11 +15,16 @@ struct CallRouter: Sendable {
         func makeReply(method: String, more: Bool, oneway: Bool) -> VarlinkReply {
             VarlinkReply(method: method, more: more, link: link) { message in
                 let final = message.isFinal
-                if oneway {
-                    if final { outbox.post(.init(connectionID: connectionID, link: link, bytes: [], final: true)) }
-                    return
+                if oneway && !final { return }
+                guard final else {
+                    link.forbidDirect()
+                    return outbox.post(.init(connectionID: connectionID, link: link, bytes: message.encoded(), final: false))
                 }
-                outbox.post(.init(connectionID: connectionID, link: link, bytes: message.encoded(), final: final))
+                switch link.completeDirectly(oneway ? [] : message.encoded()) {
+                case .done: break
+                case .notify: outbox.post(.init(connectionID: connectionID, link: link, bytes: [], final: true))
+                case .post(let bytes): outbox.post(.init(connectionID: connectionID, link: link, bytes: bytes, final: true))
+                }
             }
         }
         func reject(_ parameter: String) {

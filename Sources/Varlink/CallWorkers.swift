@@ -4,63 +4,81 @@ import Foundation
 /// elastic pool because handlers block (durable commits, card I/O): the
 /// count bounds how much blocking work the daemon takes on at once, and
 /// further calls simply queue.
+///
+/// Idle threads wait on their own semaphore, kept on a stack: a new job
+/// wakes the thread that went idle most recently (its stack and caches are
+/// warm), and only one thread, never a herd.
 final class CallWorkers: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var jobs: [@Sendable () -> Void] = []
     private var head = 0
     private var stopping = false
     private var running = 0
+    /// Threads waiting for work, most recently idle last.
+    private var idle: [DispatchSemaphore] = []
 
     init(count: Int, name: String) {
         for index in 0..<max(1, count) {
-            let thread = Thread { [self] in work() }
+            let wake = DispatchSemaphore(value: 0)
+            let thread = Thread { [self] in work(wake) }
             thread.name = "\(name)-\(index)"
-            condition.lock()
+            lock.lock()
             running += 1
-            condition.unlock()
+            lock.unlock()
             thread.start()
         }
     }
 
     func submit(_ job: @escaping @Sendable () -> Void) {
-        condition.lock()
+        lock.lock()
         jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        let sleeper = idle.popLast()
+        lock.unlock()
+        sleeper?.signal()
     }
 
     /// Lets each thread exit once the queue is empty. Threads busy in a
     /// handler finish it first; nothing waits for them.
     func shutdown() {
-        condition.lock()
+        lock.lock()
         stopping = true
-        condition.broadcast()
-        condition.unlock()
+        let sleepers = idle
+        idle = []
+        lock.unlock()
+        for sleeper in sleepers { sleeper.signal() }
     }
 
     /// Number of threads still alive; for tests of shutdown.
     var runningCount: Int {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return running
     }
 
-    private func work() {
+    private func work(_ wake: DispatchSemaphore) {
         while true {
-            condition.lock()
-            while head == jobs.count && !stopping { condition.wait() }
+            lock.lock()
             if head == jobs.count {
-                running -= 1
-                condition.unlock()
-                return
+                if stopping {
+                    running -= 1
+                    lock.unlock()
+                    return
+                }
+                idle.append(wake)
+                lock.unlock()
+                wake.wait()
+                continue
             }
             let job = jobs[head]
             head += 1
-            if head > 64 && head * 2 > jobs.count {
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 64 && head * 2 > jobs.count {
                 jobs.removeSubrange(0..<head)
                 head = 0
             }
-            condition.unlock()
+            lock.unlock()
             job()
         }
     }

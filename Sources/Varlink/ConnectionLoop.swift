@@ -187,7 +187,7 @@ final class ConnectionLoop: @unchecked Sendable {
             reading: for _ in 0..<4 {
                 switch connection.read(into: scratch) {
                 case .data: continue
-                case .wouldBlock: break reading
+                case .drained, .wouldBlock: break reading
                 case .endOfFile: connection.inputClosed = true; break reading
                 case .failed: return closeConnection(connection)
                 }
@@ -216,7 +216,12 @@ final class ConnectionLoop: @unchecked Sendable {
     /// legitimate), in order on one worker, with their replies discarded.
     private func peerHungUp(_ connection: PeerConnection) {
         if !connection.readingStopped {
-            while connection.read(into: scratch) == .data {}
+            reading: while true {
+                switch connection.read(into: scratch) {
+                case .data, .drained: continue
+                default: break reading
+                }
+            }
             frameInput(connection)
         }
         var frames: [[UInt8]] = []
@@ -253,10 +258,18 @@ final class ConnectionLoop: @unchecked Sendable {
     /// and adjusts what epoll watches.
     private func settle(_ connection: PeerConnection) {
         var abandonUnflushed = false
-        if connection.inFlight == nil, !stopping, let item = connection.dequeue() {
+        while true {
+            if let link = connection.inFlight {
+                // A worker may have written the final reply itself. Ask to be
+                // woken when it does only if something here waits on it.
+                let waiting = connection.queuedCount > 0 || connection.inputClosed || connection.readingStopped || stopping
+                guard link.takeCompletion(watch: waiting) else { break }
+                connection.inFlight = nil
+            }
+            guard !stopping, let item = connection.dequeue() else { break }
             switch item {
             case .call(let frame):
-                let link = CallLink()
+                let link = CallLink(directDescriptor: connection.pendingOutputBytes == 0 ? connection.descriptor : -1)
                 connection.inFlight = link
                 let (router, outbox, peer, id) = (self.router, self.outbox, connection.peer, connection.id)
                 workers.submit { router.route(frame, peer: peer, connectionID: id, link: link, outbox: outbox) }
@@ -291,10 +304,12 @@ final class ConnectionLoop: @unchecked Sendable {
     }
 
     private func closeConnection(_ connection: PeerConnection) {
+        // Disconnect first: a worker writing a reply directly holds the link
+        // until done, and may not start once the link is disconnected.
+        connection.inFlight?.disconnect()
         poller.remove(connection.descriptor)
         connection.close()
         connections[connection.id] = nil
-        connection.inFlight?.disconnect()
         connection.inFlight = nil
         connection.dropQueued()
         if listenerPaused && !stopping {

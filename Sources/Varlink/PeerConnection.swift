@@ -13,7 +13,15 @@ final class PeerConnection {
         case oversized
     }
 
-    enum ReadOutcome { case data, wouldBlock, endOfFile, failed }
+    enum ReadOutcome {
+        /// The read filled the buffer: there may be more.
+        case data
+        /// A short read: the socket's buffer is very likely empty now, so the
+        /// loop skips the read that would only say EAGAIN (epoll, being
+        /// level-triggered, reports the socket again if more arrived).
+        case drained
+        case wouldBlock, endOfFile, failed
+    }
     enum FlushOutcome { case flushed, wouldBlock, failed }
 
     let id: UInt64
@@ -72,7 +80,7 @@ final class PeerConnection {
             let count = recv(descriptor, scratch.baseAddress, scratch.count, Int32(MSG_DONTWAIT))
             if count > 0 {
                 framer.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
-                return .data
+                return count == scratch.count ? .data : .drained
             }
             if count == 0 { return .endOfFile }
             switch errno {

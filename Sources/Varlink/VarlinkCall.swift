@@ -13,24 +13,25 @@ public struct VarlinkCall: Sendable {
     /// Unique for the server's lifetime; lets handlers key per-connection state.
     public let connectionID: UInt64
 
+    /// The interface part of `method` (everything before the last dot).
+    public let interface: String
+    /// The method part of `method` (everything after the last dot).
+    public let methodName: String
+
     public init(method: String, parameters: JSONValue, more: Bool, oneway: Bool, peer: PeerCredentials, connectionID: UInt64) {
+        // Split once here: handlers look at both parts several times per call.
+        if let dot = method.lastIndex(of: ".") {
+            interface = String(method[..<dot])
+            methodName = String(method[method.index(after: dot)...])
+        } else {
+            interface = ""
+            methodName = method
+        }
         self.method = method
         self.parameters = parameters
         self.more = more
         self.oneway = oneway
         self.peer = peer
         self.connectionID = connectionID
-    }
-
-    /// The interface part of `method` (everything before the last dot).
-    public var interface: String {
-        guard let dot = method.lastIndex(of: ".") else { return "" }
-        return String(method[..<dot])
-    }
-
-    /// The method part of `method` (everything after the last dot).
-    public var methodName: String {
-        guard let dot = method.lastIndex(of: ".") else { return method }
-        return String(method[method.index(after: dot)...])
     }
 }

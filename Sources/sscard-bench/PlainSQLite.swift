@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SSCardValues
 
 /// The comparisons: the same work written directly against the SQLite C API,
 /// with nothing of sscard in between. They set the floor each figure is
@@ -79,7 +80,7 @@ final class PlainSQLite {
             sqlite3_finalize(update)
             sqlite3_finalize(insert)
         }
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let hash = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         var lost = Set<String>()
         let elapsed = seconds {

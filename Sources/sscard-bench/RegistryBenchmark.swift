@@ -18,7 +18,7 @@ struct RegistryBenchmark {
 
     func run() throws -> BenchmarkTable {
         var table = BenchmarkTable()
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let loadTime = try seconds { try BulkLoad.ensure(path: path, count: cards) }
         log("registry of \(cards) cards ready at \(path) (\(format(loadTime)) s)")
         try resetLosses()

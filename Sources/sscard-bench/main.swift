@@ -1,6 +1,7 @@
 // sscard-bench: performance figures, each beside a comparison measured in the same run.
 //
 //   sscard-bench registry [--cards N] [--path FILE]
+//   sscard-bench daemon [--cards N] [--path FILE]
 //
 // Build with -c release; see docs/benchmarks.md for the method.
 import Foundation
@@ -33,7 +34,7 @@ case "status-loop":
     do {
         let store = try SQLiteRegistryStore(path: path)
         let registry = Registry(store: store, servicePoint: "bench")
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededRandom(seed: 1)
         let cards = Int(option("--cards") ?? "") ?? 1_000_000
         let elapsed = try seconds {
             for _ in 0..<count {
@@ -46,7 +47,18 @@ case "status-loop":
         log("status-loop failed: \(error)")
         exit(2)
     }
+case "daemon":
+    let benchmark = DaemonBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
+                                    cards: Int(option("--cards") ?? "") ?? 1_000_000)
+    do {
+        let table = try benchmark.run()
+        print(table.render())
+        exit(table.rows.allSatisfy(\.met) ? 0 : 1)
+    } catch {
+        log("benchmark failed: \(error)")
+        exit(2)
+    }
 default:
-    log("usage: sscard-bench registry [--cards N] [--path FILE] | status-loop [--path FILE] [--count N]")
+    log("usage: sscard-bench registry|daemon [--cards N] [--path FILE] | status-loop [--path FILE] [--count N]")
     exit(64)
 }
