@@ -1,7 +1,5 @@
 /// Which PC/SC reader to use, as the national reader interface's `iType`
 /// says, among readers whose status (card present, ATR) pcscd reported.
-/// (SocialSecurityCard.ReaderPreference orders names for the card layer;
-/// this one picks from live `ReaderStatus` values.)
 public enum ReaderChoice: Int, Hashable, Sendable, CaseIterable {
     case contactOnly = 1
     case contactlessOnly = 2
