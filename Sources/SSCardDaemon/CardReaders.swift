@@ -35,6 +35,9 @@ public final class CardReaders: @unchecked Sendable {
     private let subscribers = Observers<Event>()
     private let lock = NSLock()
     private var stopped = false
+    /// The last insertion event of each reader holding a card, with the
+    /// identity read then: what a new Monitor subscriber is shown first.
+    private var inserted: [String: Event] = [:]
 
     public init(choice: ReaderChoice, log: Log) {
         self.choice = choice
@@ -75,22 +78,37 @@ public final class CardReaders: @unchecked Sendable {
     public func subscribe(_ body: @escaping @Sendable (Event) -> Void) -> Int { subscribers.add(body) }
     public func unsubscribe(_ token: Int) { subscribers.remove(token) }
 
+    /// Subscribes and returns the cards already in readers, as insertion
+    /// events with their identities. Recording an insertion happens before
+    /// publishing it, and subscribing before looking at the record, so a new
+    /// subscriber sees every card once (at worst twice), never not at all.
+    public func subscribe(withCardsPresent body: @escaping @Sendable (Event) -> Void) -> (token: Int, present: [Event]) {
+        let token = subscribers.add(body)
+        let present = lock.withLock { inserted.sorted { $0.key < $1.key }.map(\.value) }
+        return (token, present)
+    }
+
     private func handle(_ event: ReaderEvent) {
         log.info("\(event)")
         guard case let .cardInserted(reader, _) = event else {
+            if case let .cardRemoved(reader) = event { lock.withLock { _ = inserted.removeValue(forKey: reader) } }
+            if case let .readerDetached(reader) = event { lock.withLock { _ = inserted.removeValue(forKey: reader) } }
             subscribers.publish(Event(event: event, identity: nil, readError: nil))
             return
         }
-        // Read the identity on the readers' queue, then publish with it.
+        // Read the identity on the readers' queue, record it, then publish it.
         queue.async {
+            let complete: Event
             do {
                 let identity = try self.onQueue(reader: reader) { application, _ in
                     try application.readIdentity()
                 }.1
-                self.subscribers.publish(Event(event: event, identity: identity, readError: nil))
+                complete = Event(event: event, identity: identity, readError: nil)
             } catch {
-                self.subscribers.publish(Event(event: event, identity: nil, readError: String(describing: error)))
+                complete = Event(event: event, identity: nil, readError: String(describing: error))
             }
+            self.lock.withLock { self.inserted[reader] = complete }
+            self.subscribers.publish(complete)
         }
     }
 

@@ -108,24 +108,19 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         reply.send(["action": "subscribed", "actor": .string(context.actor.id)], continues: true)
     }
 
-    /// Streams reader events, starting with the current readers and cards.
+    /// Streams reader events, starting with the current readers and the
+    /// cards in them (with the identities read when they were inserted).
     func monitorReaders(_ context: CallContext, _ reply: VarlinkReply) throws {
         guard context.call.more else { throw VarlinkError.expectedMore }
         let readers = readerMethods.readers
-        let token = readers.subscribe { event in reply.send(ReaderMethods.event(event), continues: true) }
+        let (token, present) = readers.subscribe(withCardsPresent: { event in
+            reply.send(ReaderMethods.event(event), continues: true)
+        })
         streams.add(reply) { readers.unsubscribe(token) }
         for reader in (try? readers.list()) ?? [] {
             reply.send(["event": "readerAttached", "reader": .string(reader.name)], continues: true)
-            if reader.cardPresent {
-                let identity = try? readers.withCard(reader: reader.name) { application, _ in
-                    try application.readIdentity()
-                }.1
-                var event: [String: JSONValue] = ["event": "cardInserted", "reader": .string(reader.name),
-                                                  "atr": .string(Hex.encode(reader.atr))]
-                if let identity { event["identity"] = IdentityJSON.identity(identity) }
-                reply.send(.object(event), continues: true)
-            }
         }
+        for event in present { reply.send(ReaderMethods.event(event), continues: true) }
     }
 
     static func json(_ event: RegistryEvent, registry: Registry) -> JSONValue {
