@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "sscard-bench", targets: ["sscard-bench"]),
         .executable(name: "sscard-bench-card", targets: ["sscard-bench-card"]),
         .executable(name: "sscard-bench-floor", targets: ["sscard-bench-floor"]),
+        .executable(name: "sscard-faults", targets: ["sscard-faults"]),
     ],
     targets: [
         // C layer: system libraries, and the Linux calls Swift's Glibc module
@@ -63,6 +64,8 @@ let package = Package(
         // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
         .executableTarget(name: "sscard-bench-floor", dependencies: ["CSQLite"], cSettings: [.define("_GNU_SOURCE")]),
         .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"]),
+        // Fault-injection runs against real daemons, pcscd and virtual cards (docs/reliability.md).
+        .executableTarget(name: "sscard-faults", dependencies: ["SSCardTestSupport", "Varlink", "SSCardValues"]),
         .executableTarget(name: "sscard-decode-probe", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues", "VirtualCard"]),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
                           path: "Tests/Support/sscard-registry-writer"),
