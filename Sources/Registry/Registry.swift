@@ -36,7 +36,7 @@ public final class Registry: Sendable {
 
     /// The status of one card with its holder's name.
     public func status(of cardNumber: CardNumber) throws -> CardStatus {
-        guard let status = try store.read(snapshot: false, { try $0.cardStatus(cardNumber) }) else {
+        guard let status = try store.cardStatus(cardNumber) else {
             throw RegistryError.cardNotFound(cardNumber)
         }
         return status

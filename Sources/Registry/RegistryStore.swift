@@ -17,6 +17,14 @@ public protocol RegistryStore: AnyObject, Sendable {
     func backup(to path: String) throws
     /// Flushes and closes; later calls fail.
     func close() throws
+    /// One card's status: the hottest query, which an engine may answer from memory.
+    func cardStatus(_ number: CardNumber) throws -> CardStatus?
+}
+
+extension RegistryStore {
+    public func cardStatus(_ number: CardNumber) throws -> CardStatus? {
+        try read(snapshot: false) { try $0.cardStatus(number) }
+    }
 }
 
 /// Queries the registry logic needs.

@@ -24,6 +24,8 @@ public struct Configuration: Equatable, Sendable {
     public var maxMessageBytes = 65_536
     public var workerThreads = 16
     public var integrityCheck: IntegrityCheck = .bounded
+    /// Card statuses kept in memory (0: none); about 140 bytes each.
+    public var statusCacheCards = 1_000_000
     /// Issuer keys for the software security module; nil disables MAC'd card commands.
     public var securityModuleKeys: String?
     /// The national interface's iType: 1 contact, 2 contactless, 3 contact first, 4 contactless first.
@@ -112,6 +114,7 @@ public struct Configuration: Equatable, Sendable {
         case "integrity-check":
             guard let level = IntegrityCheck(rawValue: value) else { throw Message("'\(key)' must be bounded or full") }
             integrityCheck = level
+        case "status-cache-cards": statusCacheCards = try integer(0...100_000_000)
         case "security-module-keys": securityModuleKeys = value.isEmpty ? nil : try absolutePath()
         case "reader-type": readerType = try integer(1...4)
         case "terminal-number": terminalNumber = try text(allowEmpty: true)

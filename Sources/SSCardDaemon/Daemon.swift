@@ -41,7 +41,8 @@ public final class Daemon: @unchecked Sendable {
         // a cold page cache and memory map every time.
         let store = try SQLiteRegistryStore(path: configuration.registryPath,
                                             integrityCheck: configuration.integrityCheck,
-                                            readerLimit: max(8, configuration.workerThreads + 4))
+                                            readerLimit: max(8, configuration.workerThreads + 4),
+                                            statusCache: configuration.statusCacheCards)
         let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
                                 servicePoint: configuration.servicePoint)
         let keeper = TemporaryLossKeeper(

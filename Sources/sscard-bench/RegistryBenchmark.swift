@@ -42,8 +42,15 @@ struct RegistryBenchmark {
         table.add("open registry (ms, median of 5)", sscard: format(open, 2), comparison: format(plainOpen, 2) + " plain open",
                   ratio: format(open / plainOpen, 1) + "×", target: "≤ 100 ms", met: open <= 100)
 
+        let rssBefore = residentKiB()
         let store = try SQLiteRegistryStore(path: path)
         defer { try? store.close() }
+        let warmUp = try seconds { store.waitForStatusCacheWarmUp() }
+        let cached = store.statusCache?.count ?? 0
+        let rssAfter = residentKiB()
+        table.add("status cache warm-up after open (s, in background)", sscard: "\(format(warmUp, 2)) s, \(cached) cards",
+                  comparison: "RSS +\((rssAfter - rssBefore) / 1024) MiB", ratio: "–", target: "open not delayed",
+                  met: cached == min(cards, store.statusCache?.capacity ?? 0))
         let clock = ManualClock(SystemClock().now())
         let registry = Registry(store: store, clock: clock, servicePoint: "bench")
 
@@ -62,6 +69,23 @@ struct RegistryBenchmark {
         let plain = PlainSQLite(path: path)
         let plainSamples = Samples(plain.pointQueryNanoseconds(numbers))
         let status = Samples(samples)
+        // The same queries with the cache off: what a miss costs.
+        let uncachedStore = try SQLiteRegistryStore(path: path, statusCache: 0)
+        let uncachedRegistry = Registry(store: uncachedStore, clock: clock, servicePoint: "bench")
+        for number in typed.prefix(10_000) { _ = try uncachedRegistry.status(of: number) }
+        var uncachedSamples: [Double] = []
+        uncachedSamples.reserveCapacity(typed.count)
+        for number in typed {
+            let start = monotonicNanoseconds()
+            _ = try uncachedRegistry.status(of: number)
+            uncachedSamples.append(Double(monotonicNanoseconds() - start))
+        }
+        try uncachedStore.close()
+        let uncached = Samples(uncachedSamples)
+        table.add("status by card number, cache off (µs p50 / p99)",
+                  sscard: "\(format(uncached.median / 1000, 2)) / \(format(uncached.percentile(99) / 1000, 2))",
+                  comparison: "\(format(plainSamples.median / 1000, 2)) / \(format(plainSamples.percentile(99) / 1000, 2)) plain",
+                  ratio: format(uncached.median / plainSamples.median, 2) + "×", target: "(miss path)", met: true)
         table.add("status by card number, in process (µs p50 / p99)",
                   sscard: "\(format(status.median / 1000, 2)) / \(format(status.percentile(99) / 1000, 2))",
                   comparison: "\(format(plainSamples.median / 1000, 2)) / \(format(plainSamples.percentile(99) / 1000, 2)) plain",

@@ -24,3 +24,11 @@ struct Samples {
 
     var median: Double { percentile(50) }
 }
+
+/// Resident set size of a process (this one by default), from /proc, in KiB.
+func residentKiB(pid: Int32? = nil) -> Int {
+    let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
+    guard let status = try? String(contentsOfFile: path, encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+    return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+}

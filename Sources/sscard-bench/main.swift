@@ -32,16 +32,24 @@ case "status-loop":
     let path = option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite"
     let count = Int(option("--count") ?? "") ?? 200_000
     do {
-        let store = try SQLiteRegistryStore(path: path)
+        let store = try SQLiteRegistryStore(path: path, statusCache: arguments.contains("--no-cache") ? 0 : 1_000_000)
+        let warm = seconds { store.waitForStatusCacheWarmUp() }
+        print("warm-up \(format(warm, 2)) s, \(store.statusCache?.count ?? 0) cached, RSS \(residentKiB() / 1024) MiB")
         let registry = Registry(store: store, servicePoint: "bench")
         var generator = SeededRandom(seed: 1)
         let cards = Int(option("--cards") ?? "") ?? 1_000_000
-        let elapsed = try seconds {
-            for _ in 0..<count {
-                _ = try registry.status(of: CardNumber(storedValue: BulkLoad.cardNumber(Int.random(in: 0..<cards, using: &generator))))
-            }
+        let numbers = (0..<count).map { _ in
+            CardNumber(storedValue: BulkLoad.cardNumber(Int.random(in: 0..<cards, using: &generator)))
         }
-        print("\(count) status queries: \(format(elapsed / Double(count) * 1e6, 2)) µs each")
+        var samples: [Double] = []
+        samples.reserveCapacity(count)
+        for number in numbers {
+            let start = monotonicNanoseconds()
+            _ = try registry.status(of: number)
+            samples.append(Double(monotonicNanoseconds() - start))
+        }
+        let status = Samples(samples)
+        print("\(count) status queries: p50 \(format(status.median / 1000, 2)) µs, p99 \(format(status.percentile(99) / 1000, 2)) µs")
         try store.close()
     } catch {
         log("status-loop failed: \(error)")

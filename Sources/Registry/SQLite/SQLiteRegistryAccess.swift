@@ -5,6 +5,9 @@ import SSCardValues
 /// text is a constant, so the connection's statement cache prepares each once.
 struct SQLiteRegistryAccess: RegistryWriting {
     let db: Connection
+    /// Inside a write: the cards this transaction changes, for the status
+    /// cache once the commit is durable.
+    var changes: CardChanges? = nil
     /// One file, one service point: the SQLite engine keeps a single chain.
     var auditChain: String { "" }
 
@@ -169,6 +172,10 @@ struct SQLiteRegistryAccess: RegistryWriting {
                    [.text(holder.name.rawValue), .optionalText(holder.phone), .optionalText(holder.address),
                     .optionalText(holder.guardianSsn?.rawValue), .integer(time.milliseconds),
                     .text(holder.ssn.rawValue)])
+        // The cached statuses of the holder's cards carry the old name.
+        if let changes {
+            for card in try cards(of: holder.ssn) { changes.append(.forget(card.cardNumber)) }
+        }
     }
 
     func insertApplication(_ application: Application) throws -> Int64 {
@@ -187,12 +194,14 @@ struct SQLiteRegistryAccess: RegistryWriting {
     func insert(_ card: CardRecord) throws {
         try db.run(Self.insertCard,
                    RowDecoding.cardValues(card))
+        changes?.append(.forget(card.cardNumber))
     }
 
     func update(_ card: CardRecord) throws {
         let values = RowDecoding.cardValues(card)
         try db.run(Self.updateCardRow,
                    Array(values[4...9]) + [values[0]])
+        changes?.append(.updated(card))
     }
 
     func append(_ entry: AuditEntry) throws {

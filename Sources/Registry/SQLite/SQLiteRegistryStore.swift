@@ -1,12 +1,15 @@
 import Foundation
 import SQLiteStore
+import SSCardValues
 
 /// The registry on one SQLite file: the default engine for a service point.
 ///
 /// One connection writes, through group commit: concurrent mutations share a
 /// transaction and one fsync, and none returns before its commit is durable
 /// (WAL, synchronous=FULL). Reads use a small pool of read-only connections,
-/// so queries never wait for a commit's fsync.
+/// so queries never wait for a commit's fsync. Card statuses are also kept in
+/// a `CardStatusCache`: this engine is the file's only writer, so every change
+/// passes through `write` and reaches the cache after its commit.
 public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     public struct OpenError: Error, CustomStringConvertible {
         public let path: String
@@ -19,6 +22,9 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     private let groupCommit: GroupCommit
     private let readers: ConnectionPool
     private let checkpointer: WALCheckpointer
+    /// Nil when opened with `statusCache: 0`.
+    public let statusCache: CardStatusCache?
+    private let warmUp: StatusCacheWarmUp?
 
     /// Connection settings: a 64 MiB page cache and a 1 GiB memory map keep a
     /// million-card registry's hot pages in memory (docs/benchmarks.md).
@@ -32,8 +38,12 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
 
     /// Opens (creating if needed) the registry file, applies migrations and
     /// checks integrity at `integrityCheck`'s level before serving anything.
+    ///
+    /// - Parameter statusCache: how many card statuses to keep in memory
+    ///   (0: none). A background thread loads them after opening, so opening
+    ///   does not wait for it.
     public init(path: String, integrityCheck: IntegrityCheck = .bounded, maxBatch: Int = 256,
-                readerLimit: Int = 8) throws {
+                readerLimit: Int = 8, statusCache: Int = 1_000_000) throws {
         self.path = path
         do {
             writer = try Connection(path: path, options: Self.options(readOnly: false))
@@ -57,7 +67,28 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
         readers = ConnectionPool(limit: readerLimit) { [path] in
             try Connection(path: path, options: Self.options(readOnly: true))
         }
+        if statusCache > 0 {
+            let cache = CardStatusCache(capacity: statusCache)
+            self.statusCache = cache
+            warmUp = StatusCacheWarmUp(cache: cache, path: path, options: Self.options(readOnly: true))
+        } else {
+            self.statusCache = nil
+            warmUp = nil
+        }
     }
+
+    public func cardStatus(_ number: CardNumber) throws -> CardStatus? {
+        guard let statusCache else { return try read(snapshot: false) { try $0.cardStatus(number) } }
+        if let status = statusCache.status(of: number) { return status }
+        let ticket = statusCache.ticket()
+        let status = try read(snapshot: false) { try $0.cardStatus(number) }
+        if let status { statusCache.fill(status, ticket: ticket) }
+        return status
+    }
+
+    /// Blocks until the status cache's warm-up has loaded every card it can
+    /// hold (benchmarks measure the steady state); returns at once without a cache.
+    public func waitForStatusCacheWarmUp() { warmUp?.wait() }
 
     public func read<T>(snapshot: Bool, _ body: (any RegistryReading) throws -> T) throws -> T {
         try readers.withConnection { connection in
@@ -72,7 +103,15 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             // The writer thread runs the body while this thread waits for it,
             // so the closure never outlives this call.
             nonisolated(unsafe) let body = body
-            return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
+            guard let statusCache else {
+                return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
+            }
+            let changes = CardChanges()
+            let result = try groupCommit.write { connection in
+                try body(SQLiteRegistryAccess(db: connection, changes: changes))
+            }
+            statusCache.committed(changes.list)
+            return result
         }
     }
 
@@ -87,6 +126,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     }
 
     public func close() throws {
+        warmUp?.stop()
         groupCommit.close()
         checkpointer.stop()
         readers.closeAll()
