@@ -51,6 +51,15 @@ public final class Daemon: @unchecked Sendable {
             onError: { [log] error in log.error("auto-release failed, will retry: \(error)") })
         try keeper.start()
         log.info("registry open at \(configuration.registryPath)")
+        if let cache = store.statusCache {
+            // The cache loads in the background; say when it is complete, for
+            // operators and for benchmarks that measure the steady state.
+            let started = ContinuousClock.now
+            Thread.detachNewThread { [log] in
+                store.waitForStatusCacheWarmUp()
+                log.notice("status cache holds \(cache.count) cards (loaded in \(ContinuousClock.now - started))")
+            }
+        }
 
         let readers = CardReaders(choice: ReaderChoice(iType: configuration.readerType) ?? .contactFirst, log: log)
         readers.start()

@@ -345,7 +345,7 @@ final class DaemonRig {
             service-point = bench
             admin-group = \(getgid())
             worker-threads = 16
-            log-level = warning
+            log-level = notice
 
             """
         try configuration.write(toFile: directory + "/sscardd.conf", atomically: true, encoding: .utf8)
@@ -353,10 +353,13 @@ final class DaemonRig {
             // SSCARD_BENCH_SSCARDD names another sscardd build, for before/after comparisons.
             let daemon = ProcessInfo.processInfo.environment["SSCARD_BENCH_SSCARDD"].map(URL.init(fileURLWithPath:))
                 ?? executables.appendingPathComponent("sscardd")
-            try launch(daemon, ["--config", directory + "/sscardd.conf"])
+            let log = Pipe()
+            try launch(daemon, ["--config", directory + "/sscardd.conf"], standardError: log)
             try launch(executables.appendingPathComponent("sscard-bench-floor"), [floorSocket, registryPath])
             try waitForSocket(daemonSocket)
             try waitForSocket(floorSocket)
+            // Measure the steady state: wait until sscardd's status cache is loaded.
+            try waitForLine(containing: "status cache holds", in: log)
         } catch {
             stop()
             throw error
@@ -376,10 +379,11 @@ final class DaemonRig {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    private func launch(_ executable: URL, _ arguments: [String]) throws {
+    private func launch(_ executable: URL, _ arguments: [String], standardError: Pipe? = nil) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let standardError { process.standardError = standardError }
         try process.run()
         children.append(process)
     }
@@ -392,6 +396,23 @@ final class DaemonRig {
             usleep(20_000)
         }
         throw BenchmarkFailure("\(path) did not accept within 60 s")
+    }
+
+    /// Reads the daemon's log until a line contains `text`; the rest of the
+    /// log goes on to this process's standard error.
+    private func waitForLine(containing text: String, in pipe: Pipe) throws {
+        var pending = Data()
+        while true {
+            let chunk = pipe.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw BenchmarkFailure("sscardd exited before: \(text)") }
+            pending += chunk
+            if String(decoding: pending, as: UTF8.self).contains(text) { break }
+        }
+        FileHandle.standardError.write(pending)
+        let reading = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            while case let chunk = reading.availableData, !chunk.isEmpty { FileHandle.standardError.write(chunk) }
+        }
     }
 
     /// SIGTERM to both, wait, and remove the state directory (the registry

@@ -25,6 +25,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     /// Nil when opened with `statusCache: 0`.
     public let statusCache: CardStatusCache?
     private let warmUp: StatusCacheWarmUp?
+    private let foreignCommits = ForeignCommits()
 
     /// Connection settings: a 64 MiB page cache and a 1 GiB memory map keep a
     /// million-card registry's hot pages in memory (docs/benchmarks.md).
@@ -107,8 +108,9 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                 return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
             }
             let changes = CardChanges()
-            let result = try groupCommit.write { connection in
-                try body(SQLiteRegistryAccess(db: connection, changes: changes))
+            let result = try groupCommit.write { [foreignCommits] connection in
+                if try foreignCommits.check(connection) { statusCache.clear() }
+                return try body(SQLiteRegistryAccess(db: connection, changes: changes))
             }
             statusCache.committed(changes.list)
             return result
