@@ -72,7 +72,14 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             // The writer thread runs the body while this thread waits for it,
             // so the closure never outlives this call.
             nonisolated(unsafe) let body = body
-            return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
+            do {
+                return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
+            } catch let error as SQLiteError where error.code == .full {
+                // SQLite rolled the transaction back; the writer stays usable
+                // and commits again as soon as there is space.
+                throw RegistryError.storageFull("the file system holding \(path) is full; nothing was applied, "
+                    + "and the call succeeds once space is freed")
+            }
         }
     }
 
