@@ -2,4 +2,5 @@
 /// Each lives in its own file and adds one line here.
 let scenarios: [FaultScenario] = [
     CrashScenario.scenario,
+    DiskScenario.scenario,
 ]
