@@ -3,4 +3,5 @@
 let scenarios: [FaultScenario] = [
     CrashScenario.scenario,
     DiskScenario.scenario,
+    ClockScenario.scenario,
 ]
