@@ -34,25 +34,41 @@ enum DiskScenario {
 
         let filler = FillerFile(path: rig.stateDirectory + "/filler")
         let filled = try filler.fill()
-        // SQLite first reuses space it already holds (WAL frames it may rewrite,
-        // free pages), so some calls still commit: each must be durable.
-        var absorbed = 0
+        // SQLite first reuses space it already holds: WAL frames it may
+        // rewrite once a checkpoint has copied them, free pages. So on a full
+        // disk calls may commit (each durable like any commit) or be refused,
+        // until the log can neither grow nor be reset (a checkpoint that must
+        // grow the database file fails). Lock/unlock until every call has
+        // been refused for a whole second, four checkpoint periods.
+        var absorbed = 0, refusedWhileFilling = 0
         var firstRefusal: VarlinkError?
+        var refusingSince: Date?
+        var wrongRefusals: [String] = []
         let budget = options.integer("disk.max-calls", full: 20_000, quick: 20_000)
-        while firstRefusal == nil && absorbed < budget {
+        while absorbed + refusedWhileFilling < budget {
             do {
                 try ledger.toggleLock(cards[0])
                 absorbed += 1
+                refusingSince = nil
             } catch let error as VarlinkError {
-                firstRefusal = error
+                refusedWhileFilling += 1
+                guard isClearFullDisk(error) else {
+                    wrongRefusals.append("Lock: \(error)")
+                    break
+                }
+                if firstRefusal == nil { firstRefusal = error }
+                let since = refusingSince ?? Date()
+                refusingSince = since
+                if Date().timeIntervalSince(since) >= 1 { break }
             }
         }
-        guard let firstRefusal else {
-            throw FaultFailure("\(budget) mutations committed on a full disk: the filler left space")
+        guard let firstRefusal, wrongRefusals.isEmpty, let steady = refusingSince,
+              Date().timeIntervalSince(steady) >= 1 else {
+            throw FaultFailure("on a full disk after \(absorbed) commits and \(refusedWhileFilling) refusals: "
+                + (wrongRefusals.first ?? "mutations did not stay refused"))
         }
         // Every kind of mutation is refused the same way, and none leaves a trace.
         var refused: [String] = []
-        var wrongRefusals: [String] = []
         var halfApplied: [String] = []
         let attempts: [(String, () throws -> Void)] = [
             ("Lock", { try ledger.toggleLock(cards[0]) }),
@@ -128,7 +144,7 @@ enum DiskScenario {
                            && logged,
                        figure: wrongRefusals.isEmpty
                            ? "\(refused.count)/\(attempts.count) kinds: \(firstRefusal.name) \"\(reason)\"; "
-                               + "\(absorbed) commits between fill and refusal; error logged: \(logged)"
+                               + "before that \(absorbed) commits and \(refusedWhileFilling) refusals; error logged: \(logged)"
                            : wrongRefusals.joined(separator: "; ")),
             FaultCheck(scenario: "disk", check: "full: nothing half applied", passed: halfApplied.isEmpty,
                        figure: halfApplied.isEmpty ? "state and audit trail unchanged by \(attempts.count) refused calls"
