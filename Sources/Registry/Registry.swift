@@ -113,6 +113,8 @@ public final class Registry: Sendable {
                     oldState: current?.state.rawValue, newState: current?.state.rawValue,
                     reason: error.description), to: writer)
             }
+        } catch let error as RegistryError {
+            throw error
         } catch {
             throw RegistryError.storeFailure(String(describing: error))
         }
@@ -140,6 +142,8 @@ extension Registry {
                                                  outcome: .refused, cardNumber: cardNumber?.rawValue,
                                                  ssn: ssn?.rawValue, reason: reason), to: writer)
             }
+        } catch let error as RegistryError {
+            throw error
         } catch {
             throw RegistryError.storeFailure(String(describing: error))
         }

@@ -11,8 +11,13 @@ public enum RegistryError: Error, Hashable, Sendable, CustomStringConvertible {
     case refused(CardNumber, LifecycleRefusal)
     /// A rule about holders, applications or binding was broken.
     case ruleViolated(rule: Rule, detail: String)
-    /// The store failed (disk full, I/O error, read-only); nothing was applied.
+    /// The store failed (I/O error, read-only, lost connection); nothing was applied.
     case storeFailure(String)
+    /// The file system holding the registry is full; nothing was applied, and
+    /// the same call succeeds once space is freed (no restart needed). Apart
+    /// from `storeFailure` so that clients and operators can tell "free some
+    /// space" from "something is broken".
+    case storageFull(String)
 
     public enum Rule: String, Hashable, Sendable, Codable {
         case evidenceRequired
@@ -32,7 +37,7 @@ public enum RegistryError: Error, Hashable, Sendable, CustomStringConvertible {
     /// are recorded in the audit trail as refused attempts.
     public var isRefusal: Bool {
         switch self {
-        case .invalidValue, .storeFailure: return false
+        case .invalidValue, .storeFailure, .storageFull: return false
         case .cardNotFound, .holderNotFound, .applicationNotFound, .refused, .ruleViolated: return true
         }
     }
@@ -46,6 +51,7 @@ public enum RegistryError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .refused(card, refusal): return "card \(card): \(refusal)"
         case let .ruleViolated(rule, detail): return "\(rule.rawValue): \(detail)"
         case let .storeFailure(message): return "registry store failed: \(message)"
+        case let .storageFull(message): return "registry storage full: \(message)"
         }
     }
 }

@@ -67,7 +67,7 @@ public enum Control {
         if name.hasSuffix(".PermissionDenied") { return .permissionDenied }
         if name.hasSuffix(".InvalidParameter") || name.hasSuffix(".InvalidValue") || name.hasSuffix(".PinFormat")
             || name.hasSuffix(".MethodNotFound") || name.hasSuffix(".InterfaceNotFound") { return .usage }
-        if name.hasSuffix(".RegistryUnavailable") || name.hasSuffix(".ReaderUnavailable")
+        if name.hasSuffix(".RegistryUnavailable") || name.hasSuffix(".StorageFull") || name.hasSuffix(".ReaderUnavailable")
             || name.hasSuffix(".CardFailed") { return .failure }
         return .refused
     }

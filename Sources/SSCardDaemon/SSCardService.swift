@@ -66,7 +66,12 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
             }
         } catch {
             let failure = Self.varlinkError(error)
-            log.info("\(call.method) by \(actor.id): \(failure.name)")
+            if failure.name == "org.sscard.Registry.StorageFull" {
+                // The operator must free space: say so at error level, once per refused call.
+                log.error("\(call.method) refused: \(failure.parameters["reason"]?.string ?? "storage full")")
+            } else {
+                log.info("\(call.method) by \(actor.id): \(failure.name)")
+            }
             if failure.name.hasSuffix(".PermissionDenied") { recordDenial(call, actor: actor, failure) }
             reply.fail(failure)
         }

@@ -111,7 +111,7 @@ public enum KioskText {
         case "CardNotFound", "HolderNotFound": return .cardNotRegistered
         case "NoCardInReader", "CardFailed", "ReaderNotFound", "NoReader", "SeveralCardsPresent": return .cardUnreadable
         case "PinFormat": return .pinFormat
-        case "RegistryUnavailable", "ReaderUnavailable": return .serviceUnavailable
+        case "RegistryUnavailable", "StorageFull", "ReaderUnavailable": return .serviceUnavailable
         default: return .failed
         }
     }

@@ -237,6 +237,8 @@ error RuleViolated (rule: string, reason: string)
 error InvalidValue (parameter: string, reason: string)
 error PermissionDenied (method: string, role: ?string)
 error RegistryUnavailable (reason: string)
+# The file system holding the registry is full: nothing was applied; retry once space is freed.
+error StorageFull (reason: string)
 error IdentityMismatch (reason: string)
 """#
 

@@ -31,6 +31,8 @@ extension RegistryError {
             return VarlinkError("\(interface).RuleViolated", ["rule": .string(rule.rawValue), "reason": .string(detail)])
         case let .storeFailure(message):
             return VarlinkError("\(interface).RegistryUnavailable", ["reason": .string(message)])
+        case let .storageFull(message):
+            return VarlinkError("\(interface).StorageFull", ["reason": .string(message)])
         }
     }
 }

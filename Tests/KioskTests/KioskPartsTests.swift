@@ -60,6 +60,7 @@ import Varlink
         (VarlinkError("org.sscard.Reader.CardFailed", ["reader": "r", "reason": "x"]), .cardUnreadable),
         (VarlinkError("org.sscard.Reader.PinFormat", ["reason": "x"]), .pinFormat),
         (VarlinkError("org.sscard.Registry.RegistryUnavailable", ["reason": "x"]), .serviceUnavailable),
+        (VarlinkError("org.sscard.Registry.StorageFull", ["reason": "x"]), .serviceUnavailable),
         (VarlinkError("org.varlink.service.MethodNotFound", ["method": "x"]), .failed),
         (VarlinkError("com.example.Unheard"), .failed),
     ])

@@ -104,16 +104,23 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             // The writer thread runs the body while this thread waits for it,
             // so the closure never outlives this call.
             nonisolated(unsafe) let body = body
-            guard let statusCache else {
-                return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
+            do {
+                guard let statusCache else {
+                    return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
+                }
+                let changes = CardChanges()
+                let result = try groupCommit.write { [foreignCommits] connection in
+                    if try foreignCommits.check(connection) { statusCache.clear() }
+                    return try body(SQLiteRegistryAccess(db: connection, changes: changes))
+                }
+                statusCache.committed(changes.list)
+                return result
+            } catch let error as SQLiteError where error.code == .full {
+                // SQLite rolled the transaction back; the writer stays usable
+                // and commits again as soon as there is space.
+                throw RegistryError.storageFull("the file system holding \(path) is full; nothing was applied, "
+                    + "and the call succeeds once space is freed")
             }
-            let changes = CardChanges()
-            let result = try groupCommit.write { [foreignCommits] connection in
-                if try foreignCommits.check(connection) { statusCache.clear() }
-                return try body(SQLiteRegistryAccess(db: connection, changes: changes))
-            }
-            statusCache.committed(changes.list)
-            return result
         }
     }
 
