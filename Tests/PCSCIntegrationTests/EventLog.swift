@@ -7,6 +7,16 @@ final class EventLog: @unchecked Sendable {
     private let condition = NSCondition()
     private var events: [ReaderEvent] = []
 
+    /// A started monitor and its log, once both vpcd slots have been
+    /// reported (whatever the previous test left behind).
+    static func watchingBothSlots() throws -> (EventLog, ReaderMonitor) {
+        let events = EventLog()
+        let monitor = try ReaderMonitor()
+        monitor.start { [events] in events.record($0) }
+        try events.wait(for: "slot 1 attached") { $0 == .readerAttached(PCSCRig.reader1) }
+        return (events, monitor)
+    }
+
     func record(_ event: ReaderEvent) {
         condition.withLock {
             events.append(event)

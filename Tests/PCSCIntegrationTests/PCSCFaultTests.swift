@@ -10,14 +10,10 @@ extension PCSCIntegration {
     @Suite("PC/SC stack: faulty cards and sscard-vcard itself")
     final class PCSCFaultTests {
         let rig = PCSCRig.shared
-        let events = EventLog()
+        let events: EventLog
         let monitor: ReaderMonitor
 
-        init() throws {
-            monitor = try ReaderMonitor()
-            monitor.start { [events] in events.record($0) }
-            try events.wait(for: "slot 1 attached") { $0 == .readerAttached(PCSCRig.reader1) }
-        }
+        init() throws { (events, monitor) = try EventLog.watchingBothSlots() }
 
         deinit { monitor.stop() }
 

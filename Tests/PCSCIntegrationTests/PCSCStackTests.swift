@@ -12,15 +12,10 @@ extension PCSCIntegration {
     @Suite("PC/SC stack: private pcscd + vpcd + sscard-vcard")
     final class PCSCStackTests {
         let rig = PCSCRig.shared
-        let events = EventLog()
+        let events: EventLog
         let monitor: ReaderMonitor
 
-        init() throws {
-            monitor = try ReaderMonitor()
-            monitor.start { [events] in events.record($0) }
-            // Both vpcd slots are reported first, whatever the previous test did.
-            try events.wait(for: "slot 1 attached") { $0 == .readerAttached(PCSCRig.reader1) }
-        }
+        init() throws { (events, monitor) = try EventLog.watchingBothSlots() }
 
         deinit { monitor.stop() }
 
