@@ -107,6 +107,10 @@ struct RegistryBenchmark {
                   met: singleRate >= 5000 && singleRate / plainSingle >= 0.6)
 
         log("\(Date()): single writer measured")
+        let flushes = DiskProbe.flushesPerSecond(besides: path)
+        table.add("disk: 4 KiB append + fdatasync (the ceiling of any durable writer)", sscard: "–",
+                  comparison: formatRate(flushes), ratio: format(singleRate / flushes, 2) + "× (1 writer)",
+                  target: "(context)", met: true)
         // Durable mutations, 16 writers through group commit.
         let before = store.commitStatistics
         let writers = concurrentWriters, perWriter = changesPerWriter, cardCount = cards
