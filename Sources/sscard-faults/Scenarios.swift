@@ -2,4 +2,5 @@
 /// Each lives in its own file and adds one line here.
 let scenarios: [FaultScenario] = [
     ReaderFaultScenario.scenario,
+    ProtocolAbuseScenario.scenario,
 ]
