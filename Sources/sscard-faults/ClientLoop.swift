@@ -27,6 +27,8 @@ final class ClientLoop: @unchecked Sendable {
         self.step = step
     }
 
+    private var thread: Thread?
+
     func start() {
         started = true
         let thread = Thread { [self] in
@@ -34,13 +36,22 @@ final class ClientLoop: @unchecked Sendable {
             finished.signal()
         }
         thread.name = "client-\(name)"
+        self.thread = thread
         thread.start()
+    }
+
+    /// Asks the loop to stop after the step in progress, without waiting.
+    /// A step that waits for events (a Monitor stream) sees it as
+    /// `Thread.current.isCancelled`.
+    func requestStop() {
+        lock.withLock { stopping = true }
+        thread?.cancel()
     }
 
     /// Stops after the step in progress and waits for the thread.
     @discardableResult
     func stop() -> ClientLoop {
-        lock.withLock { stopping = true }
+        requestStop()
         if started { finished.wait() }
         started = false
         return self

@@ -3,4 +3,5 @@
 let scenarios: [FaultScenario] = [
     ReaderFaultScenario.scenario,
     ProtocolAbuseScenario.scenario,
+    SoakScenario.scenario,
 ]
