@@ -50,9 +50,27 @@ enum ReaderFaultScenario {
             FileHandle.standardError.write(Data("   \(passed ? "pass" : "FAIL") \(name): \(figure)\n".utf8))
         }
 
-        /// Runs one part; an error it throws fails that part only.
+        /// Runs one part; an error it throws fails that part only, and the
+        /// daemon's and pcscd's logs so far are kept for a post-mortem.
         func part(_ name: String, _ body: () throws -> Void) {
-            do { try body() } catch { check(name + ": ran to the end", false, "\(error)") }
+            do {
+                try body()
+            } catch {
+                check(name + ": ran to the end", false, "\(error); logs kept in \(keepLogs())")
+            }
+        }
+
+        /// Copies the sscardd, pcscd and virtual card logs (the rig deletes its
+        /// directories when it ends) to a directory of their own.
+        func keepLogs() -> String {
+            let kept = NSTemporaryDirectory() + "sscard-faults-readers-\(getpid())-\(checks.count)"
+            try? FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
+            for directory in [rig.directory, PCSCRig.shared.directory] {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".log") {
+                    try? FileManager.default.copyItem(atPath: directory + "/" + name, toPath: kept + "/" + name)
+                }
+            }
+            return kept
         }
 
         /// Inserts a card with `faults` and waits for the Monitor's insertion
@@ -219,13 +237,17 @@ enum ReaderFaultScenario {
             let began = ContinuousClock.now
             for round in 1...rounds {
                 let profile = holder.profile()
-                let cards = try PCSCRig.shared.insertCards([(0, profile), (1, profile)], name: "cycle")
-                for name in readers {
-                    let inserted = try watch.next("cardInserted", reader: name)
-                    if inserted["identity"]?["cardNumber"]?.string != number { unread += 1 }
+                do {
+                    let cards = try PCSCRig.shared.insertCards([(0, profile), (1, profile)], name: "cycle")
+                    for name in readers {
+                        let inserted = try watch.next("cardInserted", reader: name)
+                        if inserted["identity"]?["cardNumber"]?.string != number { unread += 1 }
+                    }
+                    cards.terminate()
+                    for name in readers { try watch.next("cardRemoved", reader: name) }
+                } catch {
+                    throw ProbeError.unexpected("round \(round) of \(rounds): \(error)")
                 }
-                cards.terminate()
-                for name in readers { try watch.next("cardRemoved", reader: name) }
                 done += 2
                 if round == warmUp { start = try ProcessSample.of(pid) }
             }
