@@ -7,6 +7,8 @@ public struct CardFaults: Hashable, Sendable {
         case random
         /// Records cut to half their length, still answered with 9000.
         case truncated
+        /// Records whose tag byte is not the one asked for (a broken TLV).
+        case wrongTag
     }
 
     /// Milliseconds to wait before every reply (a slow card or reader).
@@ -15,14 +17,18 @@ public struct CardFaults: Hashable, Sendable {
     /// from 1 since the process started); nil for never.
     public var vanishAfterAPDUs: Int?
     public var garbageRecords: GarbageRecords = .none
+    /// READ RECORD answered with this status word and no data (a card that
+    /// says something no command expects), instead of the record.
+    public var recordStatus: [UInt8]?
     /// Seed for the random garbage, so a failing run can be repeated.
     public var seed: UInt64 = 1
 
     public init(delayMilliseconds: Int = 0, vanishAfterAPDUs: Int? = nil,
-                garbageRecords: GarbageRecords = .none, seed: UInt64 = 1) {
+                garbageRecords: GarbageRecords = .none, recordStatus: [UInt8]? = nil, seed: UInt64 = 1) {
         self.delayMilliseconds = delayMilliseconds
         self.vanishAfterAPDUs = vanishAfterAPDUs
         self.garbageRecords = garbageRecords
+        self.recordStatus = recordStatus
         self.seed = seed
     }
 }

@@ -136,9 +136,12 @@ public struct CardProfile: Sendable {
             }
             let garbage = try g.string("garbageRecords", default: "none")
             guard let mode = CardFaults.GarbageRecords(rawValue: garbage) else {
-                throw .invalidValue(field: g.path("garbageRecords"), reason: "expected none, random or truncated")
+                throw .invalidValue(field: g.path("garbageRecords"), reason: "expected none, random, truncated or wrongTag")
             }
             faults.garbageRecords = mode
+            if g.has("recordStatus") {
+                faults.recordStatus = try g.hex("recordStatus", count: 2)
+            }
             faults.seed = UInt64(try g.int("seed", default: 1))
         }
         self.faults = faults

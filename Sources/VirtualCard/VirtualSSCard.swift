@@ -133,6 +133,7 @@ public final class VirtualSSCard: @unchecked Sendable {
         // (EF05): the terminal needs the card id to MAC the UNBLOCK.
         if let locked = lockedStatus, file != .issuer || profile.state == .permanentlyLocked { return sw(locked) }
         guard var found = record else { return sw(.recordNotFound) }
+        if let status = profile.faults.recordStatus { return status }
         switch profile.faults.garbageRecords {
         case .none:
             return reply(found.bytes, to: c)
@@ -141,6 +142,10 @@ public final class VirtualSSCard: @unchecked Sendable {
             return reply(found.bytes, to: c)
         case .truncated:
             return Array(found.bytes.prefix(max(1, found.bytes.count / 2))) + sw(.success)
+        case .wrongTag:
+            var bytes = found.bytes
+            bytes[0] ^= 0x80
+            return reply(bytes, to: c)
         }
     }
 

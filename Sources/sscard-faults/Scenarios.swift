@@ -4,4 +4,7 @@ let scenarios: [FaultScenario] = [
     CrashScenario.scenario,
     DiskScenario.scenario,
     ClockScenario.scenario,
+    ReaderFaultScenario.scenario,
+    ProtocolAbuseScenario.scenario,
+    SoakScenario.scenario,
 ]

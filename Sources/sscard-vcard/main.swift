@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 import VirtualCard
@@ -47,23 +46,24 @@ for (port, path) in zip(ports, profilePaths) {
     }
 }
 
-signal(SIGTERM, SIG_IGN)
-signal(SIGINT, SIG_IGN)
+// SIGTERM and SIGINT are blocked before any slot thread exists (threads
+// inherit the mask) and taken with sigwait, so one sent the moment a slot
+// reports "ready" stays pending until we take it. (A dispatch signal source
+// after SIG_IGN left a window in which the signal was discarded: a fault run
+// saw a card that never left.)
 signal(SIGPIPE, SIG_IGN)
-let stopSlots = slots
-let signalSources = [SIGTERM, SIGINT].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-    source.setEventHandler {
-        stopSlots.forEach { $0.stop() }
-        exit(0)
-    }
-    source.resume()
-    return source
-}
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+sigaddset(&stopSignals, SIGTERM)
+sigaddset(&stopSignals, SIGINT)
+pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
 for slot in slots {
     let thread = Thread { slot.run() }
     thread.name = "vpcd-\(slot.port)"
     thread.start()
 }
-dispatchMain()
+var received: Int32 = 0
+while sigwait(&stopSignals, &received) != 0 {}
+slots.forEach { $0.stop() }
+exit(0)

@@ -106,6 +106,24 @@ struct VirtualCardTests {
         #expect(ssn.data.count == 10 && ssn.statusWord == .success)
     }
 
+    @Test("faults: a record under the wrong tag, a status word no command expects")
+    func brokenRecords() throws {
+        let readSSN = CommandAPDU(cla: 0, ins: 0xB2, p1: 0x08, p2: 0x30, le: 0x14)
+        let wrongTag = VirtualCardChannel(card: VirtualSSCard(profile: try Fixtures.profile(
+            Fixtures.profileJSON(protocol: "T=1", extra: #", "faults": {"garbageRecords": "wrongTag"}"#))))
+        _ = try wrongTag.transmit(select)
+        let tagged = try wrongTag.transmit(readSSN)
+        #expect(tagged.statusWord == .success && tagged.data.first == 0x88 && tagged.data.count == 20)
+        let odd = VirtualCardChannel(card: VirtualSSCard(profile: try Fixtures.profile(
+            Fixtures.profileJSON(protocol: "T=1", extra: #", "faults": {"recordStatus": "6F00"}"#))))
+        #expect(try odd.transmit(select).statusWord == .success)
+        let refused = try odd.transmit(readSSN)
+        #expect(refused.statusWord == StatusWord(0x6F00) && refused.data.isEmpty)
+        #expect(throws: CardProfileError.self) {
+            _ = try Fixtures.profile(Fixtures.profileJSON(extra: #", "faults": {"recordStatus": "6F"}"#))
+        }
+    }
+
     @Test("profile errors name the field and never echo the value", arguments: [
         (#""pin": "123456""#, #""pin": "12a4""#, "pin"),
         (#""ssn": "11010519491231002X""#, #""ssn": "110105194912310021""#, "ssn"),
