@@ -50,7 +50,8 @@ let package = Package(
                 exclude: ["Interfaces"]),
 
         // Daemon and client.
-        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "SocialSecurityCard", "PCSC", "Varlink"]),
+        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
+                                                    "SocialSecurityCard", "PCSC", "Varlink"]),
         .target(name: "SSCardControl", dependencies: ["Varlink"]),
         .target(name: "SSCardKiosk", dependencies: ["Varlink"]),
 
@@ -83,7 +84,7 @@ let package = Package(
         .testTarget(name: "PCSCIntegrationTests",
                     dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardTestSupport", "sscard-vcard"]),
         .testTarget(name: "SSCardDaemonTests",
-                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard",
+                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
                                    "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
         .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
     ]
