@@ -4,7 +4,7 @@ import Foundation
 /// One libpq connection. Used by one thread at a time (the pool hands it out
 /// exclusively); libpq itself is thread-safe across connections.
 public final class PGConnection: @unchecked Sendable {
-    private var conn: OpaquePointer?
+    var conn: OpaquePointer?
     /// Set once a call has seen the connection break; the pool then drops it.
     public private(set) var isBroken = false
 
@@ -23,6 +23,9 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// Records that the connection can no longer be used.
+    func markBroken() { isBroken = true }
 
     public func close() {
         if let conn { PQfinish(conn) }

@@ -18,6 +18,9 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     /// Also refuse to release a loss before the database server's clock says
     /// so, guarding against a daemon host whose clock runs ahead.
     let serverClockGuard: Bool
+    /// This store's id in change notifications, so its own listener skips
+    /// what the daemon has already published.
+    var origin = ""
 
     var forUpdate: String { locking ? " FOR UPDATE" : "" }
 
@@ -215,5 +218,19 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         try db.query("INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES ($1, $2, $3) ON CONFLICT (chain) "
                          + "DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash",
                      [.text(entry.chain), .integer(entry.sequence), .bytes(entry.hash)])
+        // Inside the transaction: delivered to the other daemons at commit, never for a rollback.
+        if entry.outcome == .done {
+            try db.query("SELECT pg_notify($1, $2)",
+                         [.text(RegistryChangeFeed.channel),
+                          .text(RegistryChangeFeed.payload(origin: origin, chain: entry.chain, sequence: entry.sequence))])
+        }
+    }
+
+    /// One chain's entries by sequence (what a change notification names).
+    func auditEntries(chain: String, sequences: [Int64]) throws -> [AuditEntry] {
+        guard !sequences.isEmpty else { return [] }
+        let list = sequences.map(String.init).joined(separator: ",")
+        return try db.query("SELECT \(Self.auditColumns) FROM audit WHERE chain = $1 AND seq = ANY($2::BIGINT[]) ORDER BY seq",
+                            [.text(chain), .text("{\(list)}")]).map(PGRowDecoding.auditEntry)
     }
 }
