@@ -19,8 +19,9 @@ extension Configuration {
     /// Parses `postgresql-conninfo` with libpq's own parser, so that a typo is
     /// reported at start with its line. The error never quotes the value (it
     /// may hold a password); libpq's reason names the offending keyword.
-    static func conninfo(_ value: String) throws -> PGConninfo {
-        guard !value.isEmpty else { throw ConfigurationError.Message("'postgresql-conninfo' must not be empty") }
+    /// Empty means none.
+    static func conninfo(_ value: String) throws -> PGConninfo? {
+        guard !value.isEmpty else { return nil }
         do {
             return try PGConninfo(value)
         } catch {
@@ -28,19 +29,14 @@ extension Configuration {
         }
     }
 
-    /// The checks between keys, once the whole file is read; `lines` says
-    /// where each key was set, so the error can name the line.
+    /// The check between keys, once the whole file is read; `lines` says
+    /// where each key was set, so the error can name the line. (A conninfo
+    /// with the sqlite engine is allowed and unused, so that switching
+    /// engines is one line.)
     func checkRegistryKeys(path: String, lines: [String: Int]) throws {
-        switch registryEngine {
-        case .postgresql where postgresqlConninfo == nil:
+        if registryEngine == .postgresql && postgresqlConninfo == nil {
             throw ConfigurationError(path: path, line: lines["registry-engine"],
                                      message: "'registry-engine = postgresql' needs 'postgresql-conninfo'")
-        case .sqlite where postgresqlConninfo != nil:
-            throw ConfigurationError(path: path, line: lines["postgresql-conninfo"],
-                                     message: "'postgresql-conninfo' is set but 'registry-engine' is sqlite "
-                                         + "(set 'registry-engine = postgresql', or remove the line)")
-        default:
-            return
         }
     }
 

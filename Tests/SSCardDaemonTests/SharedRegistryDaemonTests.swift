@@ -81,10 +81,10 @@ struct SharedRegistryDaemonTests {
         #expect(bad.output.contains(":13: 'postgresql-conninfo' is not a valid libpq connection string"))
         #expect(bad.output.contains("colour"))
         #expect(!bad.output.contains("hunter2"))
+        // With the sqlite engine a conninfo is allowed and unused (switching engines is one line).
         try "postgresql-conninfo = host=/tmp\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let sqlite = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
-        #expect(sqlite.code == 78)
-        #expect(sqlite.output.contains(":1: 'postgresql-conninfo' is set but 'registry-engine' is sqlite"))
+        #expect(sqlite.code == 0, "\(sqlite.output)")
     }
 
     /// The server goes away while a card is in the reader: reader calls keep
