@@ -7,6 +7,11 @@ public final class PGConnection: @unchecked Sendable {
     var conn: OpaquePointer?
     /// Set once a call has seen the connection break; the pool then drops it.
     public private(set) var isBroken = false
+    /// Statements prepared on this session, by SQL text: parsed and planned by
+    /// the server once per connection instead of at every call.
+    private var prepared: [String: String] = [:]
+    /// Beyond this many distinct statements, the rest run unprepared.
+    static let preparedLimit = 256
 
     /// Connects with a libpq conninfo string ("host=/run/postgresql dbname=sscard"
     /// or a postgresql:// URI).
@@ -57,9 +62,13 @@ public final class PGConnection: @unchecked Sendable {
         // strdup'd C strings, freed after the call.
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
         defer { cStrings.forEach { free($0) } }
+        let name = try statementName(sql, parameterCount: Int32(cStrings.count))
         let result: OpaquePointer? = cStrings.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(1, buffer.count)) {
-                PQexecParams(conn, sql, Int32(buffer.count), nil, buffer.isEmpty ? nil : $0, nil, nil, 0)
+                if let name {
+                    return PQexecPrepared(conn, name, Int32(buffer.count), buffer.isEmpty ? nil : $0, nil, nil, 0)
+                }
+                return PQexecParams(conn, sql, Int32(buffer.count), nil, buffer.isEmpty ? nil : $0, nil, nil, 0)
             }
         }
         defer { PQclear(result) }
@@ -82,6 +91,20 @@ public final class PGConnection: @unchecked Sendable {
             out.append(PGRow(values: values))
         }
         return out
+    }
+
+    /// The prepared statement for `sql`, preparing it the first time; nil
+    /// once the cache is full. A statement the server cannot prepare throws
+    /// the same error its execution would (parse and analysis happen here).
+    private func statementName(_ sql: String, parameterCount: Int32) throws(PostgreSQLError) -> String? {
+        if let name = prepared[sql] { return name }
+        guard prepared.count < Self.preparedLimit, let conn else { return nil }
+        let name = "sscard_\(prepared.count)"
+        let result = PQprepare(conn, name, sql, parameterCount, nil)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+        prepared[sql] = name
+        return name
     }
 
     public func queryOne<T>(_ sql: String, _ parameters: [PGValue] = [],
