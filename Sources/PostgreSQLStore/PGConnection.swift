@@ -120,7 +120,11 @@ public final class PGConnection: @unchecked Sendable {
             ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "no connection")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
-        if conn.map({ PQstatus($0) != CONNECTION_OK }) ?? true {
+        // An error libpq made itself has no SQLSTATE: the server never answered.
+        // After a server restart, a write to a pooled session fails this way
+        // ("server closed the connection unexpectedly") while PQstatus still
+        // says CONNECTION_OK, because libpq reports a failed send only later.
+        if sqlState == nil || conn.map({ PQstatus($0) != CONNECTION_OK }) ?? true {
             isBroken = true
             throw PostgreSQLError(kind: .connectionLost, sqlState: sqlState, message: message, sql: sql)
         }

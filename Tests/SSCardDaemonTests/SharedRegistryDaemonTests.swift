@@ -19,10 +19,12 @@ struct SharedRegistryDaemonTests {
             + "user=\(PostgreSQLRig.shared.superuser) dbname=\(name)"
     }
 
-    /// The configuration lines that put a daemon on `conninfo`.
-    static func postgresql(_ conninfo: String, servicePoint: String? = nil) -> String {
-        "registry-engine = postgresql\npostgresql-conninfo = \(conninfo)"
-            + (servicePoint.map { "\nservice-point = \($0)" } ?? "")
+    /// The configuration lines that put a daemon on `conninfo`. The rig's server
+    /// trades durability for speed (synchronous_commit=off), so an immediate stop
+    /// would lose acknowledged commits; the daemons' sessions ask for durable
+    /// commits, as a production server gives them.
+    static func postgresql(_ conninfo: String) -> String {
+        "registry-engine = postgresql\npostgresql-conninfo = \(conninfo) options='-csynchronous_commit=on'"
     }
 
     static func query(_ conninfo: String, _ sql: String) throws -> [PGRow] {
@@ -94,10 +96,7 @@ struct SharedRegistryDaemonTests {
     @Test("PostgreSQL stopped: ReadCard works, registry calls are RegistryUnavailable; restarted: served again, nothing half applied")
     func outageAndRecovery() throws {
         let database = try Self.freshDatabase()
-        // The rig's server trades durability for speed (synchronous_commit=off): an
-        // immediate stop would lose acknowledged commits. The daemon's sessions ask
-        // for durable commits, as a production server gives them.
-        let rig = try DaemonRig(extra: Self.postgresql(database + " options='-csynchronous_commit=on'"))
+        let rig = try DaemonRig(extra: Self.postgresql(database))
         let daemon = try #require(rig.daemon)
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(41, client: client)
@@ -213,6 +212,22 @@ struct SharedRegistryDaemonTests {
         #expect(try clientA.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
         let chains = try Self.query(database, "SELECT chain FROM audit_chains ORDER BY chain").compactMap { $0.string(0) }
         #expect(chains == ["test-140105", "test-140106"])
+
+        // The feed survives a restart of the server: A's listener reconnects (and says
+        // that changes meanwhile were not shown), B reconnects, and B's next change reaches A's subscriber.
+        let logA = try #require(a.daemon), logB = try #require(b.daemon)
+        let (seenA, seenB) = (logA.output.count, logB.output.count)
+        PostgreSQLRig.shared.stop()
+        try PostgreSQLRig.shared.start()
+        try logA.waitForLine(containing: "change feed reconnected", after: seenA, timeout: 30)
+        // B notices the outage only if its keeper tried to connect while the server
+        // was down; then its pool is in backoff until it says it is back.
+        if logB.output.dropFirst(seenB).contains(where: { $0.contains("registry database unreachable") }) {
+            try logB.waitForLine(containing: "registry database reachable again", after: seenB, timeout: 30)
+        }
+        _ = try clientB.call("org.sscard.Registry.Unlock", ["cardNumber": .string(number), "evidence": Fixture.idCard])
+        let unlocked = try watcher.wait { $0["action"]?.string == "unlock" }
+        #expect(unlocked["card"]?["state"]?.string == "active")
     }
 
     @Test("unreachable at start: sscardd starts, serves readers, and migrates when the server first answers")
