@@ -152,7 +152,7 @@ public final class PGPool: @unchecked Sendable {
         try withConnection { connection in
             do {
                 try connection.execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")")
-            } catch let error as PostgreSQLError where error.kind == .connectionLost {
+            } catch let error as PostgreSQLError where error.isConnectionFailure {
                 throw StaleConnection(error: error)
             }
             let value: T
@@ -164,7 +164,9 @@ public final class PGPool: @unchecked Sendable {
             }
             do {
                 try connection.execute("COMMIT")
-            } catch let error as PostgreSQLError where error.kind == .connectionLost {
+            } catch let error as PostgreSQLError where error.isConnectionFailure {
+                // Lost, or ended by the server (57P01 at an immediate shutdown):
+                // the commit may have become durable before the answer was lost.
                 throw PostgreSQLError(kind: .connectionLost, sqlState: error.sqlState,
                                       message: "lost during COMMIT: the change may or may not have been applied; "
                                           + "read it back (\(error.message))", sql: "COMMIT")
