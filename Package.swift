@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "sscard-bench-card", targets: ["sscard-bench-card"]),
         .executable(name: "sscard-bench-floor", targets: ["sscard-bench-floor"]),
         .executable(name: "sscard-faults", targets: ["sscard-faults"]),
+        .executable(name: "sscard-migrate-registry", targets: ["sscard-migrate-registry"]),
     ],
     targets: [
         // C layer: system libraries, and the Linux calls Swift's Glibc module
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "SocialSecurityCard", dependencies: ["SSCardValues", "PCSC"]),
         .target(name: "Registry", dependencies: ["SSCardValues", "SQLiteStore"]),
         // The registry on PostgreSQL: a second engine, kept out of Registry so that it stays free of libpq.
-        .target(name: "RegistryPostgreSQL", dependencies: ["Registry", "PostgreSQLStore", "SSCardValues"]),
+        .target(name: "RegistryPostgreSQL", dependencies: ["Registry", "PostgreSQLStore", "SQLiteStore", "SSCardValues"]),
         .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues", "SocialSecurityCard"]),
 
         // Protocol: the org.sscard interfaces and their JSON.
@@ -50,7 +51,8 @@ let package = Package(
                 exclude: ["Interfaces"]),
 
         // Daemon and client.
-        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "SocialSecurityCard", "PCSC", "Varlink"]),
+        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
+                                                    "SocialSecurityCard", "PCSC", "Varlink"]),
         .target(name: "SSCardControl", dependencies: ["Varlink"]),
         .target(name: "SSCardKiosk", dependencies: ["Varlink"]),
 
@@ -60,7 +62,10 @@ let package = Package(
         .executableTarget(name: "sscard-kiosk", dependencies: ["SSCardKiosk"]),
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
-        .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite"]),
+        // Moves a service point's SQLite registry to PostgreSQL (the logic is RegistryPostgreSQL's RegistryTransfer).
+        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL"]),
+        .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
+                                                             "PostgreSQLStore"]),
         // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
         .executableTarget(name: "sscard-bench-floor", dependencies: ["CSQLite"], cSettings: [.define("_GNU_SOURCE")]),
         .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"]),
@@ -75,7 +80,8 @@ let package = Package(
         .testTarget(name: "SSCardValuesTests", dependencies: ["SSCardValues"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "RegistryPostgreSQL", "PostgreSQLStore",
-                                                          "SSCardTestSupport", "sscard-registry-writer"]),
+                                                          "SSCardTestSupport", "sscard-registry-writer",
+                                                          "sscard-migrate-registry"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims", "SSCardValues"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
@@ -83,7 +89,7 @@ let package = Package(
         .testTarget(name: "PCSCIntegrationTests",
                     dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardTestSupport", "sscard-vcard"]),
         .testTarget(name: "SSCardDaemonTests",
-                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard",
+                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
                                    "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
         .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
     ]

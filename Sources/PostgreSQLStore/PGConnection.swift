@@ -4,9 +4,14 @@ import Foundation
 /// One libpq connection. Used by one thread at a time (the pool hands it out
 /// exclusively); libpq itself is thread-safe across connections.
 public final class PGConnection: @unchecked Sendable {
-    private var conn: OpaquePointer?
+    var conn: OpaquePointer?
     /// Set once a call has seen the connection break; the pool then drops it.
     public private(set) var isBroken = false
+    /// Statements prepared on this session, by SQL text: parsed and planned by
+    /// the server once per connection instead of at every call.
+    private var prepared: [String: String] = [:]
+    /// Beyond this many distinct statements, the rest run unprepared.
+    static let preparedLimit = 256
 
     /// Connects with a libpq conninfo string ("host=/run/postgresql dbname=sscard"
     /// or a postgresql:// URI).
@@ -23,6 +28,9 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// Records that the connection can no longer be used.
+    func markBroken() { isBroken = true }
 
     public func close() {
         if let conn { PQfinish(conn) }
@@ -54,9 +62,13 @@ public final class PGConnection: @unchecked Sendable {
         // strdup'd C strings, freed after the call.
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
         defer { cStrings.forEach { free($0) } }
+        let name = try statementName(sql, parameterCount: Int32(cStrings.count))
         let result: OpaquePointer? = cStrings.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(1, buffer.count)) {
-                PQexecParams(conn, sql, Int32(buffer.count), nil, buffer.isEmpty ? nil : $0, nil, nil, 0)
+                if let name {
+                    return PQexecPrepared(conn, name, Int32(buffer.count), buffer.isEmpty ? nil : $0, nil, nil, 0)
+                }
+                return PQexecParams(conn, sql, Int32(buffer.count), nil, buffer.isEmpty ? nil : $0, nil, nil, 0)
             }
         }
         defer { PQclear(result) }
@@ -81,6 +93,20 @@ public final class PGConnection: @unchecked Sendable {
         return out
     }
 
+    /// The prepared statement for `sql`, preparing it the first time; nil
+    /// once the cache is full. A statement the server cannot prepare throws
+    /// the same error its execution would (parse and analysis happen here).
+    private func statementName(_ sql: String, parameterCount: Int32) throws(PostgreSQLError) -> String? {
+        if let name = prepared[sql] { return name }
+        guard prepared.count < Self.preparedLimit, let conn else { return nil }
+        let name = "sscard_\(prepared.count)"
+        let result = PQprepare(conn, name, sql, parameterCount, nil)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+        prepared[sql] = name
+        return name
+    }
+
     public func queryOne<T>(_ sql: String, _ parameters: [PGValue] = [],
                             _ map: (PGRow) throws -> T) throws -> T? {
         guard let row = try query(sql, parameters).first else { return nil }
@@ -94,7 +120,11 @@ public final class PGConnection: @unchecked Sendable {
             ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "no connection")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
-        if conn.map({ PQstatus($0) != CONNECTION_OK }) ?? true {
+        // An error libpq made itself has no SQLSTATE: the server never answered.
+        // After a server restart, a write to a pooled session fails this way
+        // ("server closed the connection unexpectedly") while PQstatus still
+        // says CONNECTION_OK, because libpq reports a failed send only later.
+        if sqlState == nil || conn.map({ PQstatus($0) != CONNECTION_OK }) ?? true {
             isBroken = true
             throw PostgreSQLError(kind: .connectionLost, sqlState: sqlState, message: message, sql: sql)
         }

@@ -32,6 +32,15 @@ public final class PGPool: @unchecked Sendable {
     private var retryAt: Date?
     private var lastFailure = ""
     private var closed = false
+    private var availabilityObserver: (@Sendable (Availability) -> Void)?
+
+    /// A change between reaching the server and not reaching it.
+    public enum Availability: Sendable, Equatable {
+        /// A connection was made after one or more failed attempts.
+        case available
+        /// A connection attempt failed after the last one succeeded (or at the first attempt).
+        case unavailable(String)
+    }
 
     public init(conninfo: String, limit: Int = 8, minimumBackoff: TimeInterval = 0.05,
                 maximumBackoff: TimeInterval = 5) {
@@ -43,6 +52,12 @@ public final class PGPool: @unchecked Sendable {
 
     /// How many connection attempts have failed in a row (0 when connected).
     public var consecutiveFailures: Int { lock.withLock { failures } }
+
+    /// Calls `observer` on every change of availability, on the thread that
+    /// noticed it (for the daemon's log and health); replaces the previous observer.
+    public func observeAvailability(_ observer: @escaping @Sendable (Availability) -> Void) {
+        lock.withLock { availabilityObserver = observer }
+    }
 
     /// Makes one connection now, or throws why not (used at start to fail fast).
     public func checkConnection() throws {
@@ -68,18 +83,24 @@ public final class PGPool: @unchecked Sendable {
         if let reused { return (reused.0, reused.1, true) }
         do {
             let connection = try PGConnection(conninfo: conninfo)
-            lock.withLock {
-                failures = 0
-                retryAt = nil
+            let observer = lock.withLock { () -> (@Sendable (Availability) -> Void)? in
+                defer {
+                    failures = 0
+                    retryAt = nil
+                }
+                return failures > 0 ? availabilityObserver : nil
             }
+            observer?(.available)
             return (connection, current, false)
         } catch {
-            lock.withLock {
+            let observer = lock.withLock { () -> (@Sendable (Availability) -> Void)? in
                 failures += 1
                 let delay = min(maximumBackoff, minimumBackoff * pow(2, Double(min(failures - 1, 20))))
                 retryAt = Date().addingTimeInterval(delay * Double.random(in: 0.5...1.0))
                 lastFailure = error.message
+                return failures == 1 ? availabilityObserver : nil
             }
+            observer?(.unavailable(error.message))
             throw error
         }
     }
@@ -131,7 +152,7 @@ public final class PGPool: @unchecked Sendable {
         try withConnection { connection in
             do {
                 try connection.execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")")
-            } catch let error as PostgreSQLError where error.kind == .connectionLost {
+            } catch let error as PostgreSQLError where error.isConnectionFailure {
                 throw StaleConnection(error: error)
             }
             let value: T
@@ -143,7 +164,9 @@ public final class PGPool: @unchecked Sendable {
             }
             do {
                 try connection.execute("COMMIT")
-            } catch let error as PostgreSQLError where error.kind == .connectionLost {
+            } catch let error as PostgreSQLError where error.isConnectionFailure {
+                // Lost, or ended by the server (57P01 at an immediate shutdown):
+                // the commit may have become durable before the answer was lost.
                 throw PostgreSQLError(kind: .connectionLost, sqlState: error.sqlState,
                                       message: "lost during COMMIT: the change may or may not have been applied; "
                                           + "read it back (\(error.message))", sql: "COMMIT")

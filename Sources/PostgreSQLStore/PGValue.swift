@@ -7,7 +7,7 @@ public enum PGValue: Sendable, Equatable {
 
     /// The text the server parses, or nil for SQL NULL. Byte strings use the
     /// bytea hex format (`\x0a1b…`).
-    var wireText: String? {
+    public var wireText: String? {
         switch self {
         case .null: return nil
         case let .text(text): return text

@@ -22,6 +22,9 @@ public final class Observers<Event: Sendable>: @unchecked Sendable {
         lock.withLock { _ = callbacks.removeValue(forKey: token) }
     }
 
+    /// Whether any callback is registered (a publisher may skip building events).
+    public var isEmpty: Bool { lock.withLock { callbacks.isEmpty } }
+
     /// Calls every callback registered now with each event, outside the lock.
     public func publish(_ events: [Event]) {
         guard !events.isEmpty else { return }

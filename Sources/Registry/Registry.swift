@@ -32,6 +32,13 @@ public final class Registry: Sendable {
 
     public func removeObserver(_ token: Int) { events.remove(token) }
 
+    /// Whether anyone observes committed changes now.
+    public var hasObservers: Bool { !events.isEmpty }
+
+    /// Publishes changes that another process committed to the same (shared)
+    /// registry to this registry's observers, as if made here.
+    public func publishCommittedElsewhere(_ changes: [RegistryEvent]) { events.publish(changes) }
+
     // MARK: Queries
 
     /// The status of one card with its holder's name.

@@ -31,9 +31,16 @@ public final class TemporaryLossKeeper: @unchecked Sendable {
     }
 
     /// Releases what is overdue now, then keeps watching on a thread of its own.
-    public func start() throws {
-        let released = try registry.releaseExpiredLosses()
-        if released > 0 { onRelease(released) }
+    /// With `whenReachable` (a shared registry that may be down at start), a
+    /// failure of that first release goes to `onError` and the thread retries
+    /// it, instead of failing the start.
+    public func start(whenReachable: Bool = false) throws {
+        do {
+            let released = try registry.releaseExpiredLosses()
+            if released > 0 { onRelease(released) }
+        } catch where whenReachable {
+            onError(error)
+        }
         let thread = Thread { [self] in run() }
         thread.name = "sscard.loss-keeper"
         lock.withLock { started = true }
@@ -68,8 +75,13 @@ public final class TemporaryLossKeeper: @unchecked Sendable {
                             onRelease(released)
                             continue
                         }
+                        // Due by this host's clock but nothing released: another
+                        // daemon's keeper holds it, or the database server's clock
+                        // has not reached it yet. Look again shortly; do not spin.
+                        sleep = min(sleep, 0.05)
+                    } else {
+                        sleep = max(0.001, min(sleep, remaining))
                     }
-                    sleep = max(0.001, min(sleep, remaining))
                 }
             } catch {
                 onError(error)

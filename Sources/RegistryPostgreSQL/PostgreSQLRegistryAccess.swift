@@ -18,6 +18,18 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     /// Also refuse to release a loss before the database server's clock says
     /// so, guarding against a daemon host whose clock runs ahead.
     let serverClockGuard: Bool
+    /// This store's id in change notifications, so its own listener skips
+    /// what the daemon has already published.
+    var origin = ""
+    /// What this transaction knows of its chain's head once it holds the head's
+    /// lock: later appends in the same transaction (a batch of auto-releases)
+    /// need not read it again.
+    let chainHead = ChainHead()
+
+    final class ChainHead {
+        var link: (sequence: Int64, hash: [UInt8])?
+        var locked = false
+    }
 
     var forUpdate: String { locking ? " FOR UPDATE" : "" }
 
@@ -125,6 +137,7 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
             return try db.queryOne("SELECT seq, hash FROM audit WHERE chain = $1 ORDER BY seq DESC LIMIT 1",
                                    [.text(auditChain)]) { ($0.int64(0) ?? 0, $0.bytes(1) ?? []) }
         }
+        if chainHead.locked { return chainHead.link }
         // Lock the chain's head until commit: appends to this chain queue
         // here, appends to other chains do not notice.
         let head = "SELECT last_seq, last_hash FROM audit_chains WHERE chain = $1 FOR UPDATE"
@@ -134,8 +147,10 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
                              + "ON CONFLICT (chain) DO NOTHING", [.text(auditChain), .bytes(AuditEntry.genesisHash)])
             row = try db.queryOne(head, [.text(auditChain)]) { ($0.int64(0) ?? 0, $0.bytes(1) ?? []) }
         }
+        chainHead.locked = true
         guard let row, row.0 > 0 else { return nil }
-        return (row.0, row.1)
+        chainHead.link = (row.0, row.1)
+        return chainHead.link
     }
 
     func earliestLossDeadline() throws -> Timestamp? {
@@ -212,8 +227,26 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     func append(_ entry: AuditEntry) throws {
         try db.query("INSERT INTO audit (\(Self.auditColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
                          + "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20)", PGRowDecoding.auditValues(entry))
-        try db.query("INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES ($1, $2, $3) ON CONFLICT (chain) "
-                         + "DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash",
-                     [.text(entry.chain), .integer(entry.sequence), .bytes(entry.hash)])
+        // The head moves with the entry; a done change also notifies the other
+        // daemons (RETURNING calls pg_notify once, for the one row: one round trip for both).
+        // Inside the transaction: delivered at commit, never for a rollback.
+        let upsert = "INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES ($1, $2, $3) ON CONFLICT (chain) "
+            + "DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash"
+        if entry.outcome == .done {
+            try db.query(upsert + " RETURNING pg_notify($4, $5)",
+                         [.text(entry.chain), .integer(entry.sequence), .bytes(entry.hash), .text(RegistryChangeFeed.channel),
+                          .text(RegistryChangeFeed.payload(origin: origin, chain: entry.chain, sequence: entry.sequence))])
+        } else {
+            try db.query(upsert, [.text(entry.chain), .integer(entry.sequence), .bytes(entry.hash)])
+        }
+        if entry.chain == auditChain && chainHead.locked { chainHead.link = (entry.sequence, entry.hash) }
+    }
+
+    /// One chain's entries by sequence (what a change notification names).
+    func auditEntries(chain: String, sequences: [Int64]) throws -> [AuditEntry] {
+        guard !sequences.isEmpty else { return [] }
+        let list = sequences.map(String.init).joined(separator: ",")
+        return try db.query("SELECT \(Self.auditColumns) FROM audit WHERE chain = $1 AND seq = ANY($2::BIGINT[]) ORDER BY seq",
+                            [.text(chain), .text("{\(list)}")]).map(PGRowDecoding.auditEntry)
     }
 }

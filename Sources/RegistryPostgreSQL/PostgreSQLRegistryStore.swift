@@ -38,6 +38,12 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         public var serverClockGuard = false
         public var minimumBackoff: TimeInterval = 0.05
         public var maximumBackoff: TimeInterval = 5
+        /// Open even while the server cannot be reached (the daemon serves
+        /// reader calls meanwhile); migrate and check at the first call that reaches it.
+        public var openWhenReachable = false
+        /// Called once the migrations and the open check have passed, with the
+        /// migrations this open applied (for the daemon's log).
+        public var onOpen: (@Sendable ([String]) -> Void)?
         public init() {}
     }
 
@@ -45,25 +51,36 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
     /// The audit chain this daemon appends to: its service point.
     public let auditChain: String
     public let options: Options
+    /// This store's id in the change notifications it sends.
+    public let origin = UUID().uuidString
     /// Transactions run again after a conflict, for tests and benchmarks.
     public var retriedTransactions: Int { statistics.withLock { $0 } }
     private let statistics = NSLock.Protected(0)
+    private let readiness = NSLock.Protected(Readiness.pending)
+    private let preparing = NSLock()
+
+    enum Readiness: Equatable {
+        /// Not yet reached the server (a deferred open).
+        case pending
+        case ready
+        /// Reached, but the migrations or the open check failed: every call says why.
+        case failed(String)
+    }
 
     /// Connects, applies migrations (under an advisory lock, so that several
-    /// daemons starting at once apply them once) and checks integrity.
+    /// daemons starting at once apply them once) and checks integrity. With
+    /// `openWhenReachable`, an unreachable server is not an error: the store
+    /// opens empty-handed, every call fails as unavailable, and the first
+    /// call that reaches the server applies the migrations and the check.
     public init(conninfo: String, auditChain: String, options: Options = Options()) throws {
         self.auditChain = auditChain
         self.options = options
         pool = PGPool(conninfo: conninfo, limit: options.poolSize, minimumBackoff: options.minimumBackoff,
                       maximumBackoff: options.maximumBackoff)
         do {
-            let problems = try pool.withConnection { connection -> [String] in
-                _ = try PostgreSQLRegistrySchema.migrate(connection)
-                return try Self.check(connection, chain: auditChain, level: options.integrityCheck)
-            }
-            guard problems.isEmpty else {
-                throw OpenError(reason: "integrity check failed: \(problems.prefix(3).joined(separator: "; "))")
-            }
+            try prepare()
+        } catch let error as PostgreSQLError where error.isConnectionFailure && options.openWhenReachable {
+            // Stays pending: `prepareIfNeeded` tries again at each call.
         } catch let error as OpenError {
             pool.close()
             throw error
@@ -73,12 +90,63 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         }
     }
 
+    /// Reports every change between reaching the server and not reaching it.
+    public func observeAvailability(_ observer: @escaping @Sendable (PGPool.Availability) -> Void) {
+        pool.observeAvailability(observer)
+    }
+
+    /// Whether the migrations and the open check have run (false while the
+    /// server has not been reached since a deferred open).
+    public var isOpen: Bool { readiness.withLock { $0 == .ready } }
+
+    /// Migrates and checks on one connection; records the outcome.
+    private func prepare() throws {
+        let (applied, problems): ([String], [String])
+        do {
+            (applied, problems) = try pool.withConnection { connection -> ([String], [String]) in
+                let applied = try PostgreSQLRegistrySchema.migrate(connection)
+                return (applied, try Self.check(connection, chain: auditChain, level: options.integrityCheck))
+            }
+        } catch let error as PostgreSQLError where error.isConnectionFailure {
+            throw error
+        } catch {
+            let failure = OpenError(reason: String(describing: error))
+            readiness.withLock { $0 = .failed(failure.reason) }
+            throw failure
+        }
+        guard problems.isEmpty else {
+            let failure = OpenError(reason: "integrity check failed: \(problems.prefix(3).joined(separator: "; "))")
+            readiness.withLock { $0 = .failed(failure.reason) }
+            throw failure
+        }
+        readiness.withLock { $0 = .ready }
+        options.onOpen?(applied)
+    }
+
+    /// Runs the deferred open if it has not succeeded yet; one thread at a
+    /// time, the others wait and then see its outcome.
+    private func prepareIfNeeded() throws {
+        switch readiness.withLock({ $0 }) {
+        case .ready: return
+        case let .failed(reason): throw OpenError(reason: reason)
+        case .pending: break
+        }
+        try preparing.withLock {
+            switch readiness.withLock({ $0 }) {
+            case .ready: return
+            case let .failed(reason): throw OpenError(reason: reason)
+            case .pending: try prepare()
+            }
+        }
+    }
+
     /// The migration ids recorded in the database, in the order applied.
     public func appliedMigrations() throws -> [String] {
         try pool.withConnection(idempotent: true) { try PostgreSQLRegistrySchema.appliedIdentifiers($0) }
     }
 
     public func read<T>(snapshot: Bool, _ body: (any RegistryReading) throws -> T) throws -> T {
+        try prepareIfNeeded()
         if snapshot {
             return try pool.transaction(.repeatableRead, readOnly: true) { connection in
                 try body(access(connection, locking: false))
@@ -90,6 +158,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: (any RegistryWriting) throws -> T) throws -> T {
+        try prepareIfNeeded()
         var attempt = 0
         while true {
             attempt += 1
@@ -125,7 +194,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
 
     func access(_ connection: PGConnection, locking: Bool) -> PostgreSQLRegistryAccess {
         PostgreSQLRegistryAccess(db: connection, auditChain: auditChain, locking: locking,
-                                 serverClockGuard: options.serverClockGuard)
+                                 serverClockGuard: options.serverClockGuard, origin: origin)
     }
 
     static let requiredRelations = ["holders", "applications", "cards", "audit", "audit_chains", "cards_by_ssn",

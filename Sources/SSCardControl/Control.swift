@@ -48,6 +48,9 @@ public enum Control {
                 print((["error": .string(error.name), "parameters": error.parameters] as JSONValue).description)
             } else {
                 FileHandle.standardError.write(Data("sscardctl: \(describe(error))\n".utf8))
+                if error.name == registry + "RegistryUnavailable" {
+                    FileHandle.standardError.write(Data((labels.registryUnavailableHint + "\n").utf8))
+                }
             }
             return exitCode(for: error).rawValue
         } catch let error as VarlinkTransportError {
@@ -67,8 +70,8 @@ public enum Control {
         if name.hasSuffix(".PermissionDenied") { return .permissionDenied }
         if name.hasSuffix(".InvalidParameter") || name.hasSuffix(".InvalidValue") || name.hasSuffix(".PinFormat")
             || name.hasSuffix(".MethodNotFound") || name.hasSuffix(".InterfaceNotFound") { return .usage }
-        if name.hasSuffix(".RegistryUnavailable") || name.hasSuffix(".StorageFull") || name.hasSuffix(".ReaderUnavailable")
-            || name.hasSuffix(".CardFailed") { return .failure }
+        if name.hasSuffix(".RegistryUnavailable") || name.hasSuffix(".StorageFull") { return .registryUnavailable }
+        if name.hasSuffix(".ReaderUnavailable") || name.hasSuffix(".CardFailed") { return .failure }
         return .refused
     }
 

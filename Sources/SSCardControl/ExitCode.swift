@@ -9,6 +9,10 @@ public enum ExitCode: Int32 {
     case unreachable = 3
     /// The caller's role may not do this.
     case permissionDenied = 4
-    /// Anything else: a protocol error, a reader failure, the registry unavailable.
+    /// Anything else: a protocol error, a reader or card failure.
     case failure = 5
+    /// The registry cannot be used now (its database unreachable, its store
+    /// failed, or its file system full); nothing was changed unless the message says the outcome is
+    /// unknown. sscardd reconnects by itself: trying again later is the remedy.
+    case registryUnavailable = 6
 }

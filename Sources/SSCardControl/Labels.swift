@@ -34,6 +34,14 @@ struct Labels {
         "createdAt": ("Created", "创建时间"), "updatedAt": ("Updated", "更新时间"), "path": ("Path", "路径"),
     ]
 
+    /// What to do about RegistryUnavailable (exit code 6).
+    var registryUnavailableHint: String {
+        chinese
+            ? "社保卡登记库暂不可用：本次业务未办理（除非原因中说明结果未知）。sscardd 会自动重连，请稍后重试。"
+            : "The card registry is unavailable: nothing was changed (unless the reason says the outcome is "
+                + "unknown). sscardd reconnects by itself; try again shortly."
+    }
+
     func callAsFunction(_ key: String) -> String {
         guard let label = Self.table[key] else { return key }
         return chinese ? label.zh : label.en

@@ -1,4 +1,5 @@
 import Foundation
+import PostgreSQLStore
 import Registry
 
 /// sscardd's settings, read from a file of `key = value` lines (sscardd.conf(5)).
@@ -34,6 +35,10 @@ public struct Configuration: Equatable, Sendable {
     public var terminalNumber = ""
     public var terminalDevice = ""
     public var logLevel: LogLevel = .info
+    /// The registry's engine; `postgresql` needs `postgresqlConninfo`.
+    public var registryEngine: RegistryEngine = .sqlite
+    /// The shared registry's database; shown only masked (`registryLocation`).
+    public var postgresqlConninfo: PGConninfo?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // StateDirectory= may list several paths separated by colons; the first is ours.
@@ -81,6 +86,7 @@ public struct Configuration: Equatable, Sendable {
                 throw ConfigurationError(path: path, line: number, message: message.text)
             }
         }
+        try checkRegistryKeys(path: path, lines: seen)
     }
 
     private mutating func set(_ key: String, _ value: String) throws {
@@ -119,6 +125,8 @@ public struct Configuration: Equatable, Sendable {
         case "reader-type": readerType = try integer(1...4)
         case "terminal-number": terminalNumber = try text(allowEmpty: true)
         case "terminal-device": terminalDevice = try text(allowEmpty: true)
+        case "registry-engine": registryEngine = try Self.registryEngine(value)
+        case "postgresql-conninfo": postgresqlConninfo = try Self.conninfo(value)
         case "log-level":
             guard let level = LogLevel(name: value) else {
                 throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")

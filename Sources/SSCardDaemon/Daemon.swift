@@ -1,6 +1,7 @@
 import Foundation
 import PCSC
 import Registry
+import RegistryPostgreSQL
 import SocialSecurityCard
 import SSCardProtocol
 import Varlink
@@ -35,28 +36,35 @@ public final class Daemon: @unchecked Sendable {
     public func run() throws {
         let configuration = self.configuration
         try StateDirectory.check(configuration.stateDirectory)
-        // One pooled reader per worker thread (and a few for the deadline
-        // keeper and monitor streams): with fewer, concurrent calls past the
-        // pool's limit each open a fresh connection and close it afterwards,
-        // a cold page cache and memory map every time.
-        let store = try SQLiteRegistryStore(path: configuration.registryPath,
-                                            integrityCheck: configuration.integrityCheck,
-                                            readerLimit: max(8, configuration.workerThreads + 4),
-                                            statusCache: configuration.statusCacheCards)
+        let store = try configuration.registryEngine.openStore(configuration, log: log)
         let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
                                 servicePoint: configuration.servicePoint)
+        let shared = configuration.registryEngine == .postgresql
+        let keeperFailures = KeeperFailureLog(log: log)
         let keeper = TemporaryLossKeeper(
             registry: registry,
             onRelease: { [log] count in log.notice("released \(count) expired temporary loss(es)") },
-            onError: { [log] error in log.error("auto-release failed, will retry: \(error)") })
-        try keeper.start()
-        log.info("registry open at \(configuration.registryPath)")
-        if let cache = store.statusCache {
+            onError: { [log] error in
+                if shared { keeperFailures.report(error) } else { log.error("auto-release failed, will retry: \(error)") }
+            })
+        try keeper.start(whenReachable: shared)
+        // A shared registry: Monitor subscribers here also see what other daemons change.
+        let feed = (store as? PostgreSQLRegistryStore).map { store in
+            RegistryChangeFeed(
+                store: store, registry: registry,
+                onGap: { [log] in
+                    log.warning("change feed reconnected: changes other daemons made meanwhile were not shown to monitors")
+                },
+                onError: { [log] error in log.error("change feed: cannot read another daemon's change: \(error)") })
+        }
+        feed?.start()
+        log.info("registry at \(configuration.registryLocation)")
+        if let cache = (store as? SQLiteRegistryStore)?.statusCache, let sqlite = store as? SQLiteRegistryStore {
             // The cache loads in the background; say when it is complete, for
             // operators and for benchmarks that measure the steady state.
             let started = ContinuousClock.now
             Thread.detachNewThread { [log] in
-                store.waitForStatusCacheWarmUp()
+                sqlite.waitForStatusCacheWarmUp()
                 log.notice("status cache holds \(cache.count) cards (loaded in \(ContinuousClock.now - started))")
             }
         }
@@ -95,6 +103,7 @@ public final class Daemon: @unchecked Sendable {
         server.stop()
         server.waitUntilStopped()
         keeper.stop()
+        feed?.stop()
         readers.stop()
         try store.close()
         log.notice("stopped")

@@ -115,7 +115,12 @@ struct RegistryMethods: Sendable {
                            electronicCredentialContinues: try p.optionalBool("electronicCredentialContinues"))
     }
 
+    /// The reply to a change that has committed: the card with its holder's
+    /// name. The name is read afterwards; should that read fail (a shared
+    /// registry's connection lost just after the commit), the change is still
+    /// reported done, without the name, rather than as a failure that did not happen.
     func cardReply(_ card: CardRecord) throws -> JSONValue {
-        ["card": RegistryJSON.card(try registry.status(of: card.cardNumber))]
+        let status = (try? registry.status(of: card.cardNumber)) ?? CardStatus(card: card, holderName: HolderName(storedValue: ""))
+        return ["card": RegistryJSON.card(status)]
     }
 }

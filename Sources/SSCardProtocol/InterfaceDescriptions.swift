@@ -236,6 +236,10 @@ error TransitionRefused (cardNumber: string, state: string, operation: string, r
 error RuleViolated (rule: string, reason: string)
 error InvalidValue (parameter: string, reason: string)
 error PermissionDenied (method: string, role: ?string)
+# The registry cannot be used now: its PostgreSQL database is unreachable (sscardd
+# reconnects with backoff and serves again by itself; reader calls keep working),
+# or its store failed (disk full, I/O error). Nothing was applied, unless the
+# reason says the connection was lost during COMMIT: then read the card back.
 error RegistryUnavailable (reason: string)
 # The file system holding the registry is full: nothing was applied; retry once space is freed.
 error StorageFull (reason: string)

@@ -2,6 +2,7 @@
 //
 //   sscard-bench registry [--cards N] [--path FILE]
 //   sscard-bench daemon [--cards N] [--path FILE]
+//   sscard-bench shared [--cards N] [--directory DIR] [--rounds N] [--seconds S]
 //
 // Build with -c release; see docs/benchmarks.md for the method.
 import Foundation
@@ -66,7 +67,21 @@ case "daemon":
         log("benchmark failed: \(error)")
         exit(2)
     }
+case "shared":
+    // Registry on PostgreSQL shared by 1, 2, 4 sscardd, beside SQLite (docs/scale.md).
+    var benchmark = SharedRegistryBenchmark(cards: Int(option("--cards") ?? "") ?? 100_000)
+    if let directory = option("--directory") { benchmark.directory = directory }
+    if let rounds = option("--rounds").flatMap(Int.init) { benchmark.rounds = rounds }
+    if let seconds = option("--seconds").flatMap(Double.init) { benchmark.roundSeconds = seconds }
+    do {
+        let table = try benchmark.run()
+        print(table.render())
+        exit(table.rows.allSatisfy(\.met) ? 0 : 1)
+    } catch {
+        log("benchmark failed: \(error)")
+        exit(2)
+    }
 default:
-    log("usage: sscard-bench registry|daemon [--cards N] [--path FILE] | status-loop [--path FILE] [--count N]")
+    log("usage: sscard-bench registry|daemon|shared [--cards N] [--path FILE] | status-loop [--path FILE] [--count N]")
     exit(64)
 }

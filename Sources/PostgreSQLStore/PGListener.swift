@@ -1,0 +1,88 @@
+import Foundation
+
+/// A connection of its own that LISTENs on one channel and hands every
+/// notification to `deliver`, on a thread of its own, across reconnects.
+///
+/// A lost connection is replaced after a backoff (`minimumBackoff` doubling
+/// to `maximumBackoff`); `onConnected` runs each time the channel is
+/// listened to again, because NOTIFYs sent while no session listened are
+/// not kept by the server: whoever listens must then catch up another way.
+public final class PGListener: @unchecked Sendable {
+    public let conninfo: String
+    public let channel: String
+    private let deliver: @Sendable ([PGNotification]) -> Void
+    private let onConnected: @Sendable (_ reconnect: Bool) -> Void
+    private let onLost: @Sendable (PostgreSQLError) -> Void
+    private let minimumBackoff: TimeInterval
+    private let maximumBackoff: TimeInterval
+    private let lock = NSLock()
+    private var stopping = false
+    private var started = false
+    private let done = DispatchSemaphore(value: 0)
+    /// How often the thread looks at `stopping` while no notification arrives.
+    private let pollInterval: TimeInterval = 0.2
+
+    public init(conninfo: String, channel: String, minimumBackoff: TimeInterval = 0.05, maximumBackoff: TimeInterval = 5,
+                onConnected: @escaping @Sendable (_ reconnect: Bool) -> Void = { _ in },
+                onLost: @escaping @Sendable (PostgreSQLError) -> Void = { _ in },
+                deliver: @escaping @Sendable ([PGNotification]) -> Void) {
+        self.conninfo = conninfo
+        self.channel = channel
+        self.minimumBackoff = minimumBackoff
+        self.maximumBackoff = maximumBackoff
+        self.onConnected = onConnected
+        self.onLost = onLost
+        self.deliver = deliver
+    }
+
+    public func start() {
+        lock.withLock { started = true }
+        let thread = Thread { [self] in run() }
+        thread.name = "sscard.pg-listener"
+        thread.start()
+    }
+
+    /// Stops the thread and waits until it has closed its connection.
+    public func stop() {
+        let wasRunning = lock.withLock {
+            defer { stopping = true }
+            return started && !stopping
+        }
+        if wasRunning { done.wait() }
+    }
+
+    private var isStopping: Bool { lock.withLock { stopping } }
+
+    private func run() {
+        var failures = 0
+        var connectedBefore = false
+        while !isStopping {
+            do {
+                let connection = try PGConnection(conninfo: conninfo)
+                defer { connection.close() }
+                try connection.listen(channel)
+                failures = 0
+                onConnected(connectedBefore)
+                connectedBefore = true
+                while !isStopping {
+                    let received = try connection.notifications(waitingUpTo: pollInterval)
+                    if !received.isEmpty { deliver(received) }
+                }
+            } catch {
+                onLost(error)
+                failures += 1
+                let delay = min(maximumBackoff, minimumBackoff * pow(2, Double(min(failures - 1, 20))))
+                pause(delay * Double.random(in: 0.5...1.0))
+            }
+        }
+        done.signal()
+    }
+
+    /// Sleeps in short steps so that `stop` is not held up by a long backoff.
+    private func pause(_ seconds: TimeInterval) {
+        let until = Date().addingTimeInterval(seconds)
+        while !isStopping, Date() < until {
+            Thread.sleep(forTimeInterval: min(pollInterval, until.timeIntervalSinceNow))
+        }
+    }
+}
