@@ -39,6 +39,11 @@ public struct PostgreSQLError: Error, Equatable, Sendable, CustomStringConvertib
         return sqlState == "40001" || sqlState == "40P01" || sqlState == "23505"
     }
 
+    /// The server has no space left for the change (class 53, 53100
+    /// `disk_full`): the transaction was rolled back and the same call can
+    /// succeed once an administrator frees space.
+    public var isDiskFull: Bool { kind == .server && sqlState == "53100" }
+
     /// Whether the failure means the connection itself can no longer be used.
     public var isConnectionFailure: Bool {
         switch kind {

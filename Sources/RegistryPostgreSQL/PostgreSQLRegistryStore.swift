@@ -170,8 +170,17 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
                 statistics.withLock { $0 += 1 }
                 // Jittered, growing pause so that the same two daemons do not collide again.
                 usleep(UInt32(Double.random(in: 0.5...1.0) * Double(min(attempt, 6)) * 2_000))
+            } catch let error as PostgreSQLError where error.isDiskFull {
+                throw Self.storageFull(error)
             }
         }
+    }
+
+    /// The same error the SQLite engine gives for a full file system, so
+    /// clients and operators see one "free some space" answer on both engines.
+    static func storageFull(_ error: PostgreSQLError) -> RegistryError {
+        .storageFull("the registry database server has no space left (\(error.message)); nothing was applied, "
+            + "and the call succeeds once space is freed")
     }
 
     /// The whole registry copied to a file is what `pg_dump` and the replicas

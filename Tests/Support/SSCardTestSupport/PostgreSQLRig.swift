@@ -25,6 +25,10 @@ public final class PostgreSQLRig: @unchecked Sendable {
     private var starts = 0
     private let lock = NSLock()
 
+    /// The user the server runs as when the tests run as root (nil otherwise):
+    /// what a tablespace directory made by a test must belong to.
+    public var serverOwner: (uid: uid_t, gid: gid_t)? { runAs }
+
     /// libpq connection parameters for database `postgres` as the superuser.
     public var conninfo: String { "host=\(directory) port=\(port) user=\(superuser) dbname=postgres" }
 
