@@ -2,6 +2,7 @@
 //
 //   sscard-bench registry [--cards N] [--path FILE]
 //   sscard-bench daemon [--cards N] [--path FILE]
+//   sscard-bench all [--cards N] [--quick] [--path FILE] [--card-script FILE]
 //
 // Build with -c release; see docs/benchmarks.md for the method.
 import Foundation
@@ -66,7 +67,25 @@ case "daemon":
         log("benchmark failed: \(error)")
         exit(2)
     }
+case "all":
+    // Every area in one run and one table (scripts/bench builds and runs this).
+    let cards = option("--cards").map { Int($0) ?? 0 }
+    if let cards, cards < 1_000 {
+        log("--cards takes a whole number of at least 1000")
+        exit(64)
+    }
+    let all = AllBenchmarks(cards: cards, quick: arguments.contains("--quick"),
+                            path: option("--path"), cardScript: option("--card-script"))
+    do {
+        let (report, met) = try all.run()
+        print(report)
+        exit(met ? 0 : 1)
+    } catch {
+        log("benchmark failed: \(error)")
+        exit(2)
+    }
 default:
-    log("usage: sscard-bench registry|daemon [--cards N] [--path FILE] | status-loop [--path FILE] [--count N]")
+    log("usage: sscard-bench registry|daemon [--cards N] [--path FILE] | all [--cards N] [--quick] [--path FILE] "
+        + "[--card-script FILE] | status-loop [--path FILE] [--count N]")
     exit(64)
 }
