@@ -15,7 +15,7 @@ final class LogWatch: @unchecked Sendable {
     private let condition = NSCondition()
     private let awaited: [String]
     private var pending = ""
-    private var seen: [String: UInt64] = [:]
+    private var seen: [String: (at: UInt64, line: String)] = [:]
     private var ended = false
     let process: String
 
@@ -30,7 +30,12 @@ final class LogWatch: @unchecked Sendable {
                 condition.withLock {
                     guard seen.count < awaited.count else { return }
                     pending += String(decoding: chunk, as: UTF8.self)
-                    for text in awaited where seen[text] == nil && pending.contains(text) { seen[text] = at }
+                    for text in awaited where seen[text] == nil {
+                        guard let range = pending.range(of: text) else { continue }
+                        let line = pending[..<range.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+                        let rest = pending[range.lowerBound...].prefix { $0 != "\n" }
+                        seen[text] = (at, String(line + rest))
+                    }
                     if seen.count == awaited.count { pending = "" }
                     condition.broadcast()
                 }
@@ -42,8 +47,9 @@ final class LogWatch: @unchecked Sendable {
         }
     }
 
-    /// The monotonic time at which `text` arrived; waits for it up to `timeout` seconds.
-    func time(of text: String, timeout: Double) throws -> UInt64 {
+    /// The monotonic time at which `text` arrived, and the log line holding
+    /// it (as far as it had arrived); waits for it up to `timeout` seconds.
+    func time(of text: String, timeout: Double) throws -> (at: UInt64, line: String) {
         precondition(awaited.contains(text), "LogWatch was not asked to await \(text)")
         let deadline = Date(timeIntervalSinceNow: timeout)
         return try condition.withLock {
