@@ -92,5 +92,7 @@ let package = Package(
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
                                    "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
         .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
+        // sscard-bench all's collation of the per-area tables (no benchmark runs in it).
+        .testTarget(name: "BenchmarkTests", dependencies: ["sscard-bench"]),
     ]
 )

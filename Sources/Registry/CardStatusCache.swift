@@ -48,9 +48,11 @@ public final class CardStatusCache: Sendable {
         self.capacity = max(capacity, 0)
         let count = 256
         shards = (0..<count).map { _ in Lock() }
-        // Hashing spreads cards unevenly; a little headroom per shard lets a
-        // registry of exactly `capacity` cards fit whole.
-        perShard = capacity > 0 ? capacity / count + capacity / count / 8 + 1 : 0
+        // Hashing spreads cards unevenly (binomially: a shard's share varies
+        // by about its square root); headroom of five of those lets a registry
+        // of exactly `capacity` cards fit whole, small or large.
+        let share = Double(capacity) / Double(count)
+        perShard = capacity > 0 ? Int(share + 5 * share.squareRoot()) + 2 : 0
     }
 
     private func shard(_ number: CardNumber) -> Lock {

@@ -47,6 +47,35 @@ final class PlainSQLite {
         }
     }
 
+    /// Every card's status row in card-number order, read as C values on a
+    /// fresh read-only connection: the plain cost of what the status cache's
+    /// warm-up loads. Seconds, open included.
+    static func scanStatusesSeconds(path: String, expecting rows: Int) throws -> Double {
+        var handle: OpaquePointer?
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db = handle else {
+            sqlite3_close_v2(handle)
+            throw BenchmarkFailure("plain scan: cannot open \(path)")
+        }
+        defer { sqlite3_close_v2(db) }
+        var count = 0, sink = 0
+        let elapsed = try seconds {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, "SELECT card_number, card_id, ssn, application_id, state, previous_state, loss_deadline, "
+                                         + "electronic_credential, replaced_by, updated_at, "
+                                         + "(SELECT name FROM holders WHERE holders.ssn = cards.ssn) FROM cards ORDER BY card_number",
+                                     -1, &statement, nil) == SQLITE_OK else {
+                throw BenchmarkFailure("plain scan: \(String(cString: sqlite3_errmsg(db)))")
+            }
+            defer { sqlite3_finalize(statement) }
+            while sqlite3_step(statement) == SQLITE_ROW {
+                for column in 0..<11 { sink &+= Int(sqlite3_column_bytes(statement, Int32(column))) }
+                count += 1
+            }
+        }
+        guard count == rows, sink > 0 else { throw BenchmarkFailure("plain scan read \(count) of \(rows) cards") }
+        return elapsed
+    }
+
     /// The same status query the registry runs, reading the columns as C values.
     func pointQueryNanoseconds(_ numbers: [String]) -> [Double] {
         let statement = prepare("SELECT card_number, card_id, ssn, application_id, state, previous_state, loss_deadline, "

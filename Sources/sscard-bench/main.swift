@@ -3,6 +3,7 @@
 //   sscard-bench registry [--cards N] [--path FILE]
 //   sscard-bench daemon [--cards N] [--path FILE]
 //   sscard-bench shared [--cards N] [--directory DIR] [--rounds N] [--seconds S]
+//   sscard-bench all [--cards N] [--quick] [--path FILE] [--card-script FILE]
 //
 // Build with -c release; see docs/benchmarks.md for the method.
 import Foundation
@@ -20,14 +21,7 @@ case "registry":
     var benchmark = RegistryBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
                                       cards: Int(option("--cards") ?? "") ?? 1_000_000)
     if benchmark.cards < 200_000 { benchmark.burst = benchmark.cards / 2 }
-    do {
-        let table = try benchmark.run()
-        print(table.render())
-        exit(table.rows.allSatisfy(\.met) ? 0 : 1)
-    } catch {
-        log("benchmark failed: \(error)")
-        exit(2)
-    }
+    printTable { try benchmark.run() }
 case "status-loop":
     // For profilers: only status queries against an existing registry file.
     let path = option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite"
@@ -59,29 +53,49 @@ case "status-loop":
 case "daemon":
     let benchmark = DaemonBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
                                     cards: Int(option("--cards") ?? "") ?? 1_000_000)
-    do {
-        let table = try benchmark.run()
-        print(table.render())
-        exit(table.rows.allSatisfy(\.met) ? 0 : 1)
-    } catch {
-        log("benchmark failed: \(error)")
-        exit(2)
-    }
+    printTable { try benchmark.run() }
 case "shared":
     // Registry on PostgreSQL shared by 1, 2, 4 sscardd, beside SQLite (docs/scale.md).
     var benchmark = SharedRegistryBenchmark(cards: Int(option("--cards") ?? "") ?? 100_000)
     if let directory = option("--directory") { benchmark.directory = directory }
     if let rounds = option("--rounds").flatMap(Int.init) { benchmark.rounds = rounds }
     if let seconds = option("--seconds").flatMap(Double.init) { benchmark.roundSeconds = seconds }
-    do {
-        let table = try benchmark.run()
+    printTable { try benchmark.run() }
+case "all":
+    // Every area in one run and one table (scripts/bench builds and runs this).
+    let cards = option("--cards").map { Int($0) ?? 0 }
+    if let cards, cards < 1_000 {
+        log("--cards takes a whole number of at least 1000")
+        exit(64)
+    }
+    let all = AllBenchmarks(cards: cards, quick: arguments.contains("--quick"),
+                            path: option("--path"), cardScript: option("--card-script"))
+    finish {
+        let (report, met) = try all.run()
+        print(report)
+        return met
+    }
+default:
+    log("usage: sscard-bench registry|daemon|shared [--cards N] [--path FILE] | all [--cards N] [--quick] [--path FILE] "
+        + "[--card-script FILE] | status-loop [--path FILE] [--count N]")
+    exit(64)
+}
+
+/// Prints a benchmark's table; exits 0 when every target is met, 1 when one
+/// is missed, 2 when the benchmark itself failed.
+func printTable(_ run: () throws -> BenchmarkTable) -> Never {
+    finish {
+        let table = try run()
         print(table.render())
-        exit(table.rows.allSatisfy(\.met) ? 0 : 1)
+        return table.rows.allSatisfy(\.met)
+    }
+}
+
+func finish(_ run: () throws -> Bool) -> Never {
+    do {
+        exit(try run() ? 0 : 1)
     } catch {
         log("benchmark failed: \(error)")
         exit(2)
     }
-default:
-    log("usage: sscard-bench registry|daemon|shared [--cards N] [--path FILE] | status-loop [--path FILE] [--count N]")
-    exit(64)
 }

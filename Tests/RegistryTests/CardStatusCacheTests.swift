@@ -69,9 +69,21 @@ import Testing
     @Test func theCacheStaysWithinItsCapacity() throws {
         let cache = CardStatusCache(capacity: 1024)
         for n in 0..<20_000 { cache.fill(try Self.status(n), ticket: cache.ticket()) }
-        #expect(cache.count <= 1024 + 1024 / 8 + 256)
+        #expect(cache.count <= 1024 + 5 * 256 * 2 + 512)
         #expect(cache.count >= 1024 / 2)
         #expect(CardStatusCache(capacity: 0).count == 0)
+    }
+
+    @Test(arguments: [1_000, 20_000, 100_000])
+    func aRegistryOfExactlyTheCapacityFitsWhole(cards: Int) throws {
+        let cache = CardStatusCache(capacity: cards)
+        let template = try Self.status(0)
+        for n in 0..<cards {
+            var status = template
+            status.card.cardNumber = CardNumber(storedValue: String(format: "Z%08d", n))
+            cache.fill(status, ticket: cache.ticket())
+        }
+        #expect(cache.count == cards)
     }
 
     @Test func warmUpLoadsEveryCardAsTheStoreHasIt() throws {

@@ -41,6 +41,8 @@ final class StatusCacheWarmUp: Sendable {
             var loaded = 0
             do {
                 try connection.query(select, [.text(after)]) { row in
+                    // Stop within a row, not a chunk: closing the store waits for this thread.
+                    if stop() { throw CancellationError() }
                     let status = CardStatus(card: try RowDecoding.card(row),
                                             holderName: HolderName(storedValue: row.string(10) ?? ""))
                     cache.fill(status, ticket: ticket)
