@@ -1,10 +1,13 @@
+import SSCardTestSupport
 import SSCardValues
 import Varlink
 
 /// A made-up holder, numbered so that every scenario can create as many
-/// distinct, valid holders and cards as it needs without a data file.
+/// distinct, valid holders and cards as it needs without a data file, and
+/// the virtual-card profile of that holder's card.
 struct FaultHolder: Sendable {
     let index: Int
+    var name = "王五"
 
     /// 140105 (a Taiyuan district), born 1985, with a valid check character;
     /// distinct for every index below 42,000.
@@ -21,8 +24,6 @@ struct FaultHolder: Sendable {
     }
 
     var cardId: String { "140105D156000005" + String(format: "%016X", index + 0x7000) }
-
-    var name: String { "王五" }
 
     static let idCard: JSONValue = ["document": "idCard"]
 
@@ -47,6 +48,14 @@ struct FaultHolder: Sendable {
         ])
         _ = try client.call("org.sscard.Registry.Activate", ["cardNumber": .string(cardNumber), "evidence": Self.idCard])
         return cardNumber
+    }
+
+    /// A sscard-vcard profile for this holder's card, with `faults` (a JSON
+    /// object's members, e.g. `"vanishAfterAPDUs": 20`) when given.
+    func profile(faults: String? = nil) -> String {
+        let plain = DaemonRig.profile(cardNumber: cardNumber, cardId: cardId, ssn: ssn, name: name)
+        guard let faults, let close = plain.lastIndex(of: "}") else { return plain }
+        return plain[..<close] + ", \"faults\": {\(faults)}}"
     }
 }
 

@@ -16,9 +16,9 @@ import Varlink
 struct MixedLoad {
     let loops: [ClientLoop]
 
-    init(socketPath: String, holders: [VirtualHolder], status: LatencyRecorder, mutations: LatencyRecorder) {
+    init(socketPath: String, holders: [FaultHolder], status: LatencyRecorder, mutations: LatencyRecorder) {
         let numbers = holders.map(\.cardNumber)
-        let evidence = VirtualHolder.idCard
+        let evidence = FaultHolder.idCard
         var loops: [ClientLoop] = []
         for index in 0..<2 {
             loops.append(ClientLoop(name: "status-\(index)", socketPath: socketPath) { client, step in

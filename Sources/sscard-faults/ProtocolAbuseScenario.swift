@@ -20,7 +20,7 @@ enum ProtocolAbuseScenario {
     static func run(_ options: FaultOptions) throws -> [FaultCheck] {
         let rig = try DaemonRig()
         let setup = try VarlinkClient(path: rig.socketPath)
-        let holder = VirtualHolder(index: 3)
+        let holder = FaultHolder(index: 3)
         try holder.issue(setup)
         let number = holder.cardNumber
         var checks: [FaultCheck] = []

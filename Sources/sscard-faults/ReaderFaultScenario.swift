@@ -18,7 +18,7 @@ enum ReaderFaultScenario {
 
     static func run(_ options: FaultOptions) throws -> [FaultCheck] {
         let rig = try DaemonRig()
-        let run = try Run(rig: rig, holder: VirtualHolder(index: 1))
+        let run = try Run(rig: rig, holder: FaultHolder(index: 1))
         try run.holder.issue(run.client)
         run.part("pcscd restart") { try run.pcscdRestart() }
         run.part("card removed") { try run.cardRemoved() }
@@ -35,11 +35,11 @@ enum ReaderFaultScenario {
     /// The state one run shares between its parts.
     final class Run {
         let rig: DaemonRig
-        let holder: VirtualHolder
+        let holder: FaultHolder
         let client: VarlinkClient
         var checks: [FaultCheck] = []
 
-        init(rig: DaemonRig, holder: VirtualHolder) throws {
+        init(rig: DaemonRig, holder: FaultHolder) throws {
             self.rig = rig
             self.holder = holder
             client = try VarlinkClient(path: rig.socketPath)

@@ -28,7 +28,7 @@ enum SoakScenario {
 
         let rig = try DaemonRig()
         let setup = try VarlinkClient(path: rig.socketPath)
-        let holders = (0..<cardCount).map { VirtualHolder(index: 200 + $0) }
+        let holders = (0..<cardCount).map { FaultHolder(index: 200 + $0) }
         for holder in holders { try holder.issue(setup) }
         let watch = try EventWatch(socketPath: rig.socketPath)
         let card = try PCSCRig.shared.insertCards([(0, holders[0].profile())], name: "soak-card")
@@ -57,7 +57,7 @@ enum SoakScenario {
         // then make one more change so that the event comes.
         load.loops.forEach { $0.requestStop() }
         _ = try setup.call("org.sscard.Registry.UpdateHolder", ["ssn": .string(holders[0].ssn), "phone": "13800000000",
-                                                                "evidence": VirtualHolder.idCard])
+                                                                "evidence": FaultHolder.idCard])
         load.loops.forEach { $0.stop() }
         let afterLoad = try settled(pid, towards: quiet)
         let added = ProcessSample.added(quietTargets, ProcessSample.targets(pid))
