@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         // Moves a service point's SQLite registry to PostgreSQL (the logic is RegistryPostgreSQL's RegistryTransfer).
         .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL"]),
-        .executableTarget(name: "sscard-bench", dependencies: ["Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
+        .executableTarget(name: "sscard-bench", dependencies: ["SSCardTestSupport", "Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
                                                              "PostgreSQLStore"]),
         // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
         .executableTarget(name: "sscard-bench-floor", dependencies: ["CSQLite"], cSettings: [.define("_GNU_SOURCE")]),

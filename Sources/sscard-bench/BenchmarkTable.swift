@@ -1,3 +1,4 @@
+import SSCardTestSupport
 /// The benchmark's output: one row per figure, beside its same-run comparison.
 struct BenchmarkTable {
     struct Row {
@@ -20,15 +21,7 @@ struct BenchmarkTable {
     func render() -> String {
         let header = ["figure", "sscard", "comparison (same run)", "ratio", "target", "met"]
         let cells = rows.map { [$0.figure, $0.sscard, $0.comparison, $0.ratio, $0.target, $0.met ? "yes" : "NO"] }
-        let widths = header.indices.map { column in
-            ([header] + cells).map { $0[column].count }.max() ?? 0
-        }
-        func line(_ fields: [String]) -> String {
-            "| " + fields.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: " | ") + " |"
-        }
-        return ([line(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
-            + cells.map(line)).joined(separator: "\n")
+        return MarkdownTable.render(header: header, rows: cells)
     }
 }
 

@@ -1,3 +1,4 @@
+import SSCardTestSupport
 /// Every benchmark's figures in one Markdown table (`sscard-bench all`).
 ///
 /// The per-area benchmarks each return a `BenchmarkTable`; this collates them
@@ -51,13 +52,7 @@ struct CombinedTable {
             [row.area, row.figure, row.sscard, row.comparison, row.ratio, row.target,
              row.met.map { $0 ? "yes" : "NO" } ?? Self.noTarget]
         }
-        let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
-        func line(_ fields: [String]) -> String {
-            "| " + fields.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: " | ") + " |"
-        }
-        let rule = "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"
-        return ([line(header), rule] + cells.map(line)).joined(separator: "\n")
+        return MarkdownTable.render(header: header, rows: cells)
     }
 
     /// One line under the table: how many targets held.
