@@ -7,6 +7,16 @@ public enum RegistryEngine: String, CaseIterable, Equatable, Sendable {
     case postgresql
 }
 
+/// Whether a daemon on the shared registry LISTENs for the changes other
+/// daemons commit, so that its Monitor subscribers see them too. LISTEN
+/// needs a session of its own per daemon: `off` suits PgBouncer in
+/// transaction mode, or thousands of daemons nobody monitors. Meaningless
+/// with the sqlite engine (one daemon sees every change anyway).
+public enum ChangeFeed: String, CaseIterable, Equatable, Sendable {
+    case on
+    case off
+}
+
 extension Configuration {
     /// Parses `registry-engine`.
     static func registryEngine(_ value: String) throws -> RegistryEngine {
