@@ -69,6 +69,7 @@ struct PostgreSQLFailoverTests {
         try Self.waitForReplay(pair)
 
         let probe = try RegistryProbe(a, cardNumber: number)
+        defer { probe.stop() }  // on an early failure too; stopping twice is harmless
         try probe.waitForSuccesses(1)
         let (seenA, seenB) = (logA.lineCount, logB.lineCount)
         let stopped = ContinuousClock.now
