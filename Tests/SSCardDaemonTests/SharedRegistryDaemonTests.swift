@@ -97,6 +97,19 @@ struct SharedRegistryDaemonTests {
             .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let off = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(off.code == 0, "\(off.output)")
+        // Several hosts need target_session_attrs=read-write (or primary), or a standby could serve the registry.
+        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp/a,/tmp/b port=5432,5433\n"
+            .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+        let hosts = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
+        #expect(hosts.code == 78)
+        #expect(hosts.output.contains("\(rig.configPath):2: 'postgresql-conninfo' lists several hosts but not "
+            + "target_session_attrs=read-write"), "\(hosts.output)")
+        for attributes in ["read-write", "primary"] {
+            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\n"
+                .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+            let accepted = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
+            #expect(accepted.code == 0, "\(attributes): \(accepted.output)")
+        }
     }
 
     /// The server goes away while a card is in the reader: reader calls keep
