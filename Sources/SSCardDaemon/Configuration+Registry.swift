@@ -1,3 +1,4 @@
+import Foundation
 import PostgreSQLStore
 
 /// Where the registry lives: the service point's own SQLite file (the
@@ -5,6 +6,16 @@ import PostgreSQLStore
 public enum RegistryEngine: String, CaseIterable, Equatable, Sendable {
     case sqlite
     case postgresql
+}
+
+/// Whether a daemon on the shared registry LISTENs for the changes other
+/// daemons commit, so that its Monitor subscribers see them too. LISTEN
+/// needs a session of its own per daemon: `off` suits PgBouncer in
+/// transaction mode, or thousands of daemons nobody monitors. Meaningless
+/// with the sqlite engine (one daemon sees every change anyway).
+public enum ChangeFeed: String, CaseIterable, Equatable, Sendable {
+    case on
+    case off
 }
 
 extension Configuration {
@@ -38,6 +49,24 @@ extension Configuration {
             throw ConfigurationError(path: path, line: lines["registry-engine"],
                                      message: "'registry-engine = postgresql' needs 'postgresql-conninfo'")
         }
+        if registryEngine == .postgresql, let conninfo = postgresqlConninfo, !Self.writesOnlyToPrimary(conninfo) {
+            throw ConfigurationError(path: path, line: lines["postgresql-conninfo"],
+                                     message: "'postgresql-conninfo' lists several hosts but not target_session_attrs="
+                                         + "read-write (or primary): after losing the primary, sscardd would use a standby")
+        }
+    }
+
+    /// Whether libpq will connect only to a server that accepts writes, or
+    /// the conninfo names one host. With several hosts and no
+    /// `target_session_attrs`, libpq takes the first that answers, so a
+    /// daemon that lost the primary would read stale statuses from a standby
+    /// instead of answering RegistryUnavailable until a promotion.
+    static func writesOnlyToPrimary(_ conninfo: PGConninfo,
+                                    environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        let hosts = [conninfo.value("host"), conninfo.value("hostaddr")].compactMap { $0 }
+        guard hosts.contains(where: { $0.contains(",") }) else { return true }
+        let attributes = conninfo.value("target_session_attrs") ?? environment["PGTARGETSESSIONATTRS"]
+        return attributes == "read-write" || attributes == "primary"
     }
 
     /// Where the registry is, for the journal: the file, or the database with

@@ -39,6 +39,9 @@ public struct Configuration: Equatable, Sendable {
     public var registryEngine: RegistryEngine = .sqlite
     /// The shared registry's database; shown only masked (`registryLocation`).
     public var postgresqlConninfo: PGConninfo?
+    /// Whether Monitor subscribers also see other daemons' changes (PostgreSQL only;
+    /// `off` for PgBouncer in transaction mode, where LISTEN has no session).
+    public var changeFeed: ChangeFeed = .on
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // StateDirectory= may list several paths separated by colons; the first is ours.
@@ -127,6 +130,9 @@ public struct Configuration: Equatable, Sendable {
         case "terminal-device": terminalDevice = try text(allowEmpty: true)
         case "registry-engine": registryEngine = try Self.registryEngine(value)
         case "postgresql-conninfo": postgresqlConninfo = try Self.conninfo(value)
+        case "change-feed":
+            guard let setting = ChangeFeed(rawValue: value) else { throw Message("'\(key)' must be on or off") }
+            changeFeed = setting
         case "log-level":
             guard let level = LogLevel(name: value) else {
                 throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")

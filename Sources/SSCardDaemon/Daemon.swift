@@ -48,8 +48,13 @@ public final class Daemon: @unchecked Sendable {
                 if shared { keeperFailures.report(error) } else { log.error("auto-release failed, will retry: \(error)") }
             })
         try keeper.start(whenReachable: shared)
-        // A shared registry: Monitor subscribers here also see what other daemons change.
-        let feed = (store as? PostgreSQLRegistryStore).map { store in
+        // A shared registry: Monitor subscribers here also see what other daemons
+        // change, unless the feed is off (its LISTEN needs a session of its own).
+        let postgresqlStore = store as? PostgreSQLRegistryStore
+        if postgresqlStore != nil && configuration.changeFeed == .off {
+            log.notice("change feed off: Monitor subscribers see only this daemon's own changes")
+        }
+        let feed = configuration.changeFeed == .off ? nil : postgresqlStore.map { store in
             RegistryChangeFeed(
                 store: store, registry: registry,
                 onGap: { [log] in

@@ -87,6 +87,29 @@ struct SharedRegistryDaemonTests {
         try "postgresql-conninfo = host=/tmp\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let sqlite = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(sqlite.code == 0, "\(sqlite.output)")
+        // change-feed is on or off, and a bad value names its line.
+        try "postgresql-conninfo = host=/tmp\nchange-feed = sometimes\n".write(toFile: rig.configPath, atomically: true,
+                                                                             encoding: .utf8)
+        let feed = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
+        #expect(feed.code == 78)
+        #expect(feed.output.contains("\(rig.configPath):2: 'change-feed' must be on or off"), "\(feed.output)")
+        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp\nchange-feed = off\n"
+            .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+        let off = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
+        #expect(off.code == 0, "\(off.output)")
+        // Several hosts need target_session_attrs=read-write (or primary), or a standby could serve the registry.
+        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp/a,/tmp/b port=5432,5433\n"
+            .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+        let hosts = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
+        #expect(hosts.code == 78)
+        #expect(hosts.output.contains("\(rig.configPath):2: 'postgresql-conninfo' lists several hosts but not "
+            + "target_session_attrs=read-write"), "\(hosts.output)")
+        for attributes in ["read-write", "primary"] {
+            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\n"
+                .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+            let accepted = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
+            #expect(accepted.code == 0, "\(attributes): \(accepted.output)")
+        }
     }
 
     /// The server goes away while a card is in the reader: reader calls keep
@@ -228,6 +251,44 @@ struct SharedRegistryDaemonTests {
         _ = try clientB.call("org.sscard.Registry.Unlock", ["cardNumber": .string(number), "evidence": Fixture.idCard])
         let unlocked = try watcher.wait { $0["action"]?.string == "unlock" }
         #expect(unlocked["card"]?["state"]?.string == "active")
+    }
+
+    /// LISTEN sessions on `conninfo`'s database: one per daemon whose change feed is on.
+    static func listeners(_ conninfo: String) throws -> Int64? {
+        try Self.query(conninfo, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            + "AND query LIKE 'LISTEN%'").first?.int64(0)
+    }
+
+    @Test("change-feed = off: no LISTEN session, Monitor shows only this daemon's changes, which still reach the others")
+    func changeFeedOff() throws {
+        let database = try Self.freshDatabase()
+        let quiet = try DaemonRig(extra: Self.postgresql(database) + "\nchange-feed = off")
+        try #require(quiet.daemon).waitForLine(containing: "change feed off: Monitor subscribers see only this daemon's own")
+        let other = try Self.secondDaemon(database, servicePoint: "test-140106")
+        let quietWatcher = try MonitorWatcher(quiet, method: "org.sscard.Registry.Monitor")
+        let otherWatcher = try MonitorWatcher(other, method: "org.sscard.Registry.Monitor")
+        let quietClient = try Fixture.client(quiet), otherClient = try Fixture.client(other)
+
+        // The other daemon issues a card; then the quiet one reports it lost.
+        let number = try Fixture.issue(44, client: otherClient)
+        _ = try quietClient.call("org.sscard.Registry.ReportLoss", ["kind": "temporary", "cardNumber": .string(number),
+                                                                    "evidence": Fixture.idCard])
+        // The quiet daemon's change still reaches the other daemon's feed (its NOTIFY is part of the write)...
+        let seen = try otherWatcher.wait { $0["action"]?.string == "reportTemporaryLoss" }
+        #expect(seen["card"]?["cardNumber"]?.string == number)
+        // ...while its own subscriber sees its own change and nothing of the other daemon's.
+        try quietWatcher.wait { $0["action"]?.string == "reportTemporaryLoss" }
+        let actions = quietWatcher.received.compactMap { $0["action"]?.string }
+        #expect(!actions.contains("apply") && !actions.contains("bind") && !actions.contains("activate"), "\(actions)")
+        // One LISTEN session on the database: the other daemon's (its feed just delivered).
+        #expect(try Self.listeners(database) == 1)
+        // The other daemon's next change is not shown here either; the quiet daemon's next one is.
+        _ = try otherClient.call("org.sscard.Registry.ReleaseLoss", ["cardNumber": .string(number), "evidence": Fixture.idCard])
+        _ = try quietClient.call("org.sscard.Registry.Lock", ["cardNumber": .string(number), "evidence": Fixture.idCard])
+        try otherWatcher.wait { $0["action"]?.string == "lock" }
+        try quietWatcher.wait { $0["action"]?.string == "lock" }
+        #expect(!quietWatcher.received.contains { $0["action"]?.string == "releaseLoss" })
+        #expect(try quietClient.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
     }
 
     @Test("unreachable at start: sscardd starts, serves readers, and migrates when the server first answers")

@@ -20,43 +20,26 @@ public final class PostgreSQLRig: @unchecked Sendable {
     public let port = 5432
     public let superuser = "sscard"
     public private(set) var server: ChildProcess?
-    private let binaries: String
-    private let runAs: (uid: uid_t, gid: gid_t)?
+    private let programs: PostgreSQLPrograms
     private var starts = 0
     private let lock = NSLock()
 
     /// The user the server runs as when the tests run as root (nil otherwise):
     /// what a tablespace directory made by a test must belong to.
-    public var serverOwner: (uid: uid_t, gid: gid_t)? { runAs }
+    public var serverOwner: (uid: uid_t, gid: gid_t)? { programs.runAs }
 
     /// libpq connection parameters for database `postgres` as the superuser.
     public var conninfo: String { "host=\(directory) port=\(port) user=\(superuser) dbname=postgres" }
 
     /// The newest /usr/lib/postgresql/N/bin, or $SSCARD_PG_BIN.
-    public static func findBinaries() throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment["SSCARD_PG_BIN"] { return explicit }
-        let root = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
-            .compactMap(Int.init).sorted()
-        guard let newest = versions.last, FileManager.default.isExecutableFile(atPath: "\(root)/\(newest)/bin/initdb") else {
-            throw RigError.missing("PostgreSQL server binaries (apt-get install postgresql)")
-        }
-        return "\(root)/\(newest)/bin"
-    }
+    public static func findBinaries() throws -> String { try PostgreSQLPrograms.findBinaries() }
 
     private init() throws {
-        binaries = try Self.findBinaries()
+        programs = try PostgreSQLPrograms()
         directory = NSTemporaryDirectory() + "sscard-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if getuid() == 0 {
-            guard let user = getpwnam("postgres") ?? getpwnam("nobody") else { throw RigError.missing("an unprivileged user") }
-            runAs = (user.pointee.pw_uid, user.pointee.pw_gid)
-            chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
-        } else {
-            runAs = nil
-        }
-        let initdb = try spawn("initdb", ["-D", directory + "/data", "-U", superuser, "-A", "trust", "-E", "UTF8",
-                                          "--locale=C", "--no-sync", "--no-instructions"])
+        try programs.makeDirectory(directory)
+        let initdb = try programs.spawn("initdb", ["-D", directory + "/data", "-U", superuser, "-A", "trust", "-E", "UTF8",
+                                                   "--locale=C", "--no-sync", "--no-instructions"])
         let status = initdb.waitForExit()
         guard status == 0 else {
             throw RigError.exited("initdb", initdb.output.suffix(5).joined(separator: " | "))
@@ -70,25 +53,11 @@ public final class PostgreSQLRig: @unchecked Sendable {
         atexit { PostgreSQLRig.shared.server?.terminate(signal: SIGQUIT) }
     }
 
-    /// Runs a PostgreSQL binary, as the unprivileged user when we are root.
-    /// The death signal is set after the user change (a change of user
-    /// clears it), so the server dies with the test process.
-    private func spawn(_ program: String, _ arguments: [String], log: String? = nil) throws -> ChildProcess {
-        let binary = "\(binaries)/\(program)"
-        guard let runAs else {
-            return try ChildProcess(name: program, executable: binary, arguments: arguments, logPath: log)
-        }
-        return try ChildProcess(name: program, executable: "/usr/bin/setpriv",
-                                arguments: ["--reuid", String(runAs.uid), "--regid", String(runAs.gid), "--clear-groups",
-                                            "/usr/bin/setpriv", "--pdeathsig", "TERM", binary] + arguments,
-                                logPath: log)
-    }
-
     /// Starts the server and returns once it accepts connections.
     public func start() throws {
         try lock.withLock {
             starts += 1
-            let server = try spawn("postgres", [
+            let server = try programs.spawn("postgres", [
                 "-D", directory + "/data", "-k", directory, "-p", String(port),
                 "-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=64MB",
