@@ -4,10 +4,17 @@ import Foundation
 
 /// Watches readers and cards and reports changes as `ReaderEvent`s.
 ///
-/// One thread blocks in `SCardGetStatusChange` with an infinite timeout on
-/// the real readers plus the `\\?PnP?\Notification` pseudo-reader, so the
-/// monitor costs nothing while nothing happens and reacts at once when
-/// something does. `stop()` wakes it with `SCardCancel`.
+/// One thread blocks in `SCardGetStatusChange` on the real readers plus the
+/// `\\?PnP?\Notification` pseudo-reader, so the monitor reacts at once when
+/// something happens. `stop()` wakes it with `SCardCancel`.
+///
+/// The wait is bounded (`recheckInterval`) and a state older than the one
+/// already seen is ignored, because libpcsclite 1.9.9 shares one reader-state
+/// table between all the contexts of a process without a lock: another
+/// thread's call can put a stale snapshot under this one's wait, which then
+/// sleeps through a change that has already happened and is never signalled
+/// again. A fault run saw it as a card removal never reported, about once
+/// in a few hundred insert/remove cycles (docs/pcsc.md, "Missed events").
 ///
 /// When pcscd goes away, every known card and reader is reported removed
 /// (they really are unreachable), the context is established again with a
@@ -30,6 +37,9 @@ public final class ReaderMonitor: @unchecked Sendable {
 
     /// Longest pause between attempts to reach a restarted pcscd.
     public var maximumBackoff: Duration = .seconds(2)
+    /// Longest wait before the readers' states are fetched again even without
+    /// a wake-up from pcscd: the bound on how late a missed change is reported.
+    public var recheckInterval: Duration = .seconds(1)
 
     /// Creates the monitor with its own context (`SCardCancel` interrupts
     /// every wait on a context, so it must not be shared).
@@ -115,8 +125,9 @@ public final class ReaderMonitor: @unchecked Sendable {
         var readers = try PCSCContext.listReaders(handle)
         reconcileReaders(readers)
         var states = ReaderStateArray(readers: [ReaderStateArray.plugAndPlay] + readers)
+        let timeout = DWORD(max(1, recheckInterval / .milliseconds(1)))
         while !isStopping {
-            let code = states.wait(context: handle, timeout: DWORD(INFINITE))
+            let code = states.wait(context: handle, timeout: timeout)
             if code == Int(SCARD_E_TIMEOUT) { continue }
             if code == Int(SCARD_E_UNKNOWN_READER) || code == Int(SCARD_E_READER_UNAVAILABLE) {
                 // A reader vanished between listing and waiting: list again.
@@ -130,12 +141,15 @@ public final class ReaderMonitor: @unchecked Sendable {
             for index in 1..<states.names.count {
                 let event = states.eventState(at: index)
                 if event & DWORD(SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE) != 0 { relist = true; continue }
-                guard event & DWORD(SCARD_STATE_CHANGED) != 0 else { continue }
-                // The high word counts insertions and removals: a changed
-                // count with a card still present means it was swapped.
-                let previous = states.states[index].dwCurrentState
-                let swapped = previous != DWORD(SCARD_STATE_UNAWARE) && previous >> 16 != event >> 16
-                reconcileCard(states.status(at: index), swapped: swapped)
+                switch ReaderStateChange.classify(previous: states.states[index].dwCurrentState, event: event) {
+                case .unchanged:
+                    continue
+                case .stale:
+                    // Keep what we acknowledged; the next wait fetches afresh.
+                    states.keepAcknowledged(at: index)
+                case let .changed(swapped):
+                    reconcileCard(states.status(at: index), swapped: swapped)
+                }
             }
             states.acknowledge()
             if relist {

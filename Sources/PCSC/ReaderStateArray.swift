@@ -43,6 +43,12 @@ final class ReaderStateArray {
         for index in states.indices { states[index].dwCurrentState = states[index].dwEventState }
     }
 
+    /// Leaves the entry at what we last acknowledged, so `acknowledge()`
+    /// does not adopt the state just reported for it.
+    func keepAcknowledged(at index: Int) {
+        states[index].dwEventState = states[index].dwCurrentState
+    }
+
     func eventState(at index: Int) -> DWORD { states[index].dwEventState }
 
     func atr(at index: Int) -> [UInt8] {

@@ -38,6 +38,16 @@ public final class CardReaders: @unchecked Sendable {
     /// The last insertion event of each reader holding a card, with the
     /// identity read then: what a new Monitor subscriber is shown first.
     private var inserted: [String: Event] = [:]
+    /// Counts each reader's insertions, removals and detachments. An
+    /// insertion's read is queued behind other card work while its removal is
+    /// published at once, so the read may finish after the card has gone (or
+    /// after another card came): it is published and recorded only if no
+    /// later event happened on its reader.
+    private var generations: [String: UInt64] = [:]
+    /// Held while a reader event is checked against `generations` and
+    /// published, so subscribers get each reader's events in the order they
+    /// happened (a removal never overtakes the insertion it follows).
+    private let publishing = NSLock()
 
     public init(choice: ReaderChoice, log: Log) {
         self.choice = choice
@@ -90,13 +100,33 @@ public final class CardReaders: @unchecked Sendable {
 
     private func handle(_ event: ReaderEvent) {
         log.info("\(event)")
-        guard case let .cardInserted(reader, _) = event else {
-            if case let .cardRemoved(reader) = event { lock.withLock { _ = inserted.removeValue(forKey: reader) } }
-            if case let .readerDetached(reader) = event { lock.withLock { _ = inserted.removeValue(forKey: reader) } }
-            subscribers.publish(Event(event: event, identity: nil, readError: nil))
-            return
+        switch event {
+        case let .cardInserted(reader, _):
+            let generation = lock.withLock { advance(reader) }
+            readIdentity(event, reader: reader, generation: generation)
+        case let .cardRemoved(reader), let .readerDetached(reader):
+            publishing.withLock {
+                lock.withLock {
+                    _ = advance(reader)
+                    _ = inserted.removeValue(forKey: reader)
+                }
+                subscribers.publish(Event(event: event, identity: nil, readError: nil))
+            }
+        default:
+            publishing.withLock { subscribers.publish(Event(event: event, identity: nil, readError: nil)) }
         }
-        // Read the identity on the readers' queue, record it, then publish it.
+    }
+
+    /// The reader's next generation; call with `lock` held.
+    private func advance(_ reader: String) -> UInt64 {
+        let next = generations[reader, default: 0] &+ 1
+        generations[reader] = next
+        return next
+    }
+
+    /// Reads the identity on the readers' queue, then records and publishes
+    /// the insertion, unless the reader has had another event since.
+    private func readIdentity(_ event: ReaderEvent, reader: String, generation: UInt64) {
         queue.async {
             let complete: Event
             do {
@@ -107,8 +137,18 @@ public final class CardReaders: @unchecked Sendable {
             } catch {
                 complete = Event(event: event, identity: nil, readError: String(describing: error))
             }
-            self.lock.withLock { self.inserted[reader] = complete }
-            self.subscribers.publish(complete)
+            self.publishing.withLock {
+                let current = self.lock.withLock {
+                    guard self.generations[reader] == generation else { return false }
+                    self.inserted[reader] = complete
+                    return true
+                }
+                if current {
+                    self.subscribers.publish(complete)
+                } else {
+                    self.log.info("card in \(reader) left before its read finished; its insertion is not reported")
+                }
+            }
         }
     }
 

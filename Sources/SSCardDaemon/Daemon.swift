@@ -21,7 +21,7 @@ public final class Daemon: @unchecked Sendable {
     private let log: Log
     private let notify = SystemdNotify()
     private let stopped = DispatchSemaphore(value: 0)
-    private var signalSources: [DispatchSourceSignal] = []
+    private let signals = DaemonSignals()
     private var watchdog: DispatchSourceTimer?
 
     public init(configurationPath: String, explicit: Bool, configuration: Configuration, log: Log) {
@@ -31,9 +31,17 @@ public final class Daemon: @unchecked Sendable {
         self.log = log
     }
 
+    /// Blocks SIGTERM, SIGINT and SIGHUP so that none is lost or kills the
+    /// process before `run` takes them. Call it first thing in `main`, before
+    /// anything starts a thread (threads inherit the mask).
+    public static func blockSignals() {
+        DaemonSignals.block()
+    }
+
     /// Runs until SIGTERM or SIGINT. Throws only for start-up failures, with
     /// a message fit for the journal.
     public func run() throws {
+        Self.blockSignals()
         let configuration = self.configuration
         try StateDirectory.check(configuration.stateDirectory)
         let store = try configuration.registryEngine.openStore(configuration, log: log)
@@ -93,10 +101,17 @@ public final class Daemon: @unchecked Sendable {
                                      url: "https://sscard.invalid/"),
             interfaces: InterfaceDescriptions.all.map { VarlinkInterface(name: $0.0, description: $0.1) },
             handler: service)
+        // Before "listening on": a signal sent once that line is out is taken
+        // (and one sent earlier has stayed pending until now).
+        signals.start { [self] received in
+            switch received {
+            case .reload: reload(service: service)
+            case .stop: stopped.signal()
+            }
+        }
         server.start()
         log.notice("listening on \(configuration.socketPath)\(server.isSocketInherited ? " (socket activation)" : "")")
 
-        installSignals(server: server, service: service)
         startWatchdog()
         _ = try? notify.ready()
         _ = try? notify.status("serving \(configuration.servicePoint)")
@@ -127,22 +142,6 @@ public final class Daemon: @unchecked Sendable {
         server.maxMessageBytes = configuration.maxMessageBytes
         server.workerThreads = configuration.workerThreads
         return server
-    }
-
-    private func installSignals(server: VarlinkServer, service: SSCardService) {
-        for number in [SIGTERM, SIGINT, SIGHUP] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                if number == SIGHUP {
-                    reload(service: service)
-                } else {
-                    stopped.signal()
-                }
-            }
-            source.resume()
-            signalSources.append(source)
-        }
     }
 
     /// Re-reads the configuration file; applies the log level and role groups,

@@ -15,6 +15,10 @@ struct ProcessSample: CustomStringConvertible {
     let descriptors: Int
     /// Of those, sockets (client connections, pcscd); the rest are files, pipes, epoll, eventfd.
     let sockets: Int
+    /// Of those, the registry's database and WAL files: two per SQLite
+    /// connection, whose reader pool opens connections on demand up to its
+    /// limit.
+    let registryFiles: Int
 
     var others: Int { descriptors - sockets }
 
@@ -39,13 +43,14 @@ struct ProcessSample: CustomStringConvertible {
             throw ProbeError.processGone(pid)
         }
         var sockets = 0
+        var registryFiles = 0
         for entry in entries {
-            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + entry),
-               target.hasPrefix("socket:") {
-                sockets += 1
-            }
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + entry) else { continue }
+            if target.hasPrefix("socket:") { sockets += 1 }
+            if target.hasSuffix("/registry.sqlite") || target.hasSuffix("/registry.sqlite-wal") { registryFiles += 1 }
         }
-        return ProcessSample(rssKiB: rss, anonymousKiB: anonymous, fileKiB: file, descriptors: entries.count, sockets: sockets)
+        return ProcessSample(rssKiB: rss, anonymousKiB: anonymous, fileKiB: file, descriptors: entries.count, sockets: sockets,
+                             registryFiles: registryFiles)
     }
 
     /// What each descriptor points at (readlink of /proc/PID/fd/N), sorted;

@@ -2,6 +2,9 @@
 import Foundation
 import SSCardDaemon
 
+// Before anything can start a thread: SIGTERM/SIGINT/SIGHUP stay pending
+// until the daemon's signal thread takes them, whenever they arrive.
+Daemon.blockSignals()
 let usage = "usage: sscardd [--config PATH] [--check-config] [--version]\n"
 var configPath = Configuration.defaultPath
 var explicit = false

@@ -112,7 +112,7 @@ final class MonitorWatcher: @unchecked Sendable {
         _ = subscribed.wait(timeout: .now() + 10)
     }
 
-    /// Every event received so far.
+    /// Every event received so far, in order.
     var received: [JSONValue] { condition.withLock { events } }
 
     /// Waits (bounded by a deadline, ended by the event) for an event matching `matches`.

@@ -70,6 +70,29 @@ struct DaemonProcessTests {
         #expect(!daemon.output.joined().contains(Fixture.ssn(30)))
     }
 
+    /// A supervisor may stop the daemon the instant it reports itself up: the
+    /// signal must neither be lost (a daemon that never stops) nor kill it
+    /// unhandled (exit 143, calls in flight cut off).
+    @Test("SIGTERM sent the moment sscardd says it listens stops it cleanly, 20 starts in a row")
+    func sigtermRightAfterListening() throws {
+        let rig = try DaemonRig(start: false)
+        var slowest: Duration = .zero
+        for round in 1...20 {
+            try rig.start()
+            let daemon = try #require(rig.daemon)
+            let sent = ContinuousClock.now
+            kill(daemon.pid, SIGTERM)
+            // Bounded: a lost signal leaves the daemon running and this throws.
+            let output = try daemon.completeOutput(timeout: 10)
+            let code = daemon.waitForExit()
+            slowest = max(slowest, ContinuousClock.now - sent)
+            #expect(code == 0, "start \(round): exit \(code); \(output.suffix(3))")
+            #expect(output.last?.contains("stopped") == true, "start \(round): \(output.suffix(3))")
+            rig.stop()
+        }
+        #expect(slowest < .seconds(5), "slowest stop \(slowest)")
+    }
+
     @Test("socket activation: sscardd adopts the listening socket systemd passes")
     func socketActivation() throws {
         let rig = try DaemonRig(start: false)

@@ -120,4 +120,68 @@ struct ReaderMethodsTests {
         let inserted = try watcher.wait { $0["event"]?.string == "cardInserted" && $0["identity"]?["cardNumber"]?.string == Fixture.cardNumber(16) }
         #expect(inserted["identity"]?["name"]?.string == "孙七")
     }
+
+    /// sscardd reads an inserted card's identity on the readers' queue before
+    /// publishing the insertion, but publishes a removal at once. A card
+    /// pulled while its read waits behind another card's slow ReadCard must
+    /// not be reported inserted after its removal, nor kept as present for
+    /// new subscribers.
+    @Test("a card pulled before its insertion read ran is reported removed, never inserted afterwards, nor kept present")
+    func cardPulledBeforeItsRead() throws {
+        let rig = try DaemonRig()
+        let daemon = try #require(rig.daemon)
+        let watcher = try MonitorWatcher(rig)
+        // A slow card in reader 1: each APDU answered after 400 ms, so a read takes about 5 s.
+        let slowProfile = DaemonRig.profile(cardNumber: Fixture.cardNumber(17), cardId: Fixture.cardId(17),
+                                            ssn: Fixture.ssn(17), name: "周八")
+            .replacingOccurrences(of: "\"pinTries\"", with: "\"faults\": {\"delayMs\": 400}, \"pinTries\"")
+        let slow = try PCSCRig.shared.insertCards([(1, slowProfile)], name: "slow17")
+        defer { Fixture.remove(slow, slot: 1, rig: rig) }
+        try watcher.wait(timeout: 30) {
+            $0["event"]?.string == "cardInserted" && $0["reader"]?.string == PCSCRig.reader1 && $0["identity"] != nil
+        }
+
+        // The slow card's ReadCard holds the readers' queue.
+        let slowRead = DispatchSemaphore(value: 0)
+        let slowReadDone = LockedFlag()
+        Thread.detachNewThread {
+            _ = try? Fixture.client(rig).call("org.sscard.Reader.ReadCard", ["reader": .string(PCSCRig.reader1)])
+            slowReadDone.set()
+            slowRead.signal()
+        }
+        // Meanwhile a card comes into reader 0 and leaves before its read can run.
+        let linesBefore = daemon.lineCount
+        let quick = try PCSCRig.shared.insertCards([(0, DaemonRig.profile(
+            cardNumber: Fixture.cardNumber(18), cardId: Fixture.cardId(18), ssn: Fixture.ssn(18), name: "吴九"))], name: "quick18")
+        try daemon.waitForLine(containing: "card inserted in \(PCSCRig.reader0)", after: linesBefore)
+        quick.terminate()
+        try watcher.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader0 }
+        try #require(!slowReadDone.isSet, "the slow ReadCard ended before the removal: the race was not set up")
+        _ = slowRead.wait(timeout: .now() + 30)
+        // Through the readers' queue, after the queued insertion read.
+        _ = try Fixture.client(rig).call("org.sscard.Reader.ListReaders", [:])
+
+        // A new subscriber is shown the slow card in reader 1 and nothing in reader 0.
+        let fresh = try MonitorWatcher(rig)
+        try fresh.wait { $0["event"]?.string == "cardInserted" && $0["reader"]?.string == PCSCRig.reader1 }
+        #expect(!fresh.received.contains { $0["event"]?.string == "cardInserted" && $0["reader"]?.string == PCSCRig.reader0 },
+                "\(fresh.received)")
+        // The first subscriber got no insertion in reader 0 after its removal: the
+        // slow card's removal, published after anything queued before it, ends the span.
+        slow.terminate()
+        try watcher.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader1 }
+        let events = watcher.received
+        let removed = try #require(events.firstIndex { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader0 })
+        let after = events[(removed + 1)...].filter { $0["reader"]?.string == PCSCRig.reader0 }
+        #expect(after.isEmpty, "reader 0 after its removal: \(after)")
+        #expect(daemon.output.contains { $0.contains("card in \(PCSCRig.reader0) left before its read finished") })
+    }
+}
+
+/// A flag one thread sets and another reads.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -71,7 +71,8 @@ public final class DaemonRig: @unchecked Sendable {
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) -> Int32 {
         guard let daemon else { return 0 }
-        kill(daemon.pid, signal)
+        // Not once it has been reaped: its pid may belong to another process by now.
+        if daemon.isRunning { kill(daemon.pid, signal) }
         let code = daemon.waitForExit()
         self.daemon = nil
         return code

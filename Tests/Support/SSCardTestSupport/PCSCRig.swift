@@ -52,9 +52,13 @@ public final class PCSCRig: @unchecked Sendable {
         try lock.withLock {
             unlink(socketPath)
             starts += 1
+            // SSCARD_PCSCD_DEBUG=1 runs pcscd with --debug, for a post-mortem
+            // of what pcscd saw (card events, client commands).
+            let debug = ProcessInfo.processInfo.environment["SSCARD_PCSCD_DEBUG"] == "1" ? ["--debug"] : []
             let daemon = try ChildProcess(
                 name: "pcscd", executable: "/usr/bin/systemd-socket-activate",
-                arguments: ["-l", socketPath, "/usr/sbin/pcscd", "--foreground", "-c", directory + "/reader.conf"],
+                arguments: ["-l", socketPath, "/usr/sbin/pcscd", "--foreground"] + debug
+                    + ["-c", directory + "/reader.conf"],
                 logPath: directory + "/pcscd-\(starts).log")
             try daemon.waitForLine(containing: "Listening on")
             pcscd = daemon
