@@ -42,14 +42,19 @@ struct ProcessSample: CustomStringConvertible {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             throw ProbeError.processGone(pid)
         }
+        // A descriptor closed between the listing and its readlink (a client
+        // connection ending, under churn) is not counted: counting it as
+        // "not a socket" made the non-socket count flicker.
+        var descriptors = 0
         var sockets = 0
         var registryFiles = 0
         for entry in entries {
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + entry) else { continue }
+            descriptors += 1
             if target.hasPrefix("socket:") { sockets += 1 }
             if target.hasSuffix("/registry.sqlite") || target.hasSuffix("/registry.sqlite-wal") { registryFiles += 1 }
         }
-        return ProcessSample(rssKiB: rss, anonymousKiB: anonymous, fileKiB: file, descriptors: entries.count, sockets: sockets,
+        return ProcessSample(rssKiB: rss, anonymousKiB: anonymous, fileKiB: file, descriptors: descriptors, sockets: sockets,
                              registryFiles: registryFiles)
     }
 

@@ -114,7 +114,7 @@ enum SoakScenario {
         check("descriptors flat: no file/pipe/timer descriptor added after warm-up, every socket closed after the load, "
                   + "registry files ≤ \(registryFileBound)",
               othersAfterWarmUp.allSatisfy { $0 == fixed(warm.sample) } && fixed(afterLoad) == fixed(warm.sample)
-                  && afterLoad.sockets == quiet.sockets && registryPeak <= registryFileBound,
+                  && afterLoad.sockets <= quiet.sockets && registryPeak <= registryFileBound,
               "non-socket fds besides the registry's \(fixed(warm.sample)) at \(warm.second) s, "
                   + "\(othersAfterWarmUp.min() ?? 0)–\(othersAfterWarmUp.max() ?? 0) after, \(fixed(afterLoad)) once stopped; "
                   + "registry files \(warm.sample.registryFiles) at \(warm.second) s, peak \(registryPeak); "
@@ -146,11 +146,13 @@ enum SoakScenario {
 
     /// The sample once the daemon has closed the load's connections: it sees
     /// each hang-up on its next epoll turn, and nothing tells us when, so
-    /// look again for up to five seconds until the socket count is back.
+    /// look again for up to five seconds until the socket count is back
+    /// (or below: the sample before the load may still have held warm-up
+    /// connections the daemon had not yet seen close).
     static func settled(_ pid: pid_t, towards quiet: ProcessSample) throws -> ProcessSample {
         let deadline = ContinuousClock.now + .seconds(5)
         var sample = try ProcessSample.of(pid)
-        while sample.sockets != quiet.sockets && ContinuousClock.now < deadline {
+        while sample.sockets > quiet.sockets && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.05)
             sample = try ProcessSample.of(pid)
         }
