@@ -188,13 +188,20 @@ final class InProcessRegistry: @unchecked Sendable {
     /// Cards from the upper half of the registry, so sscardd's clients and
     /// these threads never touch the same card.
     func flips(threads: Int, seconds: Double, cards: Int, round: Int) throws -> (rate: Double, batch: Double) {
+        try Self.flips(registry, store, threads: threads, seconds: seconds, first: cards / 2,
+                       slice: cards / 2 / threads, round: round)
+    }
+
+    /// `threads` threads each reporting and releasing temporary losses on
+    /// their own `slice` of cards from `first`, for `seconds`: changes a
+    /// second, and the average group-commit batch.
+    static func flips(_ registry: Registry, _ store: SQLiteRegistryStore, threads: Int, seconds: Double,
+                      first: Int, slice: Int, round: Int) throws -> (rate: Double, batch: Double) {
         let before = store.commitStatistics
-        let registry = self.registry
-        let slice = cards / 2 / threads
         let rate = try ClientThreads(count: threads, socket: nil, seconds: seconds).run { index, _, shouldStop in
             var changes = 0, next = 0
             while !shouldStop() {
-                let number = CardNumber(storedValue: BulkLoad.cardNumber(cards / 2 + index * slice + (round * 5_003 + next) % slice))
+                let number = CardNumber(storedValue: BulkLoad.cardNumber(first + index * slice + (round * 5_003 + next) % slice))
                 next += 1
                 let request = CardRequest(cardNumber: number, actor: RegistryBenchmark.actor, evidence: Evidence(document: .idCard))
                 _ = try registry.reportLoss(.temporary, request)

@@ -54,21 +54,7 @@ struct GroupCommitBenchmark {
         let store = try SQLiteRegistryStore(path: path, maxBatch: maxBatch, statusCache: 0)
         defer { try? store.close() }
         let registry = Registry(store: store, servicePoint: "bench")
-        let before = store.commitStatistics
-        let base = maxBatch == 1 ? cards / 2 : 0, slice = cards / 2 / writers
-        let rate = try ClientThreads(count: writers, socket: nil, seconds: roundSeconds).run { index, _, shouldStop in
-            var changes = 0, next = 0
-            while !shouldStop() {
-                let number = CardNumber(storedValue: BulkLoad.cardNumber(base + index * slice + (round * 5_003 + next) % slice))
-                next += 1
-                let request = CardRequest(cardNumber: number, actor: RegistryBenchmark.actor, evidence: Evidence(document: .idCard))
-                _ = try registry.reportLoss(.temporary, request)
-                _ = try registry.releaseLoss(request)
-                changes += 2
-            }
-            return changes
-        }
-        let after = store.commitStatistics
-        return (rate, Double(after.writes - before.writes) / Double(max(1, after.transactions - before.transactions)))
+        return try InProcessRegistry.flips(registry, store, threads: writers, seconds: roundSeconds,
+                                           first: maxBatch == 1 ? cards / 2 : 0, slice: cards / 2 / writers, round: round)
     }
 }
