@@ -141,10 +141,12 @@ final class ConnectionLoop: @unchecked Sendable {
                 }
             }
             guard connections.count < limits.maxConnections, let peer = Self.credentials(of: descriptor) else {
-                Glibc.close(descriptor)
+                // Counted before the close, so that whoever sees the close
+                // (a client reading EOF) also sees the count.
                 stateLock.lock()
                 refused += 1
                 stateLock.unlock()
+                Glibc.close(descriptor)
                 continue
             }
             let connection = PeerConnection(id: nextID, descriptor: descriptor, peer: peer,
