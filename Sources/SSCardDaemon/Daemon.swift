@@ -72,7 +72,7 @@ public final class Daemon: @unchecked Sendable {
         }
         feed?.start()
         log.info("registry at \(configuration.registryLocation)")
-        if let cache = (store as? SQLiteRegistryStore)?.statusCache, let sqlite = store as? SQLiteRegistryStore {
+        if let sqlite = store as? SQLiteRegistryStore, let cache = sqlite.statusCache {
             // The cache loads in the background; say when it is complete, for
             // operators and for benchmarks that measure the steady state.
             let started = ContinuousClock.now

@@ -349,17 +349,8 @@ final class DaemonRig {
         guard link(registry, registryPath) == 0 else {
             throw BenchmarkFailure("cannot link \(registry) into \(directory): \(String(cString: strerror(errno)))")
         }
-        let configuration = """
-            state-directory = \(directory)
-            socket-path = \(daemonSocket)
-            socket-group =
-            service-point = bench
-            admin-group = \(getgid())
-            worker-threads = 16
-            log-level = notice
-
-            """
-        try configuration.write(toFile: directory + "/sscardd.conf", atomically: true, encoding: .utf8)
+        try Self.configuration(directory: directory, socket: daemonSocket)
+            .write(toFile: directory + "/sscardd.conf", atomically: true, encoding: .utf8)
         do {
             // SSCARD_BENCH_SSCARDD names another sscardd build, for before/after comparisons.
             let daemon = ProcessInfo.processInfo.environment["SSCARD_BENCH_SSCARDD"].map(URL.init(fileURLWithPath:))
@@ -375,6 +366,22 @@ final class DaemonRig {
             stop()
             throw error
         }
+    }
+
+    /// The benchmarks' sscardd configuration: this user as admin, 16
+    /// workers, notice-level logs (the "listening" and "status cache" lines).
+    static func configuration(directory: String, socket: String, extra: String = "") -> String {
+        """
+        state-directory = \(directory)
+        socket-path = \(socket)
+        socket-group =
+        service-point = bench
+        admin-group = \(getgid())
+        worker-threads = 16
+        log-level = notice
+        \(extra)
+
+        """
     }
 
     var daemonPID: Int32 { children[0].processIdentifier }

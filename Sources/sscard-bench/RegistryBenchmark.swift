@@ -58,28 +58,26 @@ struct RegistryBenchmark {
         // Status by card number, in process.
         let numbers = (0..<statusQueries).map { _ in BulkLoad.cardNumber(Int.random(in: 0..<cards, using: &generator)) }
         let typed = numbers.map(CardNumber.init(storedValue:))
-        for number in typed.prefix(10_000) { _ = try registry.status(of: number) }  // warm the cache and pool
-        var samples: [Double] = []
-        samples.reserveCapacity(typed.count)
-        for number in typed {
-            let start = monotonicNanoseconds()
-            _ = try registry.status(of: number)
-            samples.append(Double(monotonicNanoseconds() - start))
+        /// Each query timed alone, after 10,000 untimed ones warm the pool and pages.
+        func timeStatus(_ registry: Registry) throws -> [Double] {
+            for number in typed.prefix(10_000) { _ = try registry.status(of: number) }
+            var samples: [Double] = []
+            samples.reserveCapacity(typed.count)
+            for number in typed {
+                let start = monotonicNanoseconds()
+                _ = try registry.status(of: number)
+                samples.append(Double(monotonicNanoseconds() - start))
+            }
+            return samples
         }
+        let samples = try timeStatus(registry)
         let plain = PlainSQLite(path: path)
         let plainSamples = Samples(plain.pointQueryNanoseconds(numbers))
         let status = Samples(samples)
         // The same queries with the cache off: what a miss costs.
         let uncachedStore = try SQLiteRegistryStore(path: path, statusCache: 0)
         let uncachedRegistry = Registry(store: uncachedStore, clock: clock, servicePoint: "bench")
-        for number in typed.prefix(10_000) { _ = try uncachedRegistry.status(of: number) }
-        var uncachedSamples: [Double] = []
-        uncachedSamples.reserveCapacity(typed.count)
-        for number in typed {
-            let start = monotonicNanoseconds()
-            _ = try uncachedRegistry.status(of: number)
-            uncachedSamples.append(Double(monotonicNanoseconds() - start))
-        }
+        let uncachedSamples = try timeStatus(uncachedRegistry)
         try uncachedStore.close()
         let uncached = Samples(uncachedSamples)
         table.add("status by card number, cache off (µs p50 / p99)",

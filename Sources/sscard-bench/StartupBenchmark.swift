@@ -66,17 +66,9 @@ struct StartupBenchmark {
     func daemon(statusCacheCards: Int) throws -> DaemonStart {
         try withStateDirectory { directory in
             let socket = directory + "/sscard.sock"
-            try """
-                state-directory = \(directory)
-                socket-path = \(socket)
-                socket-group =
-                service-point = bench
-                admin-group = \(getgid())
-                worker-threads = 16
-                log-level = notice
-                status-cache-cards = \(statusCacheCards)
-
-                """.write(toFile: directory + "/sscardd.conf", atomically: true, encoding: .utf8)
+            try DaemonRig.configuration(directory: directory, socket: socket,
+                                        extra: "status-cache-cards = \(statusCacheCards)")
+                .write(toFile: directory + "/sscardd.conf", atomically: true, encoding: .utf8)
             let process = Process()
             process.executableURL = ProcessInfo.processInfo.environment["SSCARD_BENCH_SSCARDD"].map(URL.init(fileURLWithPath:))
                 ?? Self.executables.appendingPathComponent("sscardd")

@@ -79,13 +79,9 @@ import Testing
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RigError.exited(executable, "\(arguments.joined(separator: " ")): status \(process.terminationStatus)")
+        let (code, output) = try runToEnd(executable, arguments)
+        guard code == 0 else {
+            throw RigError.exited(executable, "\(arguments.joined(separator: " ")): status \(code): \(output)")
         }
     }
 }

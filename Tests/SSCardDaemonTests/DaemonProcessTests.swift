@@ -9,17 +9,7 @@ import Varlink
 struct DaemonProcessTests {
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
         -> (code: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runToEnd(executable, arguments, environment: environment)
     }
 
     static var sscardd: String { PCSCRig.productsDirectory + "/sscardd" }

@@ -214,3 +214,21 @@ public enum RigError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// Runs a program to its end and returns its exit status and everything it
+/// wrote (standard output and error together), for tests that check what a
+/// command-line tool says.
+public func runToEnd(_ executable: String, _ arguments: [String],
+                     environment: [String: String]? = nil) throws -> (code: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
