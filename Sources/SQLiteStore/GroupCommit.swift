@@ -14,11 +14,16 @@ import Foundation
 /// - if the COMMIT itself fails (e.g. `.full`), the whole batch is rolled
 ///   back and every caller whose closure succeeded gets that error;
 /// - a lone write is not delayed: batches form from what queued up while the
-///   previous commit was fsyncing, which is exactly when batching pays.
+///   previous commit was fsyncing, which is exactly when batching pays;
+/// - a blocking `write` that finds nothing queued and no batch running
+///   commits on its own thread instead, as a batch of one: the lone writer
+///   skips two thread hand-offs. Whoever holds the connection, one thread
+///   uses it at a time (`WriteQueue`).
 ///
 /// The instance owns its connection: nothing else may use it after `init`,
-/// and `close()` closes it. Closures run on the writer thread and must not
-/// BEGIN/COMMIT themselves (nest with `savepoint`) or call `write` again.
+/// and `close()` closes it. Closures run on the writer thread (or, for a lone
+/// blocking write, on the caller's) and must not BEGIN/COMMIT themselves
+/// (nest with `savepoint`) or call `write` again.
 public final class GroupCommit: @unchecked Sendable {
     private let queue = WriteQueue()
     private let connection: Connection
@@ -32,8 +37,7 @@ public final class GroupCommit: @unchecked Sendable {
         let thread = Thread { [maxBatch] in
             while let batch = queue.nextBatch(limit: maxBatch) {
                 let (outcomes, leftover) = Self.commit(batch, on: connection)
-                queue.record(transactions: 1, writes: outcomes.count)
-                queue.requeue(leftover)
+                queue.endBatch(ran: outcomes.count, leftover: leftover)
                 for (write, failure) in zip(batch, outcomes) { write.finish(failure) }
             }
             try? connection.close()
@@ -49,8 +53,16 @@ public final class GroupCommit: @unchecked Sendable {
     /// committed; rethrows the body's own error, or the COMMIT's. Blocks the
     /// calling thread; safe to call from any number of threads.
     public func write<T: Sendable>(_ body: @escaping (Connection) throws -> T) throws -> T {
-        let done = DispatchSemaphore(value: 0)
         var outcome: Result<T, any Error>?
+        if try queue.beginDirect() {
+            // Nothing queued, no batch running: commit here, as a batch of one.
+            let write = PendingWrite(body) { outcome = $0 }
+            let (outcomes, _) = Self.commit([write], on: connection)
+            queue.endDirect()
+            write.finish(outcomes[0])
+            return try outcome!.get()
+        }
+        let done = DispatchSemaphore(value: 0)
         try queue.enqueue(PendingWrite(body) { result in
             outcome = result
             done.signal()

@@ -48,7 +48,7 @@ struct AllBenchmarks {
             registry.burst = min(registry.burst, cards / 2)
             if quick {
                 registry.statusQueries = 20_000
-                registry.singleWriterChanges = 400
+                registry.singleWriter = SingleWriterRounds(rounds: 2, changesPerRound: 200)
                 registry.changesPerWriter = 100
             }
             return try registry.run()

@@ -50,6 +50,25 @@ case "status-loop":
         log("status-loop failed: \(error)")
         exit(2)
     }
+case "write-loop":
+    // For profilers and quick checks: one writer, sscard against the plain
+    // loop in alternating rounds, on an existing registry file.
+    let path = option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite"
+    var rounds = SingleWriterRounds()
+    if let count = option("--rounds").flatMap(Int.init) { rounds.rounds = count }
+    if let count = option("--changes").flatMap(Int.init) { rounds.changesPerRound = count }
+    do {
+        let store = try SQLiteRegistryStore(path: path, statusCache: 0)
+        let registry = Registry(store: store, servicePoint: "bench")
+        let figures = try rounds.measure(registry, PlainSQLite(path: path), cards: Int(option("--cards") ?? "") ?? 1_000_000)
+        print("1 writer, median of \(rounds.rounds) rounds of \(rounds.changesPerRound): sscard \(formatRate(figures.sscard)) "
+              + "(CPU \(format(figures.sscardCPU, 0)) µs a change), plain \(formatRate(figures.plain)) "
+              + "(CPU \(format(figures.plainCPU, 0)) µs), ratio \(format(figures.ratio, 2))×")
+        try store.close()
+    } catch {
+        log("write-loop failed: \(error)")
+        exit(2)
+    }
 case "daemon":
     let benchmark = DaemonBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
                                     cards: Int(option("--cards") ?? "") ?? 1_000_000)
@@ -99,3 +118,4 @@ func finish(_ run: () throws -> Bool) -> Never {
         exit(2)
     }
 }
+

@@ -220,6 +220,67 @@ import Testing
         groupCommit.close()
     }
 
+    /// With nothing queued, a blocking write commits on its caller's thread;
+    /// a write arriving meanwhile queues, and the writer thread commits it
+    /// once the caller gives the connection back.
+    @Test func aLoneWriteCommitsOnItsCallersThreadAndOthersQueueBehindIt() throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory))
+        let caller = Thread.current
+        let onCaller = try groupCommit.write { c in
+            try c.run("INSERT INTO t (writer, n) VALUES (0, 0)")
+            return Thread.current === caller
+        }
+        #expect(onCaller)
+
+        let holding = DispatchSemaphore(value: 0), gate = DispatchSemaphore(value: 0)
+        let outcomes = Outcomes()
+        let group = DispatchGroup()
+        Self.spawn(group) {
+            let thread = Thread.current
+            let direct = try? groupCommit.write { c in
+                holding.signal()
+                gate.wait()
+                try c.run("INSERT INTO t (writer, n) VALUES (1, 0)")
+                return Thread.current === thread
+            }
+            outcomes.set(1, direct == true ? "direct" : "queued")
+        }
+        holding.wait()  // the first caller holds the connection
+        Self.spawn(group) {
+            let thread = Thread.current
+            let seen = try? groupCommit.write { c in
+                let count = try c.queryOne("SELECT count(*) FROM t WHERE writer = 1", []) { $0.int64(0) ?? -1 } ?? -1
+                return (Thread.current === thread ? "direct " : "queued ") + String(count)
+            }
+            outcomes.set(2, seen ?? "failed")
+        }
+        groupCommit.waitUntilPending(1)
+        gate.signal()
+        group.wait()
+        #expect(outcomes.all == [1: "direct", 2: "queued 1"])
+        #expect(groupCommit.statistics == (transactions: 3, writes: 3))
+        groupCommit.close()
+    }
+
+    /// `close()` from inside a write its caller commits: intake stops, the
+    /// write still commits durably, and the writer thread closes the
+    /// connection only after the caller has given it back.
+    @Test func closingFromInsideALoneWriteKeepsThatWrite() throws {
+        let directory = try TemporaryDirectory()
+        let groupCommit = GroupCommit(connection: try Self.open(directory))
+        let value = try groupCommit.write { c in
+            groupCommit.close()
+            try c.run("INSERT INTO t (writer, n) VALUES (7, 7)")
+            return 7
+        }
+        #expect(value == 7)
+        #expect(throws: GroupCommitError.closed) { try groupCommit.write { _ in 0 } }
+        groupCommit.close()  // waits for the writer thread to stop
+        let reader = try Connection(path: directory.path("db.sqlite"), options: .reader)
+        #expect(try reader.queryOne("SELECT count(*) FROM t WHERE writer = 7", []) { $0.int64(0) } == 1)
+    }
+
     @Test func asyncWritesCloseAndReentrancy() async throws {
         let directory = try TemporaryDirectory()
         let groupCommit = GroupCommit(connection: try Self.open(directory))

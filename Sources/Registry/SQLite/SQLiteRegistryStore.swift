@@ -40,7 +40,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     static func options(readOnly: Bool) -> Connection.Options {
         var options = readOnly ? Connection.Options.reader : Connection.Options()
         options.cacheSizeKiB = readOnly ? readerCacheKiB : writerCacheKiB
-        options.mmapSizeBytes = 1 << 30
+        if readOnly { options.mmapSizeBytes = 1 << 30 }
         if !readOnly { options.walAutocheckpointPages = 20_000 }  // backstop for WALCheckpointer
         return options
     }
