@@ -69,6 +69,29 @@ case "write-loop":
         log("write-loop failed: \(error)")
         exit(2)
     }
+case "release-burst":
+    // For profilers: N temporary losses due in the same second, released at once.
+    let path = option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite"
+    let cards = Int(option("--cards") ?? "") ?? 1_000_000
+    let burst = Int(option("--count") ?? "") ?? 100_000
+    do {
+        let benchmark = RegistryBenchmark(path: path, cards: cards)
+        let store = try SQLiteRegistryStore(path: path, statusCache: 0)
+        let clock = ManualClock(SystemClock().now())
+        let registry = Registry(store: store, clock: clock, servicePoint: "bench")
+        let deadline = clock.now().adding(days: 7)
+        try benchmark.resetLosses()
+        try benchmark.markLost((0..<burst).map { ($0 * 9973) % cards }, deadline: deadline)
+        clock.set(deadline)
+        var released = 0
+        let cpu = processCPUSeconds()
+        let elapsed = try seconds { released = try registry.releaseExpiredLosses() }
+        print("\(released) released in \(format(elapsed, 2)) s, CPU \(format((processCPUSeconds() - cpu) * 1e6 / Double(max(1, released)), 1)) µs each")
+        try store.close()
+    } catch {
+        log("release-burst failed: \(error)")
+        exit(2)
+    }
 case "daemon":
     let benchmark = DaemonBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
                                     cards: Int(option("--cards") ?? "") ?? 1_000_000)
