@@ -92,6 +92,12 @@ case "release-burst":
         log("release-burst failed: \(error)")
         exit(2)
     }
+case "group-commit":
+    // Group commit against one transaction per call, 16 writers, alone.
+    var benchmark = GroupCommitBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
+                                         cards: Int(option("--cards") ?? "") ?? 1_000_000)
+    if let rounds = option("--rounds").flatMap(Int.init) { benchmark.rounds = rounds }
+    printTable { try benchmark.run() }
 case "daemon":
     let benchmark = DaemonBenchmark(path: option("--path") ?? "/var/tmp/sscard-bench-registry.sqlite",
                                     cards: Int(option("--cards") ?? "") ?? 1_000_000)
@@ -119,7 +125,7 @@ case "all":
     }
 default:
     log("usage: sscard-bench registry|daemon|shared [--cards N] [--path FILE] | all [--cards N] [--quick] [--path FILE] "
-        + "[--card-script FILE] | status-loop [--path FILE] [--count N]")
+        + "[--card-script FILE] | status-loop [--path FILE] [--count N] | write-loop|release-burst|group-commit [--path FILE] [--cards N]")
     exit(64)
 }
 
