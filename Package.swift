@@ -53,8 +53,8 @@ let package = Package(
         // Daemon and client.
         .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
                                                     "SocialSecurityCard", "PCSC", "Varlink"]),
-        .target(name: "SSCardControl", dependencies: ["Varlink"]),
-        .target(name: "SSCardKiosk", dependencies: ["Varlink"]),
+        .target(name: "SSCardControl", dependencies: ["Varlink", "SSCardValues"]),
+        .target(name: "SSCardKiosk", dependencies: ["Varlink", "SSCardValues"]),
 
         // Executables.
         .executableTarget(name: "sscardd", dependencies: ["SSCardDaemon"]),

@@ -1,3 +1,5 @@
+import SSCardValues
+
 /// Production progress of an application (申领 / 补换领): accepted → reviewed
 /// → ordered → producing → produced → delivered, or rejected with a reason.
 public enum ApplicationStage: String, CaseIterable, Codable, Sendable {
@@ -22,15 +24,6 @@ public enum ApplicationStage: String, CaseIterable, Codable, Sendable {
     /// A card can be bound to its chip once it has been produced.
     public var allowsBinding: Bool { self == .produced || self == .delivered }
 
-    public var chinese: String {
-        switch self {
-        case .accepted: return "受理"
-        case .reviewed: return "审核"
-        case .ordered: return "制单"
-        case .producing: return "制卡中"
-        case .produced: return "制卡完成"
-        case .delivered: return "已领取"
-        case .rejected: return "不予受理"
-        }
-    }
+    /// The name people read, from the one vocabulary in SSCardValues.
+    public var chinese: String { ServiceVocabulary.applicationStage.chinese(rawValue) }
 }

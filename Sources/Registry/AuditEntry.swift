@@ -14,7 +14,7 @@ import SSCardValues
 /// to another chain breaks the links of both, and a chain can be renamed
 /// (as the SQLite-to-PostgreSQL copy does) without re-sealing it.
 public struct AuditEntry: Hashable, Codable, Sendable {
-    public enum Outcome: String, Codable, Sendable { case done, refused }
+    public enum Outcome: String, CaseIterable, Codable, Sendable { case done, refused }
 
     /// The chain this entry belongs to ("" for the SQLite engine's single chain).
     public var chain: String

@@ -1,3 +1,5 @@
+import SSCardValues
+
 /// Everything that can be done to a card. Each case is one row group of the
 /// transition table in `CardLifecycle`.
 public enum CardOperation: String, CaseIterable, Codable, Sendable {
@@ -18,21 +20,7 @@ public enum CardOperation: String, CaseIterable, Codable, Sendable {
     /// Binding a replacement card cancels the card it replaces.
     case supersede
 
-    public var chinese: String {
-        switch self {
-        case .activate: return "启用"
-        case .reportTemporaryLoss: return "临时挂失"
-        case .reportFormalLoss: return "正式挂失"
-        case .releaseLoss: return "解挂"
-        case .autoRelease: return "自动解挂"
-        case .lock: return "应用锁定"
-        case .unlock: return "应用解锁"
-        case .resetPassword: return "密码重置"
-        case .changePassword: return "密码修改"
-        case .seal: return "封存"
-        case .unseal: return "解封"
-        case .cancel: return "注销"
-        case .supersede: return "补换卡注销"
-        }
-    }
+    /// The name people read (the audit trail's `action` in a Chinese table),
+    /// from the one vocabulary in SSCardValues.
+    public var chinese: String { ServiceVocabulary.action.chinese(rawValue) }
 }

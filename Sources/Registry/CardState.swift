@@ -1,3 +1,5 @@
+import SSCardValues
+
 /// Where a card stands in its life. The raw values are the protocol's and the
 /// database's spelling, so renaming a case is a migration, not a refactor.
 public enum CardState: String, CaseIterable, Codable, Sendable, Comparable {
@@ -25,17 +27,9 @@ public enum CardState: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
-    public var chinese: String {
-        switch self {
-        case .issued: return "未启用"
-        case .active: return "正常"
-        case .locked: return "应用锁定"
-        case .temporarilyLost: return "临时挂失"
-        case .formallyLost: return "正式挂失"
-        case .sealed: return "封存"
-        case .cancelled: return "注销"
-        }
-    }
+    /// The name people read; the one vocabulary in SSCardValues holds it, so
+    /// the registry, sscardctl and the kiosk cannot drift apart.
+    public var chinese: String { ServiceVocabulary.cardState.chinese(rawValue) }
 
     public static func < (lhs: CardState, rhs: CardState) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -75,7 +75,7 @@ extension Control {
                 line["name"] = identity["name"]
             }
             line.removeValue(forKey: "application")
-            return line.sorted { $0.key < $1.key }.map { "\(labels($0.key))=\(TextTable.text($0.value))" }
+            return line.sorted { $0.key < $1.key }.map { "\(labels($0.key))=\(labels.value($0.key, $0.value))" }
                 .joined(separator: " ")
         }
     }

@@ -1,6 +1,13 @@
 import Foundation
+import SSCardValues
+import Varlink
 
-/// Field labels in Chinese when LANG is zh_CN.*, English otherwise.
+/// Field labels in Chinese when LANG is zh_CN.*, English otherwise; with
+/// Chinese labels, coded values (states, stages, actions, ...) by their Chinese
+/// names too, so an operator never reads `temporarilyLost` in a Chinese table.
+/// English tables keep the wire spelling: it is what an administrator types
+/// on the command line (`advance 7 produced`, `--document idCard`) and reads
+/// in the docs and logs. `--json` never goes through here.
 struct Labels {
     let chinese: Bool
 
@@ -33,6 +40,27 @@ struct Labels {
         "replacementReason": ("Replacement reason", "补换原因"), "rejectionReason": ("Rejection reason", "不予受理原因"),
         "createdAt": ("Created", "创建时间"), "updatedAt": ("Updated", "更新时间"), "path": ("Path", "路径"),
     ]
+
+    /// The vocabularies a field's values come from. oldState and newState
+    /// carry a card state or, for applications, a stage (the two never share
+    /// a wire value); an application's kind or a loss's kind likewise.
+    static let vocabularies: [String: [ServiceVocabulary]] = [
+        "state": [.cardState], "previousState": [.cardState],
+        "oldState": [.cardState, .applicationStage], "newState": [.cardState, .applicationStage],
+        "stage": [.applicationStage], "kind": [.applicationKind, .lossKind], "action": [.action],
+        "outcome": [.outcome], "document": [.document],
+    ]
+
+    /// A field's value as this table shows it: a coded value by its Chinese
+    /// name when the labels are Chinese, anything else (and any value no
+    /// vocabulary knows) as TextTable writes it.
+    func value(_ key: String, _ value: JSONValue) -> String {
+        if chinese, case let .string(wire) = value,
+           let name = Self.vocabularies[key]?.lazy.compactMap({ $0.names[wire] }).first {
+            return name.chinese
+        }
+        return TextTable.text(value)
+    }
 
     /// What to do about RegistryUnavailable (exit code 6).
     var registryUnavailableHint: String {

@@ -1,3 +1,4 @@
+import SSCardValues
 import Varlink
 
 /// A text in both languages.
@@ -53,17 +54,11 @@ public enum KioskText {
     public static let keysLanguage = Bilingual("* English", "* 中文")
     public static let pressEnter = Bilingual("按确认键返回", "Press Enter to go back")
 
+    /// A card state's names, from the one vocabulary the registry and
+    /// sscardctl use too; a state this kiosk does not know shows as its code.
     public static func state(_ code: String) -> Bilingual {
-        switch code {
-        case "issued": return Bilingual("未启用", "Not yet activated")
-        case "active": return Bilingual("正常", "Active")
-        case "locked": return Bilingual("已锁定", "Locked")
-        case "temporarilyLost": return Bilingual("临时挂失", "Temporarily lost")
-        case "formallyLost": return Bilingual("正式挂失", "Formally lost")
-        case "sealed": return Bilingual("已封存", "Sealed")
-        case "cancelled": return Bilingual("已注销", "Cancelled")
-        default: return Bilingual(code, code)
-        }
+        let name = ServiceVocabulary.cardState.name(code)
+        return Bilingual(name.chinese, name.english)
     }
 
     public static func notice(_ notice: Notice) -> Bilingual {

@@ -84,9 +84,12 @@ public final class DaemonRig: @unchecked Sendable {
     }
 
     /// Runs sscardctl against this daemon, optionally as another uid with the
-    /// given groups (via setpriv); returns exit code and output.
+    /// given groups (via setpriv); returns exit code and output. With a
+    /// `locale`, sscardctl sees only LANG set to it (no LC_ALL or
+    /// LC_MESSAGES from the test runner to override it).
     public func sscardctl(_ arguments: [String], uid: UInt32? = nil, groups: [UInt32] = [],
-                          socketAccess: Bool = true, stdin: String? = nil) throws -> (code: Int32, output: String) {
+                          socketAccess: Bool = true, stdin: String? = nil,
+                          locale: String? = nil) throws -> (code: Int32, output: String) {
         let binary = PCSCRig.productsDirectory + "/sscardctl"
         var command = [binary, "--socket", socketPath] + arguments
         if let uid {
@@ -98,6 +101,13 @@ public final class DaemonRig: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
+        if let locale {
+            var environment = ProcessInfo.processInfo.environment
+            environment["LC_ALL"] = nil
+            environment["LC_MESSAGES"] = nil
+            environment["LANG"] = locale
+            process.environment = environment
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

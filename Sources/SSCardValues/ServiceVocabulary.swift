@@ -1,0 +1,139 @@
+/// What a person reads for one wire value: the Chinese term a service point
+/// uses, and an English display name.
+public struct BilingualName: Hashable, Sendable {
+    public let chinese: String
+    public let english: String
+
+    public init(_ chinese: String, _ english: String) {
+        self.chinese = chinese
+        self.english = english
+    }
+}
+
+/// The one place that names the registry's coded values for people.
+///
+/// The protocol, the database and the audit trail keep the English wire
+/// spelling (`temporarilyLost`, `producing`, `reportTemporaryLoss`); the
+/// registry, sscardctl and the kiosk all show these names instead, so a term
+/// is chosen once. It lives in the lowest layer because the clients
+/// (SSCardControl, SSCardKiosk) must not depend on Registry.
+///
+/// The Chinese terms are the ones the service guides use where they name the
+/// thing (启用, 临时挂失, 正式挂失, 解挂, 封存, 注销, 应用锁定, 受理, 审核, 制单,
+/// 补换领, 信息变更, 户口簿, 居住证, 即时办结).
+///
+/// A value missing here is shown as it is: a newer sscardd may send a value
+/// an older client does not know, and a raw code beats a crash or a blank.
+public enum ServiceVocabulary: String, CaseIterable, Sendable {
+    /// `CardState`: where a card stands.
+    case cardState
+    /// `ApplicationStage`: an application's production progress.
+    case applicationStage
+    /// An application's kind on the wire: a first card or a replacement.
+    case applicationKind
+    /// The audit trail's and the monitor's `action`: every `CardOperation`
+    /// plus the registry's own actions (apply, replace, advance, bind, updateHolder).
+    case action
+    /// `ReportLoss`'s kind.
+    case lossKind
+    /// An audit entry's outcome.
+    case outcome
+    /// The evidence document shown at the counter (`Evidence.Document`).
+    case document
+
+    /// Every wire value this vocabulary knows, with its names.
+    public var names: [String: BilingualName] {
+        switch self {
+        case .cardState: return Self.cardStates
+        case .applicationStage: return Self.applicationStages
+        case .applicationKind: return Self.applicationKinds
+        case .action: return Self.actions
+        case .lossKind: return Self.lossKinds
+        case .outcome: return Self.outcomes
+        case .document: return Self.documents
+        }
+    }
+
+    /// The names of `wire`; an unknown value names itself in both languages.
+    public func name(_ wire: String) -> BilingualName {
+        names[wire] ?? BilingualName(wire, wire)
+    }
+
+    public func chinese(_ wire: String) -> String { name(wire).chinese }
+
+    public func english(_ wire: String) -> String { name(wire).english }
+
+    // The tables. A dictionary literal with a repeated key traps at first
+    // use, so a wire value cannot be named twice within one vocabulary.
+
+    /// "未启用" and "正常" are what holders see on the kiosk for issued and active.
+    static let cardStates: [String: BilingualName] = [
+        "issued": BilingualName("未启用", "Not yet activated"),
+        "active": BilingualName("正常", "Active"),
+        "locked": BilingualName("应用锁定", "Locked"),
+        "temporarilyLost": BilingualName("临时挂失", "Temporarily lost"),
+        "formallyLost": BilingualName("正式挂失", "Formally lost"),
+        "sealed": BilingualName("封存", "Sealed"),
+        "cancelled": BilingualName("注销", "Cancelled"),
+    ]
+
+    /// 受理 → 审核 → 制单 → (银行)制卡, as the guides list the steps.
+    static let applicationStages: [String: BilingualName] = [
+        "accepted": BilingualName("受理", "Accepted"),
+        "reviewed": BilingualName("审核", "Reviewed"),
+        "ordered": BilingualName("制单", "Production ordered"),
+        "producing": BilingualName("制卡中", "In production"),
+        "produced": BilingualName("制卡完成", "Produced"),
+        "delivered": BilingualName("已领取", "Delivered"),
+        "rejected": BilingualName("不予受理", "Rejected"),
+    ]
+
+    static let applicationKinds: [String: BilingualName] = [
+        "first": BilingualName("申领", "First card"),
+        "replacement": BilingualName("补换领", "Replacement"),
+    ]
+
+    static let actions: [String: BilingualName] = [
+        // Card operations (CardOperation's raw values).
+        "activate": BilingualName("启用", "Activation"),
+        "reportTemporaryLoss": BilingualName("临时挂失", "Temporary loss report"),
+        "reportFormalLoss": BilingualName("正式挂失", "Formal loss report"),
+        "releaseLoss": BilingualName("解挂", "Loss release"),
+        "autoRelease": BilingualName("自动解挂", "Automatic loss release"),
+        "lock": BilingualName("应用锁定", "Application lock"),
+        "unlock": BilingualName("应用解锁", "Application unlock"),
+        "resetPassword": BilingualName("密码重置", "Password reset"),
+        "changePassword": BilingualName("密码修改", "Password change"),
+        "seal": BilingualName("封存", "Seal"),
+        "unseal": BilingualName("解封", "Unseal"),
+        "cancel": BilingualName("注销", "Cancellation"),
+        "supersede": BilingualName("补换卡注销", "Cancelled by replacement"),
+        // The registry's own actions.
+        "apply": BilingualName("申领", "Application"),
+        "replace": BilingualName("补换领", "Replacement application"),
+        "advance": BilingualName("制卡进度变更", "Production stage change"),
+        "bind": BilingualName("卡片绑定", "Card binding"),
+        "updateHolder": BilingualName("信息变更", "Information change"),
+    ]
+
+    static let lossKinds: [String: BilingualName] = [
+        "temporary": BilingualName("临时挂失", "Temporary loss"),
+        "formal": BilingualName("正式挂失", "Formal loss"),
+    ]
+
+    /// 办结 as in the guides' 即时办结; a refused attempt is recorded too.
+    static let outcomes: [String: BilingualName] = [
+        "done": BilingualName("办结", "Done"),
+        "refused": BilingualName("不予办理", "Refused"),
+    ]
+
+    static let documents: [String: BilingualName] = [
+        "idCard": BilingualName("居民身份证", "Identity card"),
+        "householdRegister": BilingualName("户口簿", "Household register"),
+        "socialSecurityCard": BilingualName("社会保障卡", "Social security card"),
+        "passport": BilingualName("护照", "Passport"),
+        "residencePermit": BilingualName("居住证", "Residence permit"),
+        "civilRegistryProof": BilingualName("户籍变更证明", "Civil registry proof"),
+        "none": BilingualName("无", "None"),
+    ]
+}

@@ -1,0 +1,69 @@
+import Foundation
+import SSCardTestSupport
+import Testing
+import Varlink
+
+/// sscardctl's readable tables against a running sscardd: with Chinese labels
+/// the coded values (states, stages, kinds, actions, outcomes) read in Chinese
+/// too; English tables and `--json` keep the wire spelling that scripts and
+/// the command line use.
+@Suite("sscardctl: coded values in the table's language", .serialized)
+struct ControlTablesTests {
+    static let chinese = "zh_CN.UTF-8"
+
+    /// The line of a key/value table that starts with `label`.
+    static func line(_ label: String, in output: String) -> String? {
+        output.split(separator: "\n").map(String.init).first { $0.hasPrefix(label) }
+    }
+
+    @Test("LANG=zh_CN: a temporarily lost card's status reads 临时挂失; --json still says temporarilyLost")
+    func statusInChinese() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(41, client: client)
+        _ = try client.call("org.sscard.Registry.ReportLoss", [
+            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard,
+        ])
+
+        let table = try rig.sscardctl(["status", "--card", number], locale: Self.chinese)
+        #expect(table.code == 0, "\(table.output)")
+        #expect(Self.line("卡状态", in: table.output)?.hasSuffix("临时挂失") == true, "\(table.output)")
+        #expect(Self.line("挂失前状态", in: table.output)?.hasSuffix("正常") == true, "\(table.output)")
+        #expect(!table.output.contains("temporarilyLost") && !table.output.contains("active"), "\(table.output)")
+
+        let json = try rig.sscardctl(["--json", "status", "--card", number], locale: Self.chinese)
+        #expect(json.code == 0)
+        #expect(json.output.contains("\"state\":\"temporarilyLost\""), "\(json.output)")
+        #expect(json.output.contains("\"previousState\":\"active\""), "\(json.output)")
+        #expect(!json.output.contains("临时挂失"))
+
+        // The holder's view: the cards' states, the applications' kinds and stages.
+        let holder = try rig.sscardctl(["status", "--ssn", Fixture.ssn(41)], locale: Self.chinese)
+        #expect(holder.code == 0, "\(holder.output)")
+        for term in ["临时挂失", "申领", "已领取"] { #expect(holder.output.contains(term), "\(holder.output)") }
+        for wire in ["temporarilyLost", "first", "delivered"] { #expect(!holder.output.contains(wire), "\(holder.output)") }
+
+        // The history: actions, outcomes and the states moved between.
+        let history = try rig.sscardctl(["history", "--card", number], locale: Self.chinese)
+        #expect(history.code == 0, "\(history.output)")
+        for term in ["卡片绑定", "启用", "临时挂失", "办结", "正常"] { #expect(history.output.contains(term), "\(history.output)") }
+        for wire in ["bind", "activate", "reportTemporaryLoss", "done", "temporarilyLost"] {
+            #expect(!history.output.contains(wire), "\(history.output)")
+        }
+    }
+
+    @Test("English labels keep the wire values, as typed on the command line")
+    func englishKeepsWireValues() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(42, client: client)
+        _ = try client.call("org.sscard.Registry.ReportLoss", [
+            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard,
+        ])
+        let table = try rig.sscardctl(["status", "--card", number], locale: "C.UTF-8")
+        #expect(table.code == 0, "\(table.output)")
+        #expect(Self.line("State ", in: table.output)?.hasSuffix("temporarilyLost") == true, "\(table.output)")
+        #expect(Self.line("Previous state", in: table.output)?.hasSuffix("active") == true, "\(table.output)")
+        #expect(!table.output.contains("临时挂失"))
+    }
+}
