@@ -12,7 +12,8 @@ struct Labels {
     let chinese: Bool
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let lang = environment["LC_ALL"] ?? environment["LC_MESSAGES"] ?? environment["LANG"] ?? ""
+        // POSIX precedence, where an empty variable counts as unset.
+        let lang = ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
         chinese = lang.hasPrefix("zh_CN") || lang.hasPrefix("zh_Hans")
     }
 
@@ -59,6 +60,7 @@ struct Labels {
            let name = Self.vocabularies[key]?.lazy.compactMap({ $0.names[wire] }).first {
             return name.chinese
         }
+        if chinese, case let .bool(flag) = value { return flag ? "是" : "否" }
         return TextTable.text(value)
     }
 

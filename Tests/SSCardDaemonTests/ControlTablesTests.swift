@@ -30,6 +30,7 @@ struct ControlTablesTests {
         #expect(Self.line("卡状态", in: table.output)?.hasSuffix("临时挂失") == true, "\(table.output)")
         #expect(Self.line("挂失前状态", in: table.output)?.hasSuffix("正常") == true, "\(table.output)")
         #expect(!table.output.contains("temporarilyLost") && !table.output.contains("active"), "\(table.output)")
+        #expect(Self.line("电子凭证继续使用", in: table.output)?.hasSuffix("否") == true, "\(table.output)")
 
         let json = try rig.sscardctl(["--json", "status", "--card", number], locale: Self.chinese)
         #expect(json.code == 0)
@@ -64,6 +65,7 @@ struct ControlTablesTests {
         #expect(table.code == 0, "\(table.output)")
         #expect(Self.line("State ", in: table.output)?.hasSuffix("temporarilyLost") == true, "\(table.output)")
         #expect(Self.line("Previous state", in: table.output)?.hasSuffix("active") == true, "\(table.output)")
+        #expect(Self.line("Electronic credential continues", in: table.output)?.hasSuffix("no") == true, "\(table.output)")
         #expect(!table.output.contains("临时挂失"))
     }
 }

@@ -103,7 +103,9 @@ public final class DaemonRig: @unchecked Sendable {
         process.arguments = Array(command.dropFirst())
         if let locale {
             var environment = ProcessInfo.processInfo.environment
-            environment["LC_ALL"] = nil
+            // Empty, not unset: POSIX treats an empty LC_ALL as unset, and
+            // sscardctl must too (so the locale tests cover that case).
+            environment["LC_ALL"] = ""
             environment["LC_MESSAGES"] = nil
             environment["LANG"] = locale
             process.environment = environment
