@@ -84,7 +84,7 @@ public struct KioskRenderer: Sendable {
                         + block(["1  \(KioskText.confirm(l))", "0  \(KioskText.cancel(l))"]), back)
         case .lossReported(let reminder):
             var lines = [KioskText.lossDone(l), ""] + stateLines(state) + lossEndLines(state)
-            let texts = Bilingual(reminder.zh, reminder.en).both(l).filter { !$0.isEmpty }
+            let texts = reminder.both(l).filter { !$0.isEmpty }
             if !texts.isEmpty { lines += [""] + texts }
             return (lines, back)
         case let .pinEntry(stage, hint):

@@ -113,15 +113,7 @@ public struct CardStatus: Equatable, Sendable {
 }
 
 /// The bilingual reminder a loss reply carries.
-public struct Reminder: Equatable, Sendable {
-    public var zh: String
-    public var en: String
-
-    public init(zh: String, en: String) {
-        self.zh = zh
-        self.en = en
-    }
-}
+public typealias Reminder = Bilingual
 
 /// What a successful call answered.
 public struct CallReply: Equatable, Sendable {

@@ -1,15 +1,15 @@
 import SSCardValues
 import Varlink
 
-/// A text in both languages.
-public struct Bilingual: Equatable, Sendable {
-    public var zh: String
-    public var en: String
+/// A text in both languages: the vocabulary's `BilingualName`, so a state's
+/// name and the kiosk's own texts are one kind of value.
+public typealias Bilingual = BilingualName
 
-    public init(_ zh: String, _ en: String) {
-        self.zh = zh
-        self.en = en
-    }
+extension BilingualName {
+    public var zh: String { chinese }
+    public var en: String { english }
+
+    public init(zh: String, en: String) { self.init(zh, en) }
 
     public func callAsFunction(_ language: Language) -> String { language == .zh ? zh : en }
 
@@ -56,10 +56,7 @@ public enum KioskText {
 
     /// A card state's names, from the one vocabulary the registry and
     /// sscardctl use too; a state this kiosk does not know shows as its code.
-    public static func state(_ code: String) -> Bilingual {
-        let name = ServiceVocabulary.cardState.name(code)
-        return Bilingual(name.chinese, name.english)
-    }
+    public static func state(_ code: String) -> Bilingual { ServiceVocabulary.cardState.name(code) }
 
     public static func notice(_ notice: Notice) -> Bilingual {
         switch notice {
