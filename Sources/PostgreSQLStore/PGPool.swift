@@ -10,9 +10,12 @@ import Foundation
 /// New connections are made on demand; after a failed attempt the pool
 /// waits out an exponential backoff (`minimumBackoff` doubling up to
 /// `maximumBackoff`, with jitter), and calls in the meantime fail at once
-/// with `.unavailable` instead of piling up on a dead server. The first
-/// successful connection resets the backoff: the daemon serves again
-/// without a restart. Failover to a promoted replica is such a reconnect,
+/// with `.unavailable` instead of piling up on a dead server. Once the
+/// server is known unreachable, one caller at a time probes it: while that
+/// attempt is under way (it may wait out `connect_timeout`), the others fail
+/// at once too, so a pool never storms a recovering or failing-over server
+/// with one connection attempt per worker. The first successful connection
+/// resets the backoff: the daemon serves again without a restart. Failover to a promoted replica is such a reconnect,
 /// given a conninfo that lists the hosts (`host=a,b target_session_attrs=read-write`).
 public final class PGPool: @unchecked Sendable {
     public enum Isolation: String, Sendable {
@@ -31,6 +34,9 @@ public final class PGPool: @unchecked Sendable {
     private var failures = 0
     private var retryAt: Date?
     private var lastFailure = ""
+    /// A connection attempt after failures is under way (the single probe).
+    private var probing = false
+    private var attempts = 0
     private var closed = false
     private var availabilityObserver: (@Sendable (Availability) -> Void)?
 
@@ -53,6 +59,9 @@ public final class PGPool: @unchecked Sendable {
     /// How many connection attempts have failed in a row (0 when connected).
     public var consecutiveFailures: Int { lock.withLock { failures } }
 
+    /// Connection attempts made so far, successful or not (for tests and health).
+    public var connectionAttempts: Int { lock.withLock { attempts } }
+
     /// Calls `observer` on every change of availability, on the thread that
     /// noticed it (for the daemon's log and health); replaces the previous observer.
     public func observeAvailability(_ observer: @escaping @Sendable (Availability) -> Void) {
@@ -65,6 +74,7 @@ public final class PGPool: @unchecked Sendable {
     }
 
     private func take() throws -> (PGConnection, Int, Bool) {
+        var probe = false
         let (reused, current): ((PGConnection, Int)?, Int) = try lock.withLock {
             guard !closed else { throw PostgreSQLError(kind: .misuse, message: "the connection pool is closed") }
             while let candidate = idle.popLast() {
@@ -78,6 +88,15 @@ public final class PGPool: @unchecked Sendable {
                 throw PostgreSQLError(kind: .unavailable,
                                       message: "reconnecting (next attempt in \(wait) s); last failure: \(lastFailure)")
             }
+            if failures > 0 {
+                guard !probing else {
+                    throw PostgreSQLError(kind: .unavailable,
+                                          message: "reconnecting (an attempt is under way); last failure: \(lastFailure)")
+                }
+                probing = true
+                probe = true
+            }
+            attempts += 1
             return (nil, generation)
         }
         if let reused { return (reused.0, reused.1, true) }
@@ -87,6 +106,7 @@ public final class PGPool: @unchecked Sendable {
                 defer {
                     failures = 0
                     retryAt = nil
+                    if probe { probing = false }
                 }
                 return failures > 0 ? availabilityObserver : nil
             }
@@ -98,6 +118,7 @@ public final class PGPool: @unchecked Sendable {
                 let delay = min(maximumBackoff, minimumBackoff * pow(2, Double(min(failures - 1, 20))))
                 retryAt = Date().addingTimeInterval(delay * Double.random(in: 0.5...1.0))
                 lastFailure = error.message
+                if probe { probing = false }
                 return failures == 1 ? availabilityObserver : nil
             }
             observer?(.unavailable(error.message))
