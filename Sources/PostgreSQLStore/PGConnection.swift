@@ -14,9 +14,11 @@ public final class PGConnection: @unchecked Sendable {
     static let preparedLimit = 256
 
     /// Connects with a libpq conninfo string ("host=/run/postgresql dbname=sscard"
-    /// or a postgresql:// URI).
-    public init(conninfo: String) throws(PostgreSQLError) {
-        conn = PQconnectdb(conninfo)
+    /// or a postgresql:// URI). `applicationName` overrides the conninfo's, so
+    /// that a session of a particular use (the change feed's listener) can be
+    /// told apart in `pg_stat_activity`.
+    public init(conninfo: String, applicationName: String? = nil) throws(PostgreSQLError) {
+        conn = applicationName.map { Self.connect(conninfo, applicationName: $0) } ?? PQconnectdb(conninfo)
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             let message = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             if let conn { PQfinish(conn) }
@@ -28,6 +30,18 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// `PQconnectdbParams` with `expand_dbname`: the conninfo (either form) is
+    /// read in place of `dbname`, and the keyword after it overrides its value.
+    private static func connect(_ conninfo: String, applicationName: String) -> OpaquePointer? {
+        let texts: [String] = ["dbname", "application_name", conninfo, applicationName]
+        let copies: [UnsafeMutablePointer<CChar>?] = texts.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { $0.map { UnsafePointer<CChar>($0) } }
+        let keywords: [UnsafePointer<CChar>?] = [pointers[0], pointers[1], nil]
+        let values: [UnsafePointer<CChar>?] = [pointers[2], pointers[3], nil]
+        return PQconnectdbParams(keywords, values, 1)
+    }
 
     /// Records that the connection can no longer be used.
     func markBroken() { isBroken = true }

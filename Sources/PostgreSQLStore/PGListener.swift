@@ -5,14 +5,23 @@ import Foundation
 ///
 /// A lost connection is replaced after a backoff (`minimumBackoff` doubling
 /// to `maximumBackoff`); `onConnected` runs each time the channel is
-/// listened to again, because NOTIFYs sent while no session listened are
-/// not kept by the server: whoever listens must then catch up another way.
+/// listened to again, before any notification of the new session is
+/// delivered, because NOTIFYs sent while no session listened are not kept by
+/// the server: whoever listens must then catch up another way (reading what
+/// it missed on the connection it is given, which already listens, so that
+/// nothing committed meanwhile falls between the two).
+///
+/// Both callbacks get the listening connection for such reads. An error either
+/// throws counts as a lost connection: the session is closed and made again
+/// after the backoff, and `onConnected` runs again.
 public final class PGListener: @unchecked Sendable {
     public let conninfo: String
     public let channel: String
-    private let deliver: @Sendable ([PGNotification]) -> Void
-    private let onConnected: @Sendable (_ reconnect: Bool) -> Void
-    private let onLost: @Sendable (PostgreSQLError) -> Void
+    /// The session's `application_name` (nil: the conninfo's).
+    public let applicationName: String?
+    private let deliver: @Sendable (PGConnection, [PGNotification]) throws -> Void
+    private let onConnected: @Sendable (_ connection: PGConnection, _ reconnect: Bool) throws -> Void
+    private let onLost: @Sendable (Error) -> Void
     private let minimumBackoff: TimeInterval
     private let maximumBackoff: TimeInterval
     private let lock = NSLock()
@@ -22,12 +31,14 @@ public final class PGListener: @unchecked Sendable {
     /// How often the thread looks at `stopping` while no notification arrives.
     private let pollInterval: TimeInterval = 0.2
 
-    public init(conninfo: String, channel: String, minimumBackoff: TimeInterval = 0.05, maximumBackoff: TimeInterval = 5,
-                onConnected: @escaping @Sendable (_ reconnect: Bool) -> Void = { _ in },
-                onLost: @escaping @Sendable (PostgreSQLError) -> Void = { _ in },
-                deliver: @escaping @Sendable ([PGNotification]) -> Void) {
+    public init(conninfo: String, channel: String, applicationName: String? = nil,
+                minimumBackoff: TimeInterval = 0.05, maximumBackoff: TimeInterval = 5,
+                onConnected: @escaping @Sendable (_ connection: PGConnection, _ reconnect: Bool) throws -> Void = { _, _ in },
+                onLost: @escaping @Sendable (Error) -> Void = { _ in },
+                deliver: @escaping @Sendable (PGConnection, [PGNotification]) throws -> Void) {
         self.conninfo = conninfo
         self.channel = channel
+        self.applicationName = applicationName
         self.minimumBackoff = minimumBackoff
         self.maximumBackoff = maximumBackoff
         self.onConnected = onConnected
@@ -58,15 +69,17 @@ public final class PGListener: @unchecked Sendable {
         var connectedBefore = false
         while !isStopping {
             do {
-                let connection = try PGConnection(conninfo: conninfo)
+                let connection = try PGConnection(conninfo: conninfo, applicationName: applicationName)
                 defer { connection.close() }
                 try connection.listen(channel)
-                failures = 0
-                onConnected(connectedBefore)
+                // From here on a session listened: a later one may have missed something.
+                let reconnect = connectedBefore
                 connectedBefore = true
+                try onConnected(connection, reconnect)
+                failures = 0
                 while !isStopping {
                     let received = try connection.notifications(waitingUpTo: pollInterval)
-                    if !received.isEmpty { deliver(received) }
+                    if !received.isEmpty { try deliver(connection, received) }
                 }
             } catch {
                 onLost(error)

@@ -6,4 +6,9 @@ public enum RegistryEvent: Hashable, Sendable {
     case cardChanged(CardRecord, action: String, actor: Actor)
     case applicationChanged(Application, action: String, actor: Actor)
     case holderChanged(SocialSecurityNumber, actor: Actor)
+    /// Not a change: changes may have been committed that observers were not
+    /// (and will not be) shown — a shared registry's change feed could not
+    /// catch up after losing its session. Whoever shows registry state should
+    /// read it again. `reason` says why, for people; it holds no personal data.
+    case gap(reason: String)
 }

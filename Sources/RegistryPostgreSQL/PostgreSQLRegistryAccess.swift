@@ -242,11 +242,45 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         if entry.chain == auditChain && chainHead.locked { chainHead.link = (entry.sequence, entry.hash) }
     }
 
+    // MARK: The change feed
+
     /// One chain's entries by sequence (what a change notification names).
     func auditEntries(chain: String, sequences: [Int64]) throws -> [AuditEntry] {
         guard !sequences.isEmpty else { return [] }
-        let list = sequences.map(String.init).joined(separator: ",")
         return try db.query("SELECT \(Self.auditColumns) FROM audit WHERE chain = $1 AND seq = ANY($2::BIGINT[]) ORDER BY seq",
-                            [.text(chain), .text("{\(list)}")]).map(PGRowDecoding.auditEntry)
+                            [.text(chain), .text(Self.arrayLiteral(sequences.map(String.init)))]).map(PGRowDecoding.auditEntry)
+    }
+
+    /// Every chain's head (its last sequence); none before the first
+    /// migration (a feed may listen before any daemon has migrated).
+    func chainHeads() throws -> [String: Int64] {
+        let rows: [PGRow]
+        do {
+            rows = try db.query("SELECT chain, last_seq FROM audit_chains")
+        } catch {  // typed: PostgreSQLError
+            guard error.sqlState == "42P01" else { throw error }  // undefined_table
+            return [:]
+        }
+        return Dictionary(rows.map { ($0.string(0) ?? "", $0.int64(1) ?? 0) }, uniquingKeysWith: max)
+    }
+
+    /// The entries of several chains' ranges, in (chain, seq) order, in one query.
+    func auditEntries(_ missing: [FeedPosition.Missing]) throws -> [AuditEntry] {
+        guard !missing.isEmpty else { return [] }
+        return try db.query("SELECT \(Self.auditColumns) FROM audit JOIN unnest($1::TEXT[], $2::BIGINT[], $3::BIGINT[]) "
+                                + "AS missing(missing_chain, after_seq, through_seq) "
+                                + "ON chain = missing_chain AND seq > after_seq AND seq <= through_seq ORDER BY chain, seq",
+                            [.text(Self.arrayLiteral(missing.map(\.chain), quoted: true)),
+                             .text(Self.arrayLiteral(missing.map { String($0.after) })),
+                             .text(Self.arrayLiteral(missing.map { String($0.through) }))])
+            .map(PGRowDecoding.auditEntry)
+    }
+
+    /// An array in PostgreSQL's text form; `quoted` elements may hold any character.
+    static func arrayLiteral(_ elements: [String], quoted: Bool = false) -> String {
+        let items = quoted
+            ? elements.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            : elements
+        return "{" + items.joined(separator: ",") + "}"
     }
 }

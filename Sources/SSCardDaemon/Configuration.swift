@@ -42,6 +42,9 @@ public struct Configuration: Equatable, Sendable {
     /// Whether Monitor subscribers also see other daemons' changes (PostgreSQL only;
     /// `off` for PgBouncer in transaction mode, where LISTEN has no session).
     public var changeFeed: ChangeFeed = .on
+    /// At most this many entries other daemons wrote while the feed's session
+    /// was lost are read back and shown; more, and subscribers get a gap event.
+    public var changeFeedCatchUpLimit = 10_000
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // StateDirectory= may list several paths separated by colons; the first is ours.
@@ -133,6 +136,7 @@ public struct Configuration: Equatable, Sendable {
         case "change-feed":
             guard let setting = ChangeFeed(rawValue: value) else { throw Message("'\(key)' must be on or off") }
             changeFeed = setting
+        case "change-feed-catch-up-limit": changeFeedCatchUpLimit = try integer(0...1_000_000)
         case "log-level":
             guard let level = LogLevel(name: value) else {
                 throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")

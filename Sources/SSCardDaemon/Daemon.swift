@@ -63,12 +63,8 @@ public final class Daemon: @unchecked Sendable {
             log.notice("change feed off: Monitor subscribers see only this daemon's own changes")
         }
         let feed = configuration.changeFeed == .off ? nil : postgresqlStore.map { store in
-            RegistryChangeFeed(
-                store: store, registry: registry,
-                onGap: { [log] in
-                    log.warning("change feed reconnected: changes other daemons made meanwhile were not shown to monitors")
-                },
-                onError: { [log] error in log.error("change feed: cannot read another daemon's change: \(error)") })
+            RegistryChangeFeed(store: store, registry: registry, catchUpLimit: configuration.changeFeedCatchUpLimit,
+                               onReport: { [log] report in Self.logFeed(report, log) })
         }
         feed?.start()
         log.info("registry at \(configuration.registryLocation)")
@@ -127,6 +123,17 @@ public final class Daemon: @unchecked Sendable {
         readers.stop()
         try store.close()
         log.notice("stopped")
+    }
+
+    /// The change feed's catch-ups and gaps, for the journal (the log masks
+    /// any social security number an error might carry).
+    static func logFeed(_ report: RegistryChangeFeed.Report, _ log: Log) {
+        switch report {
+        case let .caughtUp(replayed):
+            log.notice("change feed reconnected: \(replayed) change(s) other daemons made meanwhile shown to monitors late")
+        case let .gap(reason, detail):
+            log.warning("change feed gap, monitors told to re-read: \(reason)\(detail.map { " (\($0))" } ?? "")")
+        }
     }
 
     func serverConfiguration(_ configuration: Configuration) throws -> VarlinkServer.Configuration {

@@ -138,6 +138,8 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
                     "application": RegistryJSON.application(application)]
         case let .holderChanged(ssn, actor):
             return ["action": "updateHolder", "actor": .string(actor.id), "ssn": .string(ssn.rawValue)]
+        case let .gap(reason):
+            return RegistryJSON.monitorGap(reason: reason)
         }
     }
 }

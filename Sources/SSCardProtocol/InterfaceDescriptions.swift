@@ -220,8 +220,19 @@ method History(cardNumber: ?string, ssn: ?string, limit: ?int) -> (entries: []Au
 # Temporary losses waiting for their deadline, earliest first.
 method PendingReleases(limit: ?int) -> (releases: [](cardNumber: string, lossExpiresAt: string))
 
-# Streams every committed change (call with "more": true).
-method Monitor() -> (action: string, actor: string, card: ?Card, application: ?Application, ssn: ?string)
+# Streams every committed change (call with "more": true): first action
+# "subscribed", then one reply per change (action: the operation, with card,
+# application or ssn). Action "gap" (actor "system", with reason) says that
+# changes made through other daemons may have been missed and will not be
+# shown: re-read what you display. Action "stopping" ends the stream.
+method Monitor() -> (
+  action: string,
+  actor: string,
+  card: ?Card,
+  application: ?Application,
+  ssn: ?string,
+  reason: ?string
+)
 
 # Walks the whole audit chain.
 method VerifyAudit() -> (intact: bool, entriesChecked: int, firstBrokenSequence: ?int, problem: ?string)

@@ -50,6 +50,13 @@ public enum RegistryJSON {
         return .object(object)
     }
 
+    /// The Monitor reply that says changes may have been missed (`action`
+    /// "gap", `actor` "system", and why): a client that shows registry state
+    /// re-reads it. Old clients see one more action they do not know.
+    public static func monitorGap(reason: String) -> JSONValue {
+        ["action": "gap", "actor": "system", "reason": .string(reason)]
+    }
+
     public static func auditEntry(_ entry: AuditEntry) -> JSONValue {
         var object: [String: JSONValue] = [
             "sequence": .int(entry.sequence),
