@@ -63,6 +63,10 @@ extension Control {
                                            labels: labels))
             return parts.joined(separator: "\n\n")
         case .event:
+            if object["action"]?.string == "gap" {
+                // The daemon could not show some changes other daemons made: say so plainly.
+                return labels.monitorGap(reason: object["reason"]?.string ?? "")
+            }
             var line = object
             if let card = object["card"]?.object {
                 line.removeValue(forKey: "card")

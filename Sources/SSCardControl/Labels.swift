@@ -64,6 +64,13 @@ struct Labels {
         return TextTable.text(value)
     }
 
+    /// A Monitor gap event: changes made at other service points may not have been shown.
+    func monitorGap(reason: String) -> String {
+        chinese
+            ? "!! 其他服务点的部分变更未能显示，请重新查询所关注的卡：\(reason)"
+            : "!! some changes made at other service points could not be shown; re-read the cards you follow: \(reason)"
+    }
+
     /// What to do about RegistryUnavailable (exit code 6).
     var registryUnavailableHint: String {
         chinese

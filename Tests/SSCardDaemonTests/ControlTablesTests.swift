@@ -1,4 +1,5 @@
 import Foundation
+@testable import SSCardControl
 import SSCardTestSupport
 import Testing
 import Varlink
@@ -67,5 +68,17 @@ struct ControlTablesTests {
         #expect(Self.line("Previous state", in: table.output)?.hasSuffix("active") == true, "\(table.output)")
         #expect(Self.line("Electronic credential continues", in: table.output)?.hasSuffix("no") == true, "\(table.output)")
         #expect(!table.output.contains("临时挂失"))
+    }
+
+    @Test("a Monitor gap event reads as a warning to re-read, in the table's language; an empty LC_ALL is unset")
+    func gapEvent() {
+        let event: JSONValue = .object(["action": "gap", "actor": "system", "reason": "3 changes exceed the limit of 2"])
+        let chinese = Control.render(event, .event, Labels(environment: ["LC_ALL": "", "LANG": Self.chinese]))
+        #expect(chinese.hasPrefix("!! 其他服务点的部分变更未能显示") && chinese.hasSuffix("3 changes exceed the limit of 2"),
+                "\(chinese)")
+        let english = Control.render(event, .event, Labels(environment: ["LANG": "C.UTF-8"]))
+        #expect(english.hasPrefix("!! some changes made at other service points could not be shown"), "\(english)")
+        let ordinary = Control.render(.object(["action": "activate", "actor": "op"]), .event, Labels(environment: [:]))
+        #expect(!ordinary.hasPrefix("!!"))
     }
 }
