@@ -38,7 +38,7 @@ import Testing
 
         // Fill what is left of the tmpfs.
         let filler = mountPoint + "/filler"
-        FileManager.default.createFile(atPath: filler, contents: nil)
+        _ = FileManager.default.createFile(atPath: filler, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: filler))
         let block = Data(repeating: 0x46, count: 64 * 1024)
         while (try? handle.write(contentsOf: block)) != nil {}

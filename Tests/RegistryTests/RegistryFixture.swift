@@ -71,6 +71,7 @@ final class RegistryFixture: @unchecked Sendable {
     var conninfo: String { Self.conninfo(schema: schema) }
 
     /// Runs `body` on a superuser connection to the private server's database.
+    @discardableResult
     static func admin<T>(_ body: (PGConnection) throws -> T) throws -> T {
         let connection = try PGConnection(conninfo: PostgreSQLRig.shared.conninfo)
         defer { connection.close() }

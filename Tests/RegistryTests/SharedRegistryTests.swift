@@ -104,7 +104,7 @@ import Testing
         let daemons = try (0..<4).map { try Self.daemon(fixture, "140105-3\($0)") }
         // Fast setup: each daemon issues a quarter of the cards.
         Self.concurrently(4) { part in
-            let helper = try! RegistryFixture.Builder(fixture: fixture, registry: daemons[part])
+            let helper = RegistryFixture.Builder(fixture: fixture, registry: daemons[part])
             for n in stride(from: part + 1, through: cards, by: 4) {
                 try! helper.lostCard(n)
             }

@@ -94,7 +94,7 @@ struct ReaderMethodsTests {
             #expect(!entries.description.contains(pin))
             #expect(!(rig.daemon?.output.joined(separator: "\n").contains(pin) ?? true))
         }
-        let database = try String(decoding: FileManager.default.contents(atPath: rig.stateDirectory + "/registry.sqlite") ?? Data(),
+        let database = String(decoding: FileManager.default.contents(atPath: rig.stateDirectory + "/registry.sqlite") ?? Data(),
                                   as: UTF8.self)
         #expect(!database.contains("135790"))
 
