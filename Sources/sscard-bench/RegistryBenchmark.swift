@@ -45,7 +45,7 @@ struct RegistryBenchmark {
         let rssBefore = residentKiB()
         let store = try SQLiteRegistryStore(path: path)
         defer { try? store.close() }
-        let warmUp = try seconds { store.waitForStatusCacheWarmUp() }
+        let warmUp = seconds { store.waitForStatusCacheWarmUp() }
         let cached = store.statusCache?.count ?? 0
         let rssAfter = residentKiB()
         table.add("status cache warm-up after open (s, in background)", sscard: "\(format(warmUp, 2)) s, \(cached) cards",

@@ -42,7 +42,7 @@ final class BenchmarkPostgreSQL {
         process.executableURL = URL(fileURLWithPath: postgres)
         process.arguments = arguments
         let log = FileHandle(forWritingAtPath: directory + "/postgres.log")
-            ?? { FileManager.default.createFile(atPath: directory + "/postgres.log", contents: nil)
+            ?? { _ = FileManager.default.createFile(atPath: directory + "/postgres.log", contents: nil)
                  return FileHandle(forWritingAtPath: directory + "/postgres.log")! }()
         process.standardOutput = log
         process.standardError = log
@@ -113,7 +113,7 @@ final class BenchmarkDaemons {
         process.executableURL = executables.appendingPathComponent("sscardd")
         process.arguments = ["--config", state + "/sscardd.conf"]
         let log = state + "/sscardd.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
         children.append(process)

@@ -20,7 +20,7 @@ extension SharedRegistryBenchmark {
         defer { db.close() }
         let before = try db.queryOne("SELECT count(*) FROM audit WHERE action = 'autoRelease'") { $0.int64(0) ?? 0 } ?? 0
         let deadline = try db.queryOne("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT") { $0.int64(0) ?? 0 }
-            .map { ($0 ?? 0) + Int64(releaseLead * 1000) } ?? 0
+            .map { $0 + Int64(releaseLead * 1000) } ?? 0
         try db.query("UPDATE cards SET state = 'temporarilyLost', previous_state = 'active', loss_deadline = $1",
                      [.integer(deadline)])
         let seconds = try waitForReleases(deadline: deadline) {

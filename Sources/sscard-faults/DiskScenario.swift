@@ -33,7 +33,7 @@ enum DiskScenario {
         try ledger.move(.reportTemporaryLoss, cards[2])
 
         let filler = FillerFile(path: rig.stateDirectory + "/filler")
-        let filled = try filler.fill()
+        _ = try filler.fill()
         // SQLite first reuses space it already holds: WAL frames it may
         // rewrite once a checkpoint has copied them, free pages. So on a full
         // disk calls may commit (each durable like any commit) or be refused,
