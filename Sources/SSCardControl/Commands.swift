@@ -191,6 +191,7 @@ extension Control {
     static var usage: String {
         "usage: sscardctl [--socket PATH] [--json] COMMAND ...\n\ncommands:\n"
             + commands.keys.sorted().map { "  " + commands[$0]!.summary }.joined(separator: "\n")
-            + "\n\nexit codes: 0 ok, 1 refused by sscardd, 2 usage, 3 sscardd unreachable, 4 permission denied, 5 other failure"
+            + "\n\nexit codes: 0 ok, 1 refused by sscardd, 2 usage, 3 sscardd unreachable, 4 permission denied,\n"
+            + "  5 other failure, 6 registry unavailable (database unreachable or disk full: nothing changed; retry later)"
     }
 }

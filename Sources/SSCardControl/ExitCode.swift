@@ -1,5 +1,5 @@
 /// sscardctl's exit codes (documented in sscardctl(1) and docs/protocol.md).
-public enum ExitCode: Int32 {
+public enum ExitCode: Int32, CaseIterable {
     case success = 0
     /// The daemon refused the request: not found, not allowed in this state, a rule.
     case refused = 1

@@ -81,4 +81,11 @@ struct ControlTablesTests {
         let ordinary = Control.render(.object(["action": "activate", "actor": "op"]), .event, Labels(environment: [:]))
         #expect(!ordinary.hasPrefix("!!"))
     }
+
+    @Test("the usage text names every exit code")
+    func usageNamesEveryExitCode() {
+        for code in ExitCode.allCases {
+            #expect(Control.usage.contains("\(code.rawValue) "), "exit code \(code.rawValue) missing from the usage text")
+        }
+    }
 }
