@@ -47,6 +47,9 @@ public enum Control {
             if arguments.flag("json") {
                 print((["error": .string(error.name), "parameters": error.parameters] as JSONValue).description)
             } else {
+                if let sentence = labels.explain(error) {
+                    FileHandle.standardError.write(Data("sscardctl: \(sentence)\n".utf8))
+                }
                 FileHandle.standardError.write(Data("sscardctl: \(describe(error))\n".utf8))
                 if error.name == registry + "RegistryUnavailable" {
                     FileHandle.standardError.write(Data((labels.registryUnavailableHint + "\n").utf8))

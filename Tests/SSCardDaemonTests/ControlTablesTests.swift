@@ -88,4 +88,23 @@ struct ControlTablesTests {
             #expect(Control.usage.contains("\(code.rawValue) "), "exit code \(code.rawValue) missing from the usage text")
         }
     }
+
+    @Test("LANG=zh_CN: a refusal is said in Chinese, then quoted as the daemon named it")
+    func refusalsInChinese() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(43, client: client)
+        _ = try client.call("org.sscard.Registry.ReportLoss", [
+            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard,
+        ])
+        let refused = try rig.sscardctl(["activate", "--card", number, "--document", "idCard"], locale: Self.chinese)
+        #expect(refused.code == 1, "\(refused.output)")
+        #expect(refused.output.contains("卡 \(number) 当前为「临时挂失」，不能办理「启用」"), "\(refused.output)")
+        #expect(refused.output.contains("TransitionRefused: cardNumber=\(number)"), "\(refused.output)")
+        let missing = try rig.sscardctl(["status", "--card", "B00000019"], locale: Self.chinese)
+        #expect(missing.code == 1)
+        #expect(missing.output.contains("登记库中没有卡号为 B00000019 的社会保障卡"), "\(missing.output)")
+        let english = try rig.sscardctl(["status", "--card", "B00000019"], locale: "C.UTF-8")
+        #expect(english.output.contains("CardNotFound") && !english.output.contains("登记库"), "\(english.output)")
+    }
 }
