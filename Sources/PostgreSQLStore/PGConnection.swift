@@ -12,12 +12,26 @@ public final class PGConnection: @unchecked Sendable {
     private var prepared: [String: String] = [:]
     /// Beyond this many distinct statements, the rest run unprepared.
     static let preparedLimit = 256
+    /// Whether statements are prepared (named, once per session) or sent
+    /// unnamed at every call. Unnamed is for PgBouncer in transaction mode,
+    /// where consecutive transactions of one client run on different server
+    /// sessions, so a statement prepared on one does not exist on the next.
+    public let preparesStatements: Bool
+    /// Names this session's prepared statements. Random per connection, so
+    /// that if a session is ever multiplexed after all (session mode behind a
+    /// transaction pooler, a misconfiguration), a name finds either nothing
+    /// ("does not exist") or this connection's own statement, never another
+    /// client's statement of the same name with a different meaning.
+    private let namePrefix = "sscard_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))_"
 
     /// Connects with a libpq conninfo string ("host=/run/postgresql dbname=sscard"
     /// or a postgresql:// URI). `applicationName` overrides the conninfo's, so
     /// that a session of a particular use (the change feed's listener) can be
-    /// told apart in `pg_stat_activity`.
-    public init(conninfo: String, applicationName: String? = nil) throws(PostgreSQLError) {
+    /// told apart in `pg_stat_activity`. With `preparesStatements` false, no
+    /// statement is prepared (for transaction pooling).
+    public init(conninfo: String, applicationName: String? = nil,
+                preparesStatements: Bool = true) throws(PostgreSQLError) {
+        self.preparesStatements = preparesStatements
         conn = applicationName.map { Self.connect(conninfo, applicationName: $0) } ?? PQconnectdb(conninfo)
         guard let conn, PQstatus(conn) == CONNECTION_OK else {
             let message = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
@@ -108,12 +122,14 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     /// The prepared statement for `sql`, preparing it the first time; nil
-    /// once the cache is full. A statement the server cannot prepare throws
-    /// the same error its execution would (parse and analysis happen here).
+    /// once the cache is full, or when this connection prepares nothing. A
+    /// statement the server cannot prepare throws the same error its
+    /// execution would (parse and analysis happen here).
     private func statementName(_ sql: String, parameterCount: Int32) throws(PostgreSQLError) -> String? {
+        guard preparesStatements else { return nil }
         if let name = prepared[sql] { return name }
         guard prepared.count < Self.preparedLimit, let conn else { return nil }
-        let name = "sscard_\(prepared.count)"
+        let name = namePrefix + String(prepared.count)
         let result = PQprepare(conn, name, sql, parameterCount, nil)
         defer { PQclear(result) }
         try check(result, sql: sql)

@@ -25,6 +25,9 @@ public final class PGPool: @unchecked Sendable {
     }
 
     public let conninfo: String
+    /// Whether the pool's connections prepare their statements (false behind
+    /// PgBouncer in transaction mode: see `PGConnection.preparesStatements`).
+    public let preparesStatements: Bool
     private let limit: Int
     private let minimumBackoff: TimeInterval
     private let maximumBackoff: TimeInterval
@@ -49,8 +52,9 @@ public final class PGPool: @unchecked Sendable {
     }
 
     public init(conninfo: String, limit: Int = 8, minimumBackoff: TimeInterval = 0.05,
-                maximumBackoff: TimeInterval = 5) {
+                maximumBackoff: TimeInterval = 5, preparesStatements: Bool = true) {
         self.conninfo = conninfo
+        self.preparesStatements = preparesStatements
         self.limit = limit
         self.minimumBackoff = minimumBackoff
         self.maximumBackoff = maximumBackoff
@@ -101,7 +105,7 @@ public final class PGPool: @unchecked Sendable {
         }
         if let reused { return (reused.0, reused.1, true) }
         do {
-            let connection = try PGConnection(conninfo: conninfo)
+            let connection = try PGConnection(conninfo: conninfo, preparesStatements: preparesStatements)
             let observer = lock.withLock { () -> (@Sendable (Availability) -> Void)? in
                 defer {
                     failures = 0

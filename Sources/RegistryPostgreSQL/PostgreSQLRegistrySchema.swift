@@ -111,26 +111,35 @@ enum PostgreSQLRegistrySchema {
     /// the others wait, then find everything applied.
     static let migrationLockKey: Int64 = 0x5353_4341_5244_0001  // "SSCARD" 1
 
-    /// Applies what is missing under the advisory lock; returns the ids applied.
+    /// Applies what is missing; returns the ids applied. Each migration is
+    /// one transaction that first takes the advisory lock with
+    /// `pg_advisory_xact_lock`, so the lock ends with the transaction and no
+    /// session state outlives it: this works through PgBouncer in
+    /// transaction mode, where the next transaction may run on another
+    /// server session (a session lock would be left held on one the pooler
+    /// hands to someone else, and its unlock sent to another). A daemon
+    /// that waited on the lock sees the winner's commit (READ COMMITTED:
+    /// each statement reads the latest commits) and applies nothing.
     static func migrate(_ connection: PGConnection) throws -> [String] {
-        try connection.query("SELECT pg_advisory_lock($1)", [.integer(migrationLockKey)])
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [.integer(migrationLockKey)]) }
-        try connection.execute("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                id TEXT PRIMARY KEY NOT NULL,
-                applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-            )
-            """)
-        let known = Set(migrations.map(\.id))
-        let unknown = try appliedIdentifiers(connection).filter { !known.contains($0) }
-        guard unknown.isEmpty else {
-            throw PostgreSQLError(kind: .misuse, message: "the database has migrations this sscard does not know: "
-                                      + unknown.joined(separator: ", ") + " (a newer version made it)")
-        }
         var applied: [String] = []
-        for migration in migrations {
+        for (index, migration) in migrations.enumerated() {
             try connection.execute("BEGIN")
             do {
+                try connection.query("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLockKey)])
+                try connection.execute("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                    )
+                    """)
+                if index == 0 {
+                    let known = Set(migrations.map(\.id))
+                    let unknown = try appliedIdentifiers(connection).filter { !known.contains($0) }
+                    guard unknown.isEmpty else {
+                        throw PostgreSQLError(kind: .misuse, message: "the database has migrations this sscard does not know: "
+                                                  + unknown.joined(separator: ", ") + " (a newer version made it)")
+                    }
+                }
                 let done = try connection.queryOne("SELECT 1 FROM schema_migrations WHERE id = $1",
                                                    [.text(migration.id)]) { _ in true } ?? false
                 if !done {

@@ -44,6 +44,13 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         /// Called once the migrations and the open check have passed, with the
         /// migrations this open applied (for the daemon's log).
         public var onOpen: (@Sendable ([String]) -> Void)?
+        /// Behind PgBouncer in transaction mode, where each transaction may run
+        /// on another server session: statements are sent unnamed instead of
+        /// prepared once per session. Nothing else the store does needs a
+        /// session between transactions (the migrations' lock is
+        /// transaction-scoped); a `RegistryChangeFeed` does (LISTEN), and must
+        /// not be started on such a store.
+        public var transactionPooling = false
         public init() {}
     }
 
@@ -67,8 +74,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         case failed(String)
     }
 
-    /// Connects, applies migrations (under an advisory lock, so that several
-    /// daemons starting at once apply them once) and checks integrity. With
+    /// Connects, applies migrations (under a transaction-scoped advisory lock,
+    /// so that several daemons starting at once apply them once) and checks integrity. With
     /// `openWhenReachable`, an unreachable server is not an error: the store
     /// opens empty-handed, every call fails as unavailable, and the first
     /// call that reaches the server applies the migrations and the check.
@@ -76,7 +83,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         self.auditChain = auditChain
         self.options = options
         pool = PGPool(conninfo: conninfo, limit: options.poolSize, minimumBackoff: options.minimumBackoff,
-                      maximumBackoff: options.maximumBackoff)
+                      maximumBackoff: options.maximumBackoff, preparesStatements: !options.transactionPooling)
         do {
             try prepare()
         } catch let error as PostgreSQLError where error.isConnectionFailure && options.openWhenReachable {

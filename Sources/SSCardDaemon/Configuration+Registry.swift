@@ -18,6 +18,18 @@ public enum ChangeFeed: String, CaseIterable, Equatable, Sendable {
     case off
 }
 
+/// How sscardd's connections reach the PostgreSQL server. `session`: each
+/// connection is one server session for its whole life (direct, or a pooler
+/// in session mode), and statements are prepared once per session.
+/// `transaction`: a pooler in transaction mode (PgBouncer's `pool_mode =
+/// transaction`) may run each transaction on another server session, so
+/// statements are sent unnamed, nothing is kept in the session between
+/// transactions, and the change feed (LISTEN) cannot be used.
+public enum PostgreSQLPooling: String, CaseIterable, Equatable, Sendable {
+    case session
+    case transaction
+}
+
 extension Configuration {
     /// Parses `registry-engine`.
     static func registryEngine(_ value: String) throws -> RegistryEngine {
@@ -48,6 +60,17 @@ extension Configuration {
         if registryEngine == .postgresql && postgresqlConninfo == nil {
             throw ConfigurationError(path: path, line: lines["registry-engine"],
                                      message: "'registry-engine = postgresql' needs 'postgresql-conninfo'")
+        }
+        // Refused rather than switched off quietly: a daemon whose monitors
+        // silently stopped seeing the other daemons' changes is worse than one
+        // that does not start and says why.
+        if registryEngine == .postgresql && postgresqlPooling == .transaction && changeFeed == .on {
+            let explicit = lines["change-feed"] != nil
+            throw ConfigurationError(path: path, line: lines[explicit ? "change-feed" : "postgresql-pooling"],
+                                     message: "'postgresql-pooling = transaction' needs 'change-feed = off'"
+                                         + (explicit ? "" : " (the feed is on by default)")
+                                         + ": the change feed LISTENs, which needs a session of its own that "
+                                         + "transaction pooling does not give")
         }
         if registryEngine == .postgresql, let conninfo = postgresqlConninfo, !Self.writesOnlyToPrimary(conninfo) {
             throw ConfigurationError(path: path, line: lines["postgresql-conninfo"],

@@ -39,6 +39,10 @@ public struct Configuration: Equatable, Sendable {
     public var registryEngine: RegistryEngine = .sqlite
     /// The shared registry's database; shown only masked (`registryLocation`).
     public var postgresqlConninfo: PGConninfo?
+    /// How the daemon's database sessions are pooled on the way to the server:
+    /// `transaction` behind PgBouncer's transaction mode (no prepared statements,
+    /// needs `change-feed = off`).
+    public var postgresqlPooling: PostgreSQLPooling = .session
     /// Whether Monitor subscribers also see other daemons' changes (PostgreSQL only;
     /// `off` for PgBouncer in transaction mode, where LISTEN has no session).
     public var changeFeed: ChangeFeed = .on
@@ -133,6 +137,11 @@ public struct Configuration: Equatable, Sendable {
         case "terminal-device": terminalDevice = try text(allowEmpty: true)
         case "registry-engine": registryEngine = try Self.registryEngine(value)
         case "postgresql-conninfo": postgresqlConninfo = try Self.conninfo(value)
+        case "postgresql-pooling":
+            guard let pooling = PostgreSQLPooling(rawValue: value) else {
+                throw Message("'\(key)' must be session or transaction")
+            }
+            postgresqlPooling = pooling
         case "change-feed":
             guard let setting = ChangeFeed(rawValue: value) else { throw Message("'\(key)' must be on or off") }
             changeFeed = setting

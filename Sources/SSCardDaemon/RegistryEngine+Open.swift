@@ -34,6 +34,9 @@ extension RegistryEngine {
             // Several hosts: never release a loss before the database server's clock says it is due.
             options.serverClockGuard = true
             options.openWhenReachable = true
+            // Behind PgBouncer in transaction mode: no prepared statements (the
+            // configuration has already refused the change feed with it).
+            options.transactionPooling = configuration.postgresqlPooling == .transaction
             options.onOpen = { [log] applied in
                 let migrations = applied.isEmpty ? "schema up to date" : "applied \(applied.joined(separator: ", "))"
                 log.notice("registry database reached: \(migrations), open check passed")
@@ -46,6 +49,10 @@ extension RegistryEngine {
                 case let .unavailable(reason):
                     log.error("registry database unreachable, reconnecting with backoff: \(reason)")
                 }
+            }
+            if options.transactionPooling {
+                log.notice("postgresql-pooling = transaction: statements are sent unnamed, no session state is kept "
+                               + "between transactions")
             }
             if !store.isOpen {
                 log.error("registry database unreachable at start; serving reader calls, registry calls answer "

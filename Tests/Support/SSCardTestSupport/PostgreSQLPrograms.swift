@@ -4,7 +4,7 @@ import Glibc
 /// How the rigs run PostgreSQL's programs (`initdb`, `postgres`,
 /// `pg_basebackup`, `pg_ctl`): from Debian's `/usr/lib/postgresql/N/bin`,
 /// and, when the tests run as root, as an unprivileged user, because
-/// PostgreSQL refuses to run as root.
+/// PostgreSQL refuses to run as root (so does `pgbouncer`, run the same way).
 public struct PostgreSQLPrograms: @unchecked Sendable {
     /// The directory holding the binaries.
     public let binaries: String
@@ -46,7 +46,13 @@ public struct PostgreSQLPrograms: @unchecked Sendable {
     /// death signal is set after the user change (a change of user clears
     /// it), so a server dies with the test process.
     public func spawn(_ program: String, _ arguments: [String], log: String? = nil) throws -> ChildProcess {
-        let binary = "\(binaries)/\(program)"
+        try spawn(executable: "\(binaries)/\(program)", name: program, arguments, log: log)
+    }
+
+    /// Starts the program at `binary` (one from another package, e.g.
+    /// pgbouncer, which refuses root too) the same way.
+    public func spawn(executable binary: String, name program: String, _ arguments: [String],
+                      log: String? = nil) throws -> ChildProcess {
         guard let runAs else {
             return try ChildProcess(name: program, executable: binary, arguments: arguments, logPath: log)
         }
