@@ -118,7 +118,7 @@ public struct RegistryTransfer {
                 let rows = try Self.rows(source, table)
                 let columns = table.name == "audit" ? "chain, " + table.columns : table.columns
                 let values = table.name == "audit" ? rows.map { [PGValue.text(chain)] + $0 } : rows
-                try Self.insert(values, into: table.name, columns: columns, connection)
+                try connection.insert(values, into: table.name, columns: columns)
             }
             // Identity columns continue after the copied ids.
             try connection.execute("SELECT setval(pg_get_serial_sequence('applications', 'id'), "
@@ -126,23 +126,6 @@ public struct RegistryTransfer {
             try connection.query("INSERT INTO audit_chains (chain, last_seq, last_hash) "
                                      + "SELECT chain, seq, hash FROM audit WHERE chain = $1 ORDER BY seq DESC LIMIT 1",
                                  [.text(chain)])
-        }
-    }
-
-    /// Multi-row INSERTs of up to 500 rows each.
-    static func insert(_ rows: [[PGValue]], into table: String, columns: String, _ connection: PGConnection) throws {
-        var start = 0
-        while start < rows.count {
-            let batch = rows[start..<min(rows.count, start + 500)]
-            var parameters: [PGValue] = []
-            var tuples: [String] = []
-            for row in batch {
-                let first = parameters.count
-                tuples.append("(" + (1...row.count).map { "$\(first + $0)" }.joined(separator: ", ") + ")")
-                parameters += row
-            }
-            try connection.query("INSERT INTO \(table) (\(columns)) VALUES \(tuples.joined(separator: ", "))", parameters)
-            start += batch.count
         }
     }
 

@@ -15,31 +15,20 @@ extension SharedRegistryBenchmark {
         try db.execute("BEGIN")
         for start in stride(from: 0, to: cards, by: batch) {
             let range = start..<min(cards, start + batch)
-            try insert(db, "holders (ssn, name, created_at, updated_at)", range.map { n in
+            try db.insert(range.map { n in
                 [.text(BulkLoad.ssn(n)), .text("测试\(n % 100)"), .integer(now), .integer(now)]
-            })
-            try insert(db, "applications (id, ssn, kind, stage, fee_fen, card_number, created_at, updated_at)", range.map { n in
+            }, into: "holders", columns: "ssn, name, created_at, updated_at")
+            try db.insert(range.map { n in
                 [.integer(Int64(n + 1)), .text(BulkLoad.ssn(n)), .text("first"), .text("delivered"), .integer(0),
                  .text(BulkLoad.cardNumber(n)), .integer(now), .integer(now)]
-            })
-            try insert(db, "cards (card_number, card_id, ssn, application_id, state, updated_at)", range.map { n in
+            }, into: "applications", columns: "id, ssn, kind, stage, fee_fen, card_number, created_at, updated_at")
+            try db.insert(range.map { n in
                 [.text(BulkLoad.cardNumber(n)), .text(BulkLoad.cardId(n)), .text(BulkLoad.ssn(n)), .integer(Int64(n + 1)),
                  .text("active"), .integer(now)]
-            })
+            }, into: "cards", columns: "card_number, card_id, ssn, application_id, state, updated_at")
         }
         try db.execute("SELECT setval(pg_get_serial_sequence('applications', 'id'), \(cards + 1))")
         try db.execute("COMMIT")
         try db.execute("ANALYZE")
-    }
-
-    static func insert(_ db: PGConnection, _ table: String, _ rows: [[PGValue]]) throws {
-        var parameters: [PGValue] = []
-        var tuples: [String] = []
-        for row in rows {
-            let first = parameters.count
-            tuples.append("(" + (1...row.count).map { "$\(first + $0)" }.joined(separator: ",") + ")")
-            parameters += row
-        }
-        try db.query("INSERT INTO \(table) VALUES \(tuples.joined(separator: ","))", parameters)
     }
 }
