@@ -1,7 +1,11 @@
+import SSCardValues
 import Varlink
 
 extension Control {
     static let evidenceOptions: Set<String> = ["document", "proxy", "reason"]
+    /// How the card commands' usage lines show the evidence options: sscardd
+    /// requires a document for holder services at the counter.
+    static let evidenceSummary = " [--document D [--proxy S]]"
 
     /// `--document` and `--proxy` as an evidence object, `--reason` as reason.
     static func common(_ a: Arguments, into parameters: inout [String: JSONValue]) {
@@ -15,7 +19,7 @@ extension Control {
 
     /// A card operation named by --card (or, where allowed, --reader).
     static func cardCommand(_ method: String, _ summary: String, readerAllowed: Bool = false) -> Command {
-        Command(summary: summary, options: evidenceOptions.union(["card", "reader"]),
+        Command(summary: summary + evidenceSummary, options: evidenceOptions.union(["card", "reader"]),
                 render: .keyValue(key: "card", order: cardOrder)) { a in
             var p: [String: JSONValue] = [:]
             if let card = a.option("card") { p["cardNumber"] = .string(card) }
@@ -79,7 +83,8 @@ extension Control {
             return .init(method: registry + "BindCard", parameters: .object(p))
         },
         "activate": cardCommand("Activate", "activate --card N | --reader R", readerAllowed: true),
-        "loss": Command(summary: "loss temporary|formal (--card N | --ssn S) [--name N] [--electronic-credential yes|no]",
+        "loss": Command(summary: "loss temporary|formal (--card N | --ssn S) [--name N] [--electronic-credential yes|no]"
+                            + evidenceSummary,
                         options: evidenceOptions.union(["card", "ssn", "name", "electronic-credential"]),
                         render: .keyValue(key: "card", order: cardOrder)) { a in
             var p: [String: JSONValue] = ["kind": .string(try a.word(1, "loss kind (temporary or formal)"))]
@@ -191,6 +196,8 @@ extension Control {
     static var usage: String {
         "usage: sscardctl [--socket PATH] [--json] COMMAND ...\n\ncommands:\n"
             + commands.keys.sorted().map { "  " + commands[$0]!.summary }.joined(separator: "\n")
+            + "\n\nD (the evidence shown): " + ServiceVocabulary.document.names.keys.sorted().joined(separator: ", ")
+            + "; S: the proxy's social security number"
             + "\n\nexit codes: 0 ok, 1 refused by sscardd, 2 usage, 3 sscardd unreachable, 4 permission denied,\n"
             + "  5 other failure, 6 registry unavailable (database unreachable or disk full: nothing changed; retry later)"
     }

@@ -107,4 +107,12 @@ struct ControlTablesTests {
         let english = try rig.sscardctl(["status", "--card", "B00000019"], locale: "C.UTF-8")
         #expect(english.output.contains("CardNotFound") && !english.output.contains("登记库"), "\(english.output)")
     }
+
+    @Test("the card commands' usage lines show the evidence a counter needs, with the document kinds")
+    func usageShowsEvidence() {
+        for line in ["lock --card N [--document D [--proxy S]]", "release --card N [--document D [--proxy S]]"] {
+            #expect(Control.usage.contains(line), "\(line)")
+        }
+        #expect(Control.usage.contains("idCard") && Control.usage.contains("householdRegister"))
+    }
 }
