@@ -70,28 +70,15 @@ final class DaemonLink: @unchecked Sendable {
 
     // MARK: Monitor
 
+    /// Keeps one Monitor stream at a time, reconnecting with backoff. The
+    /// stream itself is `followMonitor`: keeping it out of this loop keeps
+    /// the optimiser's loop passes from facing the reconnect loop and the
+    /// inlined read loop as one nest (docs/internals.md, "The release build").
     private func monitorLoop() {
         var delay = 0.25
         var wasUp: Bool?
         while true {
-            var announced = false
-            do {
-                let client = try VarlinkClient(path: socketPath, timeout: nil)
-                try client.stream("org.sscard.Reader.Monitor") { [inbox] reply in
-                    if !announced {
-                        // The first reply proves the daemon serves this kiosk.
-                        announced = true
-                        inbox.post(.connected)
-                        KioskLog.notice("connected to sscardd at \(self.socketPath)")
-                    }
-                    if let event = Self.event(reply) { inbox.post(event) }
-                    return true
-                }
-            } catch {
-                if wasUp != false || announced {
-                    KioskLog.warning("sscardd unavailable at \(socketPath): \(Self.describe(error))")
-                }
-            }
+            let announced = followMonitor(quiet: wasUp == false)
             if announced {
                 wasUp = true
                 delay = 0.25
@@ -101,6 +88,30 @@ final class DaemonLink: @unchecked Sendable {
             Thread.sleep(forTimeInterval: delay)
             delay = min(delay * 2, 10)
         }
+    }
+
+    /// Follows one Monitor stream until it ends; true if sscardd answered it.
+    /// `quiet` leaves a failure to connect unlogged (the daemon was already down).
+    private func followMonitor(quiet: Bool) -> Bool {
+        var announced = false
+        do {
+            let client = try VarlinkClient(path: socketPath, timeout: nil)
+            try client.stream("org.sscard.Reader.Monitor") { [inbox] reply in
+                if !announced {
+                    // The first reply proves the daemon serves this kiosk.
+                    announced = true
+                    inbox.post(.connected)
+                    KioskLog.notice("connected to sscardd at \(self.socketPath)")
+                }
+                if let event = Self.event(reply) { inbox.post(event) }
+                return true
+            }
+        } catch {
+            if !quiet || announced {
+                KioskLog.warning("sscardd unavailable at \(socketPath): \(Self.describe(error))")
+            }
+        }
+        return announced
     }
 
     /// A Monitor reply as a kiosk event; nil for events the kiosk ignores.
