@@ -90,6 +90,7 @@ let package = Package(
                     dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardTestSupport", "sscard-vcard"]),
         .testTarget(name: "SSCardDaemonTests",
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
+                                   "PCSC", "SocialSecurityCard",
                                    "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
         .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).

@@ -14,7 +14,10 @@ import SSCardValues
 /// to another chain breaks the links of both, and a chain can be renamed
 /// (as the SQLite-to-PostgreSQL copy does) without re-sealing it.
 public struct AuditEntry: Hashable, Codable, Sendable {
-    public enum Outcome: String, CaseIterable, Codable, Sendable { case done, refused }
+    /// `failed`: the registry allowed a chip operation and the chip did not
+    /// complete it (a wrong PIN, a status word, a card pulled); the registry's
+    /// record of the card is unchanged.
+    public enum Outcome: String, CaseIterable, Codable, Sendable { case done, refused, failed }
 
     /// The chain this entry belongs to ("" for the SQLite engine's single chain).
     public var chain: String

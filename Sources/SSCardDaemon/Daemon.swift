@@ -88,7 +88,7 @@ public final class Daemon: @unchecked Sendable {
 
         let service = SSCardService(
             registryMethods: RegistryMethods(registry: registry, readers: readers, securityModule: securityModule),
-            readerMethods: ReaderMethods(readers: readers, terminalNumber: configuration.terminalNumber,
+            readerMethods: ReaderMethods(registry: registry, readers: readers, terminalNumber: configuration.terminalNumber,
                                          terminalDevice: configuration.terminalDevice),
             roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
         let server = try VarlinkServer(

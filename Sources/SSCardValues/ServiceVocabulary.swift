@@ -104,6 +104,8 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "unlock": BilingualName("应用解锁", "Application unlock"),
         "resetPassword": BilingualName("密码重置", "Password reset"),
         "changePassword": BilingualName("密码修改", "Password change"),
+        // A chip operation that changes no registry field (ChipOperation).
+        "verifyPin": BilingualName("密码校验", "PIN verification"),
         "seal": BilingualName("封存", "Seal"),
         "unseal": BilingualName("解封", "Unseal"),
         "cancel": BilingualName("注销", "Cancellation"),
@@ -125,6 +127,8 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
     static let outcomes: [String: BilingualName] = [
         "done": BilingualName("办结", "Done"),
         "refused": BilingualName("不予办理", "Refused"),
+        // Allowed by the registry, then not completed by the chip.
+        "failed": BilingualName("卡片未完成", "Failed on the card"),
     ]
 
     static let documents: [String: BilingualName] = [
