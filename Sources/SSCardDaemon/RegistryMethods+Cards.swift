@@ -33,7 +33,14 @@ extension RegistryMethods {
         let kind = try p.choice("kind", LossKind.self)
         var number = try p.optionalCardNumber("cardNumber")
         let ssn = try p.optionalSSN("ssn")
-        if number == nil {
+        // Self-service: a temporary loss only, decided before anything is read.
+        if context.isKiosk && kind != .temporary { throw context.denied("a kiosk may report a temporary loss only") }
+        // By reader: sscardd reads the card itself. A kiosk does this, so it
+        // never needs the holder's full card number or name.
+        let byReader = number == nil && ssn == nil && (p.has("reader") || context.isKiosk)
+        if byReader {
+            number = try cardInReader(p, context).cardNumber
+        } else if number == nil {
             guard let ssn else { throw VarlinkError.invalidParameter("cardNumber") }
             // The holder's card that a loss can apply to: the one usable card.
             let holder = try registry.status(of: ssn)
@@ -43,9 +50,8 @@ extension RegistryMethods {
             number = card.cardNumber
         }
         guard let number else { throw VarlinkError.invalidParameter("cardNumber") }
-        if context.isKiosk {
-            // Self-service: temporary loss only, and the caller must know the holder's number or card and name.
-            guard kind == .temporary else { throw context.denied("a kiosk may report a temporary loss only") }
+        if context.isKiosk && !byReader {
+            // Without the card, a kiosk caller must know the holder's number or card and name.
             let name = try p.holderName("name")
             let status = try registry.status(of: number)
             guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {

@@ -16,6 +16,8 @@ public struct RoleResolver: Sendable {
     let adminGid: gid_t?
     let operatorGid: gid_t?
     let kioskGid: gid_t?
+    /// The readers each kiosk may use.
+    public let kioskReaders: KioskReaderBindings
     /// User names already looked up. Every call names its actor, and
     /// getpwuid_r reads /etc/passwd (or asks systemd-userdb) each time; a
     /// resolver lives until SIGHUP replaces it, which also renews the names.
@@ -25,12 +27,15 @@ public struct RoleResolver: Sendable {
         adminGid = Self.groupID(named: configuration.adminGroup)
         operatorGid = Self.groupID(named: configuration.operatorGroup)
         kioskGid = Self.groupID(named: configuration.kioskGroup)
+        kioskReaders = KioskReaderBindings(configuration: configuration)
     }
 
-    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?) {
+    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?,
+         kioskReaders: KioskReaderBindings = KioskReaderBindings(configuration: Configuration(environment: [:]))) {
         self.adminGid = adminGid
         self.operatorGid = operatorGid
         self.kioskGid = kioskGid
+        self.kioskReaders = kioskReaders
     }
 
     /// The role for a peer, or nil if it has none. `peerGroups` are the

@@ -25,6 +25,12 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         currentRoles = roles
         self.servicePoint = servicePoint
         self.log = log
+        if roles.kioskReaders.isEmpty {
+            log.warning("no kiosk-readers.NAME in the configuration: every kiosk may use every reader")
+        }
+        for kiosk in roles.kioskReaders.unresolved {
+            log.warning("kiosk-readers.\(kiosk): no such user or group; it is bound to no reader")
+        }
     }
 
     var registry: Registry { registryMethods.registry }
@@ -50,17 +56,19 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
             return
         }
         do {
+            let scope = role == .kiosk
+                ? roles.kioskReaders.scope(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups) : .all
             let context = CallContext(call: call, parameters: try Parameters(call.parameters, interface: call.interface),
-                                      role: role, actor: actor)
+                                      role: role, actor: actor, readerScope: scope)
             switch (call.interface, call.methodName) {
             case ("org.sscard.Registry", "Monitor"): try monitorRegistry(context, reply)
             case ("org.sscard.Reader", "Monitor"): try monitorReaders(context, reply)
             case ("org.sscard.Registry", let name):
                 guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
-                reply.send(try method(registryMethods, context))
+                reply.send(Self.shown(try method(registryMethods, context), to: context))
             case ("org.sscard.Reader", let name):
                 guard let method = ReaderMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
-                reply.send(try method(readerMethods, context))
+                reply.send(Self.shown(try method(readerMethods, context), to: context))
             default:
                 throw VarlinkError.interfaceNotFound(call.interface)
             }
@@ -86,6 +94,15 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
             cardNumber: call.parameters["cardNumber"]?.string.flatMap { try? CardNumber($0) },
             ssn: call.parameters["ssn"]?.string.flatMap { try? SocialSecurityNumber($0) },
             reason: why)
+    }
+
+    /// A reply as this caller may see it: masked for a kiosk.
+    static func shown(_ reply: JSONValue, to context: CallContext) -> JSONValue {
+        shown(reply, kiosk: context.isKiosk)
+    }
+
+    static func shown(_ reply: JSONValue, kiosk: Bool) -> JSONValue {
+        kiosk ? KioskView.masked(reply) : reply
     }
 
     static func varlinkError(_ error: Error) -> VarlinkError {
@@ -118,14 +135,19 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
     func monitorReaders(_ context: CallContext, _ reply: VarlinkReply) throws {
         guard context.call.more else { throw VarlinkError.expectedMore }
         let readers = readerMethods.readers
-        let (token, present) = readers.subscribe(withCardsPresent: { event in
-            reply.send(ReaderMethods.event(event), continues: true)
-        })
+        // A kiosk sees its own readers only, and the holders in them masked.
+        let scope = context.readerScope
+        let kiosk = context.isKiosk
+        let send: @Sendable (CardReaders.Event) -> Void = { event in
+            guard scope.contains(event.event.reader) else { return }
+            reply.send(Self.shown(ReaderMethods.event(event), kiosk: kiosk), continues: true)
+        }
+        let (token, present) = readers.subscribe(withCardsPresent: send)
         streams.add(reply) { readers.unsubscribe(token) }
-        for reader in (try? readers.list()) ?? [] {
+        for reader in (try? readers.list(within: scope)) ?? [] {
             reply.send(["event": "readerAttached", "reader": .string(reader.name)], continues: true)
         }
-        for event in present { reply.send(ReaderMethods.event(event), continues: true) }
+        for event in present { send(event) }
     }
 
     static func json(_ event: RegistryEvent, registry: Registry) -> JSONValue {

@@ -23,4 +23,8 @@ public enum PersonalData {
         guard let first = text.first else { return "" }
         return String(first) + String(repeating: "*", count: max(1, text.count - 1))
     }
+
+    /// Keeps the first three and last two characters, as the kiosk shows a
+    /// card number: `A00000011` → `A00****11`.
+    public static func maskCardNumber(_ text: String) -> String { mask(text, keepingPrefix: 3, suffix: 2) }
 }

@@ -16,6 +16,7 @@ import Testing
         + ApplicationStage.allCases.map { (.applicationStage, $0.rawValue) }
         + CardOperation.allCases.map { (.action, $0.rawValue) }
         + registryActions.map { (.action, $0) }
+        + ChipOperation.allCases.map { (.action, $0.rawValue) }
         + AuditEntry.Outcome.allCases.map { (.outcome, $0.rawValue) }
         + Evidence.Document.allCases.map { (.document, $0.rawValue) }
 
@@ -50,7 +51,7 @@ import Testing
         #expect(Set(ServiceVocabulary.cardState.names.keys) == Set(CardState.allCases.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.applicationStage.names.keys) == Set(ApplicationStage.allCases.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.action.names.keys)
-            == Set(CardOperation.allCases.map(\.rawValue) + Self.registryActions))
+            == Set(CardOperation.allCases.map(\.rawValue) + ChipOperation.allCases.map(\.rawValue) + Self.registryActions))
         #expect(Set(ServiceVocabulary.outcome.names.keys) == Set(AuditEntry.Outcome.allCases.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.document.names.keys) == Set(Evidence.Document.allCases.map(\.rawValue)))
     }
