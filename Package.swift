@@ -54,7 +54,7 @@ let package = Package(
 
         // Daemon and client.
         .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
-                                                    "SocialSecurityCard", "PCSC", "Varlink"]),
+                                                    "SocialSecurityCard", "PCSC", "Varlink", "CSystemShims"]),
         .target(name: "SSCardControl", dependencies: ["Varlink", "SSCardValues"]),
         .target(name: "SSCardKiosk", dependencies: ["Varlink", "SSCardValues"]),
 
