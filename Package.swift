@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "SSCardDaemonTests",
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
                                    "SSCardRig", "sscardd", "sscardctl", "sscard-vcard"]),
-        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
+        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardValues", "Varlink"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).
         .testTarget(name: "BenchmarkTests", dependencies: ["sscard-bench"]),
     ]

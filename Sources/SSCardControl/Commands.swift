@@ -173,8 +173,11 @@ extension Control {
                                 render: .keyValue(key: nil, order: ["intact", "entriesChecked", "firstBrokenSequence", "problem"])) { _ in
             .init(method: registry + "VerifyAudit", parameters: [:])
         },
-        "backup": Command(summary: "backup PATH", options: [], render: .keyValue(key: nil, order: ["path"])) { a in
-            .init(method: registry + "Backup", parameters: ["path": .string(try a.word(1, "backup path"))])
+        "backup": Command(summary: "backup PATH [--overwrite]", options: ["overwrite"],
+                          render: .keyValue(key: nil, order: ["path"])) { a in
+            var parameters: [String: JSONValue] = ["path": .string(try a.word(1, "backup path"))]
+            if a.flag("overwrite") { parameters["overwrite"] = true }
+            return .init(method: registry + "Backup", parameters: .object(parameters))
         },
         "monitor": Command(summary: "monitor [--readers]", options: ["readers"], render: .event) { a in
             .init(method: (a.flag("readers") ? reader : registry) + "Monitor", parameters: [:], more: true)

@@ -89,9 +89,16 @@ struct RegistryMethods: Sendable {
 
     func backup(_ context: CallContext) throws -> JSONValue {
         let path = try context.parameters.string("path")
-        guard path.hasPrefix("/") else { throw context.parameters.invalidValue("path", "must be an absolute path") }
+        let overwrite = try context.parameters.optionalBool("overwrite") ?? false
+        let target: BackupTarget
         do {
-            try registry.store.backup(to: path)
+            target = try BackupTarget.check(path, registryPath: (registry.store as? SQLiteRegistryStore)?.path,
+                                            overwrite: overwrite)
+        } catch {
+            throw context.parameters.invalidValue("path", "\(error)")
+        }
+        do {
+            try registry.store.backup(to: target.path)
         } catch {
             throw VarlinkError("org.sscard.Registry.RegistryUnavailable", ["reason": .string("backup failed: \(error)")])
         }

@@ -238,7 +238,9 @@ method Monitor() -> (
 method VerifyAudit() -> (intact: bool, entriesChecked: int, firstBrokenSequence: ?int, problem: ?string)
 
 # Writes an online backup of the registry to an absolute path on the daemon's host.
-method Backup(path: string) -> (path: string)
+# The live registry's files are refused; an existing path is refused unless
+# overwrite is true (InvalidValue on path, saying which).
+method Backup(path: string, overwrite: ?bool) -> (path: string)
 
 error CardNotFound (cardNumber: string)
 error HolderNotFound (ssn: string)

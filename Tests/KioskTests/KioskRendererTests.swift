@@ -1,4 +1,5 @@
 import Testing
+import SSCardValues
 @testable import SSCardKiosk
 
 @Suite struct KioskRendererTests {

@@ -115,4 +115,24 @@ struct ControlTablesTests {
         }
         #expect(Control.usage.contains("idCard") && Control.usage.contains("householdRegister"))
     }
+
+    @Test("a control character stored in a reason is shown escaped, never sent to the terminal")
+    func controlCharactersAreEscaped() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(44, client: client)
+        // An operator types a reason that would clear the next operator's screen
+        // and write right-to-left text over it.
+        let hostile = "\u{1b}[2J\u{1b}]0;owned\u{07}moved\u{202E}abc\u{9b}"
+        _ = try client.call("org.sscard.Registry.Seal", ["cardNumber": .string(number), "reason": .string(hostile)])
+        let table = try rig.sscardctl(["history", "--card", number])
+        #expect(table.code == 0, "\(table.output)")
+        #expect(!table.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E },
+                "raw control characters reached the terminal")
+        #expect(table.output.contains(#"\u{1B}[2J\u{1B}]0;owned\u{7}moved\u{202E}abc\u{9B}"#), "\(table.output)")
+        // --json stays JSON: the writer escapes control characters itself.
+        let json = try rig.sscardctl(["--json", "history", "--card", number])
+        #expect(!json.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(json.output.contains(#"\u001b[2J"#) || json.output.contains(#"\u001B[2J"#), "\(json.output)")
+    }
 }
