@@ -20,25 +20,34 @@ public struct RoleResolver: Sendable {
     /// getpwuid_r reads /etc/passwd (or asks systemd-userdb) each time; a
     /// resolver lives until SIGHUP replaces it, which also renews the names.
     private let names = UserNames()
+    /// Group membership per uid, re-read from the group database every few seconds.
+    private let membership: GroupMembership
 
     public init(configuration: Configuration) {
         adminGid = Self.groupID(named: configuration.adminGroup)
         operatorGid = Self.groupID(named: configuration.operatorGroup)
         kioskGid = Self.groupID(named: configuration.kioskGroup)
+        membership = GroupMembership()
     }
 
-    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?) {
+    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?, membership: GroupMembership = GroupMembership()) {
         self.adminGid = adminGid
         self.operatorGid = operatorGid
         self.kioskGid = kioskGid
+        self.membership = membership
     }
 
-    /// The role for a peer, or nil if it has none. `peerGroups` are the
-    /// supplementary groups the kernel reported for the connection
-    /// (SO_PEERGROUPS); without them the user database is asked.
+    /// The role for a peer, or nil if it has none.
+    ///
+    /// Membership comes from the group database for the peer's uid, read
+    /// afresh at most every `GroupMembership.lifetime` (10 s), so that
+    /// `gpasswd -d alice sscard-operator` takes effect within seconds, even on
+    /// a connection opened before it. Only a uid the user database does not
+    /// know (a container's, a test's) falls back to `peerGroups`, what the
+    /// kernel reported for the connection (SO_PEERGROUPS) with its gid.
     public func role(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> Role? {
         if uid == 0 { return .admin }
-        let groups = Set(peerGroups.isEmpty ? Self.groups(uid: uid, primary: gid) : peerGroups + [gid])
+        let groups = membership.groups(uid: uid) ?? Set(peerGroups + [gid])
         if let adminGid, groups.contains(adminGid) { return .admin }
         if let operatorGid, groups.contains(operatorGid) { return .operator }
         if let kioskGid, groups.contains(kioskGid) { return .kiosk }
@@ -70,21 +79,6 @@ public struct RoleResolver: Sendable {
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getgrnam_r(name, &record, &buffer, buffer.count, &result) == 0, let entry = result else { return nil }
         return entry.pointee.gr_gid
-    }
-
-    /// The primary group and the supplementary groups of the user with `uid`.
-    static func groups(uid: uid_t, primary: gid_t) -> [gid_t] {
-        var record = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(uid, &record, &buffer, buffer.count, &result) == 0, let entry = result else { return [primary] }
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(entry.pointee.pw_name, primary, &groups, &count) < 0 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            _ = getgrouplist(entry.pointee.pw_name, primary, &groups, &count)
-        }
-        return Array(groups.prefix(Int(max(0, count)))) + [primary]
     }
 }
 
