@@ -6,7 +6,7 @@
 //   C (CSQLite, CLibPQ, CPCSCLite, CSystemShims)
 //   → values, stores, PC/SC, transport (SSCardValues, SQLiteStore, PostgreSQLStore, PCSC, Varlink)
 //   → domain (SocialSecurityCard, Registry, RegistryPostgreSQL, VirtualCard)
-//   → protocol (SSCardProtocol) → daemon and client (SSCardDaemon, SSCardControl)
+//   → the wire contract (SSCardInterfaces) → protocol (SSCardProtocol) → daemon and client (SSCardDaemon, SSCardControl)
 //   → thin executables.
 import PackageDescription
 
@@ -48,15 +48,17 @@ let package = Package(
         .target(name: "RegistryPostgreSQL", dependencies: ["Registry", "PostgreSQLStore", "SQLiteStore", "SSCardValues"]),
         .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues", "SocialSecurityCard"]),
 
-        // Protocol: the org.sscard interfaces and their JSON.
-        .target(name: "SSCardProtocol", dependencies: ["Varlink", "Registry", "SocialSecurityCard", "SSCardValues"],
-                exclude: ["Interfaces"]),
+        // The wire contract: the org.sscard IDL files and the names of their methods, errors and keys.
+        .target(name: "SSCardInterfaces", dependencies: ["Varlink"], exclude: ["Interfaces"]),
+
+        // Protocol: the org.sscard interfaces' JSON for registry and card values.
+        .target(name: "SSCardProtocol", dependencies: ["SSCardInterfaces", "Varlink", "Registry", "SocialSecurityCard", "SSCardValues"]),
 
         // Daemon and client.
-        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
+        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "SSCardInterfaces", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
                                                     "SocialSecurityCard", "PCSC", "Varlink", "CSystemShims"]),
-        .target(name: "SSCardControl", dependencies: ["Varlink", "SSCardValues"]),
-        .target(name: "SSCardKiosk", dependencies: ["Varlink", "SSCardValues"]),
+        .target(name: "SSCardControl", dependencies: ["SSCardInterfaces", "Varlink", "SSCardValues"]),
+        .target(name: "SSCardKiosk", dependencies: ["SSCardInterfaces", "Varlink", "SSCardValues"]),
 
         // Executables.
         .executableTarget(name: "sscardd", dependencies: ["SSCardDaemon"]),
@@ -72,7 +74,7 @@ let package = Package(
         // and `make install` never ships them (docs/internals.md).
         .target(name: "SSCardRig", path: "Tools/SSCardRig"),
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"], path: "Tools/sscard-docgen"),
-        .executableTarget(name: "sscard-bench", dependencies: ["SSCardRig", "Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
+        .executableTarget(name: "sscard-bench", dependencies: ["SSCardRig", "SSCardInterfaces", "Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
                                                              "PostgreSQLStore"],
                           path: "Tools/sscard-bench"),
         // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"],
                           path: "Tools/sscard-bench-card"),
         // Fault-injection runs against real daemons, pcscd and virtual cards (docs/reliability.md).
-        .executableTarget(name: "sscard-faults", dependencies: ["SSCardRig", "Varlink", "SSCardValues"], path: "Tools/sscard-faults"),
+        .executableTarget(name: "sscard-faults", dependencies: ["SSCardRig", "SSCardInterfaces", "Varlink", "SSCardValues"], path: "Tools/sscard-faults"),
         .executableTarget(name: "sscard-decode-probe", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues", "VirtualCard"],
                           path: "Tools/sscard-decode-probe"),
         .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"], path: "Tools/sscard-registry-writer"),
@@ -94,14 +96,15 @@ let package = Package(
                                                           "sscard-migrate-registry"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims", "SSCardValues"]),
+        .testTarget(name: "SSCardInterfacesTests", dependencies: ["SSCardInterfaces"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "PCSC"]),
         .testTarget(name: "PCSCIntegrationTests",
                     dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardRig", "sscard-vcard"]),
         .testTarget(name: "SSCardDaemonTests",
-                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
-                                   "SSCardRig", "sscardd", "sscardctl", "sscard-vcard"]),
-        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardValues", "Varlink"]),
+                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardInterfaces", "SSCardControl", "Varlink", "VirtualCard",
+                                   "SocialSecurityCard", "SSCardValues", "PostgreSQLStore", "SSCardRig", "sscardd", "sscardctl", "sscard-vcard"]),
+        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardInterfaces", "SSCardValues", "Varlink"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).
         .testTarget(name: "BenchmarkTests", dependencies: ["sscard-bench"]),
     ]

@@ -1,12 +1,10 @@
 import Foundation
+import SSCardInterfaces
 import Varlink
 
 /// sscardctl: one subcommand per daemon method, readable tables by default
 /// and JSON with --json.
 public enum Control {
-    static let registry = "org.sscard.Registry."
-    static let reader = "org.sscard.Reader."
-
     public static func main(_ words: [String]) -> Int32 {
         let labels = Labels()
         let arguments: Arguments
@@ -51,7 +49,7 @@ public enum Control {
                     FileHandle.standardError.write(Data("sscardctl: \(sentence)\n".utf8))
                 }
                 FileHandle.standardError.write(Data("sscardctl: \(describe(error))\n".utf8))
-                if error.name == registry + "RegistryUnavailable" {
+                if error.is(.registryUnavailable) {
                     FileHandle.standardError.write(Data((labels.registryUnavailableHint + "\n").utf8))
                 }
             }

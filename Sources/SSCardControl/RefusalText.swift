@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import SSCardValues
 import Varlink
 
@@ -32,7 +33,7 @@ extension Labels {
         case "InvalidValue":
             return "参数 \(text("parameter")) 的值不正确\(reason())。"
         case "PermissionDenied":
-            let role = parameters["role"]?.string.map { "（当前角色：\($0)）" } ?? ""
+            let role = parameters[.role]?.string.map { "（当前角色：\($0)）" } ?? ""
             return "无权办理 \(text("method"))\(role)。"
         case "StorageFull":
             return "登记库所在磁盘已满：本次业务未办理，释放空间后重试即可。"

@@ -1,4 +1,5 @@
 import Registry
+import SSCardInterfaces
 import SSCardProtocol
 import Varlink
 
@@ -16,8 +17,8 @@ struct CallContext {
     var method: String { call.methodName }
 
     func denied(_ why: String) -> VarlinkError {
-        VarlinkError("\(call.interface).PermissionDenied",
-                     ["method": .string(call.method), "role": .string(role.rawValue), "reason": .string(why)])
+        VarlinkError(SSCardInterface.permissionDenied(call.interface),
+                     .fields([.method: .string(call.method), .role: .string(role.rawValue), .reason: .string(why)]))
     }
 }
 

@@ -3,6 +3,7 @@ import PCSC
 import Registry
 import RegistryPostgreSQL
 import SocialSecurityCard
+import SSCardInterfaces
 import SSCardProtocol
 import Varlink
 
@@ -115,7 +116,7 @@ public final class Daemon: @unchecked Sendable {
         stopped.wait()
         _ = try? notify.stopping()
         log.notice("stopping: finishing calls in flight")
-        service.streams.endAll(["action": "stopping", "actor": "system"])
+        service.streams.endAll(.fields([.action: "stopping", .actor: "system"]))
         server.stop()
         server.waitUntilStopped()
         keeper.stop()

@@ -1,6 +1,7 @@
 import Foundation
 import Registry
 import SocialSecurityCard
+import SSCardInterfaces
 import SSCardProtocol
 import SSCardValues
 import Varlink
@@ -42,9 +43,9 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
                           channel: role == .kiosk ? .kiosk : .counter, servicePoint: servicePoint)
         guard let role, AccessPolicy.allows(role, call.method) else {
             log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none"))")
-            var parameters: [String: JSONValue] = ["method": .string(call.method)]
-            if let role { parameters["role"] = .string(role.rawValue) }
-            let denial = VarlinkError("\(call.interface).PermissionDenied", .object(parameters))
+            var parameters: [WireKey: JSONValue] = [.method: .string(call.method)]
+            if let role { parameters[.role] = .string(role.rawValue) }
+            let denial = VarlinkError(SSCardInterface.permissionDenied(call.interface), .fields(parameters))
             recordDenial(call, actor: actor, denial)
             reply.fail(denial)
             return
@@ -52,23 +53,24 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         do {
             let context = CallContext(call: call, parameters: try Parameters(call.parameters, interface: call.interface),
                                       role: role, actor: actor)
-            switch (call.interface, call.methodName) {
-            case ("org.sscard.Registry", "Monitor"): try monitorRegistry(context, reply)
-            case ("org.sscard.Reader", "Monitor"): try monitorReaders(context, reply)
-            case ("org.sscard.Registry", let name):
+            switch SSCardMethod(name: call.method) {
+            case .registry(.monitor): try monitorRegistry(context, reply)
+            case .reader(.monitor): try monitorReaders(context, reply)
+            case let .registry(name):
                 guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
                 reply.send(try method(registryMethods, context))
-            case ("org.sscard.Reader", let name):
+            case let .reader(name):
                 guard let method = ReaderMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
                 reply.send(try method(readerMethods, context))
-            default:
-                throw VarlinkError.interfaceNotFound(call.interface)
+            case nil:
+                guard SSCardInterface(rawValue: call.interface) != nil else { throw VarlinkError.interfaceNotFound(call.interface) }
+                throw VarlinkError.methodNotFound(call.method)
             }
         } catch {
             let failure = Self.varlinkError(error)
-            if failure.name == "org.sscard.Registry.StorageFull" {
+            if failure.name == RegistryErrorName.storageFull.name {
                 // The operator must free space: say so at error level, once per refused call.
-                log.error("\(call.method) refused: \(failure.parameters["reason"]?.string ?? "storage full")")
+                log.error("\(call.method) refused: \(failure.parameters[.reason]?.string ?? "storage full")")
             } else {
                 log.info("\(call.method) by \(actor.id): \(failure.name)")
             }
@@ -80,11 +82,11 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
     /// Records a denied call against the card or holder it named, when it
     /// named a valid one.
     func recordDenial(_ call: VarlinkCall, actor: Actor, _ denial: VarlinkError) {
-        let why = denial.parameters["reason"]?.string ?? "permission denied for role \(actor.role.rawValue)"
+        let why = denial.parameters[.reason]?.string ?? "permission denied for role \(actor.role.rawValue)"
         try? registry.recordRefusedAttempt(
             action: call.methodName, actor: actor,
-            cardNumber: call.parameters["cardNumber"]?.string.flatMap { try? CardNumber($0) },
-            ssn: call.parameters["ssn"]?.string.flatMap { try? SocialSecurityNumber($0) },
+            cardNumber: call.parameters[.cardNumber]?.string.flatMap { try? CardNumber($0) },
+            ssn: call.parameters[.ssn]?.string.flatMap { try? SocialSecurityNumber($0) },
             reason: why)
     }
 
@@ -95,7 +97,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         case let error as ReaderFailure: return error.varlinkError
         case let error as CardError: return ReaderFailure.card(error, reader: "").varlinkError
         default:
-            return VarlinkError("org.sscard.Registry.RegistryUnavailable", ["reason": .string(String(describing: error))])
+            return VarlinkError(RegistryErrorName.registryUnavailable, [.reason: .string(String(describing: error))])
         }
     }
 
@@ -110,7 +112,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
             reply.send(Self.json(event, registry: registry), continues: true)
         }
         streams.add(reply) { registry.removeObserver(token) }
-        reply.send(["action": "subscribed", "actor": .string(context.actor.id)], continues: true)
+        reply.send(.fields([.action: "subscribed", .actor: .string(context.actor.id)]), continues: true)
     }
 
     /// Streams reader events, starting with the current readers and the
@@ -123,7 +125,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         })
         streams.add(reply) { readers.unsubscribe(token) }
         for reader in (try? readers.list()) ?? [] {
-            reply.send(["event": "readerAttached", "reader": .string(reader.name)], continues: true)
+            reply.send(.fields([.event: "readerAttached", .reader: .string(reader.name)]), continues: true)
         }
         for event in present { reply.send(ReaderMethods.event(event), continues: true) }
     }
@@ -132,12 +134,12 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         switch event {
         case let .cardChanged(card, action, actor):
             let name = (try? registry.status(of: card.cardNumber).holderName) ?? HolderName(storedValue: "")
-            return ["action": .string(action), "actor": .string(actor.id), "card": RegistryJSON.card(card, name: name)]
+            return .fields([.action: .string(action), .actor: .string(actor.id), .card: RegistryJSON.card(card, name: name)])
         case let .applicationChanged(application, action, actor):
-            return ["action": .string(action), "actor": .string(actor.id),
-                    "application": RegistryJSON.application(application)]
+            return .fields([.action: .string(action), .actor: .string(actor.id),
+                    .application: RegistryJSON.application(application)])
         case let .holderChanged(ssn, actor):
-            return ["action": "updateHolder", "actor": .string(actor.id), "ssn": .string(ssn.rawValue)]
+            return .fields([.action: "updateHolder", .actor: .string(actor.id), .ssn: .string(ssn.rawValue)])
         case let .gap(reason):
             return RegistryJSON.monitorGap(reason: reason)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import Varlink
 
 /// Events from background threads for the UI loop: a locked queue plus a
@@ -96,7 +97,7 @@ final class DaemonLink: @unchecked Sendable {
         var announced = false
         do {
             let client = try VarlinkClient(path: socketPath, timeout: nil)
-            try client.stream("org.sscard.Reader.Monitor") { [inbox] reply in
+            try client.stream(ReaderMethod.monitor.name) { [inbox] reply in
                 if !announced {
                     // The first reply proves the daemon serves this kiosk.
                     announced = true
@@ -116,14 +117,14 @@ final class DaemonLink: @unchecked Sendable {
 
     /// A Monitor reply as a kiosk event; nil for events the kiosk ignores.
     static func event(_ reply: JSONValue) -> KioskEvent? {
-        guard let reader = reply["reader"]?.string else { return nil }
-        switch reply["event"]?.string {
+        guard let reader = reply[.reader]?.string else { return nil }
+        switch reply[.event]?.string {
         case "cardInserted":
-            guard let identity = reply["identity"], let cardNumber = identity["cardNumber"]?.string,
-                  let name = identity["name"]?.string
+            guard let identity = reply[.identity], let cardNumber = identity[.cardNumber]?.string,
+                  let name = identity[.name]?.string
             else { return .cardInserted(reader: reader, holder: nil) }
             return .cardInserted(reader: reader, holder: CardHolder(reader: reader, cardNumber: cardNumber, name: name,
-                                                                    ssn: identity["ssn"]?.string ?? ""))
+                                                                    ssn: identity[.ssn]?.string ?? ""))
         case "cardRemoved": return .cardRemoved(reader: reader)
         case "readerDetached": return .readerDetached(reader: reader)
         default: return nil
@@ -147,17 +148,17 @@ final class DaemonLink: @unchecked Sendable {
         switch effect {
         case let .fetchStatus(session, reader, then):
             return (session, then, call { client in
-                try client.call("org.sscard.Registry.GetStatus", ["reader": .string(reader)])
+                try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(reader)]))
             })
         case let .reportLoss(session, _, cardNumber, name):
             return (session, .temporaryLoss, call { client in
-                try client.call("org.sscard.Registry.ReportLoss", [
-                    "kind": "temporary", "cardNumber": .string(cardNumber), "name": .string(name),
-                ])
+                try client.call(RegistryMethod.reportLoss.name, .fields([
+                    .kind: "temporary", .cardNumber: .string(cardNumber), .name: .string(name),
+                ]))
             })
         case let .activate(session, reader):
             return (session, .activate, call { client in
-                try client.call("org.sscard.Registry.Activate", ["reader": .string(reader)])
+                try client.call(RegistryMethod.activate.name, .fields([.reader: .string(reader)]))
             })
         case .changePassword(let session, let reader, var oldPin, var newPin):
             // Drop the effect's own references, then wipe the digits whatever happens.
@@ -167,9 +168,9 @@ final class DaemonLink: @unchecked Sendable {
                 newPin.wipe()
             }
             return (session, .changePassword, Self.outcome {
-                try SecretCall.call(socketPath: socketPath, method: "org.sscard.Registry.ChangePassword",
-                                    plain: ["reader": .string(reader)],
-                                    secrets: [("oldPin", oldPin), ("newPin", newPin)])
+                try SecretCall.call(socketPath: socketPath, method: RegistryMethod.changePassword.name,
+                                    plain: [WireKey.reader.rawValue: .string(reader)],
+                                    secrets: [(WireKey.oldPin.rawValue, oldPin), (WireKey.newPin.rawValue, newPin)])
             })
         }
     }
@@ -186,16 +187,16 @@ final class DaemonLink: @unchecked Sendable {
     static func outcome(_ body: () throws -> JSONValue) -> Result<CallReply, Notice> {
         do {
             let reply = try body()
-            guard let card = reply["card"], let cardNumber = card["cardNumber"]?.string,
-                  let state = card["state"]?.string
+            guard let card = reply[.card], let cardNumber = card[.cardNumber]?.string,
+                  let state = card[.state]?.string
             else { return .failure(.failed) }
             var reminder: Reminder?
-            if let zh = reply["reminder"]?["zh"]?.string, let en = reply["reminder"]?["en"]?.string {
+            if let zh = reply[.reminder]?[.zh]?.string, let en = reply[.reminder]?[.en]?.string {
                 reminder = Reminder(zh: zh, en: en)
             }
             return .success(CallReply(status: CardStatus(cardNumber: cardNumber, state: state,
-                                                         previousState: card["previousState"]?.string,
-                                                         lossExpiresAt: card["lossExpiresAt"]?.string),
+                                                         previousState: card[.previousState]?.string,
+                                                         lossExpiresAt: card[.lossExpiresAt]?.string),
                                       reminder: reminder))
         } catch let error as VarlinkError {
             KioskLog.info("call refused: \(error.name)")

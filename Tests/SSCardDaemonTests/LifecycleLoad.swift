@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -57,15 +58,15 @@ final class LifecycleLoad: @unchecked Sendable {
 
     private func round(_ client: VarlinkClient, _ card: String) {
         let number = JSONValue.string(card)
-        guard let status = call(client, "GetStatus", ["cardNumber": number]) else { return }
-        let lost = status["card"]?["state"]?.string == "temporarilyLost"
+        guard let status = call(client, "GetStatus", .fields([.cardNumber: number])) else { return }
+        let lost = status[.card]?[.state]?.string == "temporarilyLost"
         let (method, action) = lost ? ("ReleaseLoss", "releaseLoss") : ("ReportLoss", "reportTemporaryLoss")
-        var parameters: JSONValue = ["cardNumber": number, "evidence": Fixture.idCard]
-        if !lost { parameters = ["kind": "temporary", "cardNumber": number, "evidence": Fixture.idCard] }
+        var parameters: JSONValue = .fields([.cardNumber: number, .evidence: Fixture.idCard])
+        if !lost { parameters = .fields([.kind: "temporary", .cardNumber: number, .evidence: Fixture.idCard]) }
         if call(client, method, parameters) != nil {
             lock.withLock { changes[card, default: []].append(action) }
         }
-        _ = call(client, "History", ["cardNumber": number, "limit": 5])
+        _ = call(client, "History", .fields([.cardNumber: number, .limit: 5]))
     }
 
     /// The reply, or nil after recording why the call failed.
@@ -75,7 +76,7 @@ final class LifecycleLoad: @unchecked Sendable {
             lock.withLock { succeeded += 1 }
             return reply
         } catch let error as VarlinkError {
-            let reason = error.parameters["reason"]?.string ?? error.parameters.description
+            let reason = error.parameters[.reason]?.string ?? error.parameters.description
             lock.withLock { failed.append(Failure(method: method, name: error.name, reason: reason)) }
         } catch {
             lock.withLock { failed.append(Failure(method: method, name: "transport", reason: "\(error)")) }

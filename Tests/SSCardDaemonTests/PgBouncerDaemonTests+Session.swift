@@ -1,5 +1,6 @@
 import Foundation
 import PostgreSQLStore
+import SSCardInterfaces
 import SSCardRig
 import Testing
 import Varlink
@@ -39,13 +40,13 @@ extension PgBouncerDaemonTests {
             + states.map { "\($0.value.count) × \($0.key)" }.sorted().joined(separator: ", "))
         #expect(!failures.isEmpty)
         for failure in failures {
-            #expect(failure.name == "org.sscard.Registry.RegistryUnavailable", "\(failure)")
+            #expect(failure.name == RegistryErrorName.registryUnavailable.name, "\(failure)")
             #expect(failure.reason.contains("prepared statement") && failure.reason.contains("does not exist"), "\(failure)")
         }
         #expect(daemon.isRunning)
         // Nothing half applied: the trail holds exactly the changes that answered done.
         try Self.expectTrail(matches: load, cards: cards, client: client)
-        #expect(try client.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        #expect(try client.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
         client.close()
         #expect(session.stop() == 0)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import SSCardInterfaces
 import SSCardValues
 
 /// The daemon benchmark (issue: sscardd and its varlink control protocol).
@@ -30,7 +31,7 @@ struct DaemonBenchmark {
         var generator = SeededRandom(seed: 42)
         func statusRequest() -> [UInt8] {
             let number = BulkLoad.cardNumber(Int.random(in: 0..<cards, using: &generator))
-            return Array("{\"method\":\"org.sscard.Registry.GetStatus\",\"parameters\":{\"cardNumber\":\"\(number)\"}}\0".utf8)
+            return Array("{\"method\":\"\(RegistryMethod.getStatus.name)\",\"parameters\":{\"cardNumber\":\"\(number)\"}}\0".utf8)
         }
         let requests = (0..<20_000).map { _ in statusRequest() }
 
@@ -158,9 +159,9 @@ struct DaemonBenchmark {
                 let number = BulkLoad.cardNumber(index * slice + (round * 5_003 + next) % slice)
                 next += 1
                 let client = client!
-                let report = try client.call(Array(("{\"method\":\"org.sscard.Registry.ReportLoss\",\"parameters\":{\"kind\":\"temporary\","
+                let report = try client.call(Array(("{\"method\":\"\(RegistryMethod.reportLoss.name)\",\"parameters\":{\"kind\":\"temporary\","
                     + "\"cardNumber\":\"\(number)\",\"evidence\":{\"document\":\"idCard\"}}}\0").utf8))
-                let release = try client.call(Array(("{\"method\":\"org.sscard.Registry.ReleaseLoss\",\"parameters\":{"
+                let release = try client.call(Array(("{\"method\":\"\(RegistryMethod.releaseLoss.name)\",\"parameters\":{"
                     + "\"cardNumber\":\"\(number)\",\"evidence\":{\"document\":\"idCard\"}}}\0").utf8))
                 guard !report.contains("\"error\""), !release.contains("\"error\"") else {
                     throw BenchmarkFailure("mutation refused: \(report) / \(release)")

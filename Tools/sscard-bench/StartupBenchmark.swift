@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 
 /// Start-up and memory of sscardd on the full registry, each beside a
 /// same-run comparison:
@@ -110,7 +111,7 @@ struct StartupBenchmark {
     /// a way both share, so both are timed the same way: a connect attempt
     /// every 0.2 ms from the moment the process is started.
     func firstAnswer(_ socket: String, _ process: Process) throws -> UInt64 {
-        let request = Array("{\"method\":\"org.sscard.Registry.GetStatus\",\"parameters\":{\"cardNumber\":\"\(BulkLoad.cardNumber(cards / 3))\"}}\0".utf8)
+        let request = Array("{\"method\":\"\(RegistryMethod.getStatus.name)\",\"parameters\":{\"cardNumber\":\"\(BulkLoad.cardNumber(cards / 3))\"}}\0".utf8)
         let deadline = monotonicNanoseconds() + 300_000_000_000
         while monotonicNanoseconds() < deadline {
             if let client = try? RawClient(path: socket) {

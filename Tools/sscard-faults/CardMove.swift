@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import Varlink
 
 /// A card's lifecycle position as GetStatus reports it.
@@ -12,8 +13,8 @@ struct CardPosition: Equatable, CustomStringConvertible {
 
     /// From a `card` object of a reply.
     init?(_ card: JSONValue?) {
-        guard let state = card?["state"]?.string else { return nil }
-        self.init(state: state, previous: card?["previousState"]?.string)
+        guard let state = card?[.state]?.string else { return nil }
+        self.init(state: state, previous: card?[.previousState]?.string)
     }
 
     var description: String { previous.map { "\(state)(\($0))" } ?? state }
@@ -31,24 +32,24 @@ enum CardMove: CaseIterable, CustomStringConvertible {
 
     var method: String {
         switch self {
-        case .reportTemporaryLoss, .reportFormalLoss: return "org.sscard.Registry.ReportLoss"
-        case .releaseLoss: return "org.sscard.Registry.ReleaseLoss"
-        case .lock: return "org.sscard.Registry.Lock"
-        case .unlock: return "org.sscard.Registry.Unlock"
-        case .seal: return "org.sscard.Registry.Seal"
-        case .unseal: return "org.sscard.Registry.Unseal"
+        case .reportTemporaryLoss, .reportFormalLoss: return RegistryMethod.reportLoss.name
+        case .releaseLoss: return RegistryMethod.releaseLoss.name
+        case .lock: return RegistryMethod.lock.name
+        case .unlock: return RegistryMethod.unlock.name
+        case .seal: return RegistryMethod.seal.name
+        case .unseal: return RegistryMethod.unseal.name
         }
     }
 
     func parameters(_ cardNumber: String) -> JSONValue {
-        var parameters: [String: JSONValue] = ["cardNumber": .string(cardNumber), "evidence": FaultHolder.idCard]
+        var parameters: [WireKey: JSONValue] = [.cardNumber: .string(cardNumber), .evidence: FaultHolder.idCard]
         switch self {
-        case .reportTemporaryLoss: parameters["kind"] = "temporary"
-        case .reportFormalLoss: parameters["kind"] = "formal"
-        case .seal, .unseal: parameters["reason"] = "fault run"
+        case .reportTemporaryLoss: parameters[.kind] = "temporary"
+        case .reportFormalLoss: parameters[.kind] = "formal"
+        case .seal, .unseal: parameters[.reason] = "fault run"
         default: break
         }
-        return .object(parameters)
+        return .fields(parameters)
     }
 
     var description: String {

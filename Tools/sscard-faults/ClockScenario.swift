@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -26,7 +27,7 @@ enum ClockScenario {
 
         func reportLoss(_ card: String) throws -> Double {
             let reply = try client.call(CardMove.reportTemporaryLoss.method, CardMove.reportTemporaryLoss.parameters(card))
-            guard let deadline = RFC3339Time.seconds(reply["card"]?["lossExpiresAt"]?.string) else {
+            guard let deadline = RFC3339Time.seconds(reply[.card]?[.lossExpiresAt]?.string) else {
                 throw FaultFailure("ReportLoss on \(card) answered without lossExpiresAt: \(reply)")
             }
             return deadline
@@ -110,12 +111,12 @@ enum ClockScenario {
         // Exactly once: one autoRelease entry per released card, and no second event.
         var duplicates: [String] = []
         for card in released {
-            let entries = try client.call("org.sscard.Registry.History", ["cardNumber": .string(card)])["entries"]?.array ?? []
-            let count = entries.filter { $0["action"]?.string == "autoRelease" && $0["outcome"]?.string == "done" }.count
+            let entries = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(card)]))[.entries]?.array ?? []
+            let count = entries.filter { $0[.action]?.string == "autoRelease" && $0[.outcome]?.string == "done" }.count
             if count != 1 { duplicates.append("\(card): \(count) autoRelease entries") }
         }
         if watcher.count(RegistryWatcher.autoRelease(of: laterCard)) != 1 { duplicates.append("\(laterCard): several events") }
-        let audit = try client.call("org.sscard.Registry.VerifyAudit")
+        let audit = try client.call(RegistryMethod.verifyAudit.name)
         watcher.close()
 
         func milliseconds(_ values: [Double]) -> String {
@@ -142,21 +143,21 @@ enum ClockScenario {
                            + (releasedAtStart.map { i in listening.map { i < $0 ? "before listening" : "after listening" } ?? "?" }
                                ?? "without a log line")),
             FaultCheck(scenario: "clock", check: "every release exactly once, audit intact",
-                       passed: duplicates.isEmpty && audit["intact"]?.bool == true,
+                       passed: duplicates.isEmpty && audit[.intact]?.bool == true,
                        figure: duplicates.isEmpty ? "\(released.count) cards, one autoRelease entry each"
                            : duplicates.joined(separator: "; ")),
         ]
     }
 
     static func state(_ card: String, _ client: VarlinkClient) throws -> String {
-        try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(card)])["card"]?["state"]?.string ?? "?"
+        try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(card)]))[.card]?[.state]?.string ?? "?"
     }
 
     /// The daemon's own record: its autoRelease entry is dated at or after the deadline.
     static func checkAuditTime(_ card: String, deadline: Double, client: VarlinkClient, early: inout [String]) throws {
-        let entries = try client.call("org.sscard.Registry.History", ["cardNumber": .string(card)])["entries"]?.array ?? []
-        guard let entry = entries.last(where: { $0["action"]?.string == "autoRelease" }),
-              let at = RFC3339Time.seconds(entry["at"]?.string) else {
+        let entries = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(card)]))[.entries]?.array ?? []
+        guard let entry = entries.last(where: { $0[.action]?.string == "autoRelease" }),
+              let at = RFC3339Time.seconds(entry[.at]?.string) else {
             early.append("\(card): no autoRelease entry")
             return
         }

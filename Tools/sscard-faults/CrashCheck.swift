@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import Varlink
 
 /// After a SIGKILL and a restart: holds the registry to what the clients
@@ -28,10 +29,10 @@ struct CrashCheck {
     /// Checks every client's ledgers; `killedAt` bounds the deadline of a
     /// temporary loss that was in flight.
     func run(_ clients: [CrashClient], killedAt: Date, round: Int, into findings: inout Findings) throws {
-        let pending = try client.call("org.sscard.Registry.PendingReleases", ["limit": 100_000])["releases"]?.array ?? []
+        let pending = try client.call(RegistryMethod.pendingReleases.name, .fields([.limit: 100_000]))[.releases]?.array ?? []
         var pendingDeadlines: [String: String] = [:]
         for release in pending {
-            if let card = release["cardNumber"]?.string { pendingDeadlines[card] = release["lossExpiresAt"]?.string }
+            if let card = release[.cardNumber]?.string { pendingDeadlines[card] = release[.lossExpiresAt]?.string }
         }
         var temporarilyLost = 0
         for crashClient in clients {
@@ -49,9 +50,9 @@ struct CrashCheck {
         if pendingDeadlines.count != temporarilyLost {
             findings.fail(.deadlinesIntact, "round \(round): \(pendingDeadlines.count) pending releases for \(temporarilyLost) temporarily lost cards")
         }
-        let audit = try client.call("org.sscard.Registry.VerifyAudit")
-        findings.auditEntries = Int(audit["entriesChecked"]?.int ?? 0)
-        if audit["intact"]?.bool != true {
+        let audit = try client.call(RegistryMethod.verifyAudit.name)
+        findings.auditEntries = Int(audit[.entriesChecked]?.int ?? 0)
+        if audit[.intact]?.bool != true {
             findings.fail(.auditIntact, "round \(round): \(audit)")
         }
     }
@@ -59,10 +60,10 @@ struct CrashCheck {
     private func check(_ ledger: inout CardLedger, killedAt: Date, round: Int, pendingDeadlines: [String: String],
                        into findings: inout Findings) throws {
         let number = ledger.cardNumber
-        let card = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])["card"]
+        let card = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]
         guard let actual = CardPosition(card) else { throw FaultFailure("GetStatus of \(number) answered no card") }
-        let entries = try client.call("org.sscard.Registry.History",
-                                      ["cardNumber": .string(number), "limit": 100_000])["entries"]?.array ?? []
+        let entries = try client.call(RegistryMethod.history.name,
+                                      .fields([.cardNumber: .string(number), .limit: 100_000]))[.entries]?.array ?? []
         let inFlightTarget = ledger.inFlight.map { $0.move.target(from: ledger.acknowledged) ?? ledger.acknowledged }
         let applied: Bool
         if actual == ledger.acknowledged {
@@ -86,13 +87,13 @@ struct CrashCheck {
                 + "expected \(low == high ? "\(low)" : "\(low)–\(high)")\(applied ? " (in-flight call applied)" : "")")
         }
         // The changes recorded chain from state to state and end in the card's state.
-        let changes = entries.filter { $0["outcome"]?.string == "done" && $0["newState"]?.string != nil }
+        let changes = entries.filter { $0[.outcome]?.string == "done" && $0[.newState]?.string != nil }
         for (earlier, later) in zip(changes, changes.dropFirst())
-            where later["oldState"]?.string != earlier["newState"]?.string {
+            where later[.oldState]?.string != earlier[.newState]?.string {
             findings.fail(.nothingHalfApplied, "round \(round), card \(number): entry \(later["sequence"]?.int ?? 0) "
                 + "starts at \(later["oldState"]?.string ?? "-"), the one before ended at \(earlier["newState"]?.string ?? "-")")
         }
-        if changes.last?["newState"]?.string != actual.state {
+        if changes.last?[.newState]?.string != actual.state {
             findings.fail(.nothingHalfApplied, "round \(round), card \(number): state \(actual.state), "
                 + "last recorded change ends at \(changes.last?["newState"]?.string ?? "nothing")")
         }
@@ -100,7 +101,7 @@ struct CrashCheck {
                       killedAt: killedAt, round: round, pendingDeadlines: pendingDeadlines, into: &findings)
 
         ledger.acknowledged = actual
-        ledger.lossExpiresAt = card?["lossExpiresAt"]?.string
+        ledger.lossExpiresAt = card?[.lossExpiresAt]?.string
         ledger.verifiedEntries = entries.count
         ledger.acknowledgedEntries = 0
         ledger.inFlight = nil
@@ -110,7 +111,7 @@ struct CrashCheck {
                                lastChange: JSONValue?, killedAt: Date, round: Int,
                                pendingDeadlines: [String: String], into findings: inout Findings) {
         let number = ledger.cardNumber
-        let deadline = card?["lossExpiresAt"]?.string
+        let deadline = card?[.lossExpiresAt]?.string
         guard actual.state == "temporarilyLost" else {
             if deadline != nil || pendingDeadlines[number] != nil {
                 findings.fail(.deadlinesIntact, "round \(round), card \(number): \(actual.state) with a deadline")
@@ -126,7 +127,7 @@ struct CrashCheck {
             findings.fail(.deadlinesIntact, "round \(round), card \(number): deadline \(deadline), "
                 + "PendingReleases says \(pendingDeadlines[number] ?? "nothing")")
         }
-        if !(lastChange?["detail"]?.string ?? "").contains("lossExpiresAt=\(deadline)") {
+        if !(lastChange?[.detail]?.string ?? "").contains("lossExpiresAt=\(deadline)") {
             findings.fail(.deadlinesIntact, "round \(round), card \(number): deadline \(deadline) is not the one its "
                 + "loss report recorded (\(lastChange?["detail"]?.string ?? "no detail"))")
         }
@@ -150,21 +151,21 @@ struct CrashCheck {
         let holder = ledger.holder
         let status: JSONValue
         do {
-            status = try client.call("org.sscard.Registry.GetStatus", ["ssn": .string(holder.ssn)])
-        } catch let error as VarlinkError where error.name == "org.sscard.Registry.HolderNotFound" {
+            status = try client.call(RegistryMethod.getStatus.name, .fields([.ssn: .string(holder.ssn)]))
+        } catch let error as VarlinkError where error.name == RegistryErrorName.holderNotFound.name {
             if ledger.applicationId != nil {
                 findings.fail(.acknowledgedPresent, "round \(round): acknowledged application of holder \(holder.index) is gone")
             }
             ledger.inFlight = nil  // an unanswered Apply that did not commit: the client applies again
             return
         }
-        let applications = status["applications"]?.array ?? []
+        let applications = status[.applications]?.array ?? []
         guard applications.count == 1, let found = applications.first else {
             findings.fail(.nothingHalfApplied, "round \(round): holder \(holder.index) has \(applications.count) applications")
             return
         }
-        let stage = found["stage"]?.string
-        if let id = ledger.applicationId, found["applicationId"]?.int != id {
+        let stage = found[.stage]?.string
+        if let id = ledger.applicationId, found[.applicationId]?.int != id {
             findings.fail(.acknowledgedPresent, "round \(round): holder \(holder.index)'s application is not \(id)")
         }
         if stage != ledger.stage && stage != ledger.inFlight {
@@ -173,7 +174,7 @@ struct CrashCheck {
         }
         if ledger.inFlight != nil { findings.inFlight += 1 }
         if ledger.inFlight != nil && stage == ledger.inFlight && stage != ledger.stage { findings.inFlightApplied += 1 }
-        ledger.applicationId = found["applicationId"]?.int
+        ledger.applicationId = found[.applicationId]?.int
         ledger.stage = stage
         ledger.inFlight = nil
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import SSCardValues
 import Varlink
 
@@ -50,7 +51,7 @@ final class CrashClient: @unchecked Sendable {
         do {
             let reply = try client.call(move.method, move.parameters(cards[slot].cardNumber))
             cards[slot].inFlight = nil
-            guard let actual = CardPosition(reply["card"]) else {
+            guard let actual = CardPosition(reply[.card]) else {
                 surprises.append("\(move) on \(cards[slot].cardNumber): reply without a card: \(reply)")
                 return false
             }
@@ -59,12 +60,12 @@ final class CrashClient: @unchecked Sendable {
                     + "the lifecycle says \(expected.map(\.description) ?? "refused")")
             }
             cards[slot].acknowledged = actual
-            cards[slot].lossExpiresAt = reply["card"]?["lossExpiresAt"]?.string
+            cards[slot].lossExpiresAt = reply[.card]?[.lossExpiresAt]?.string
             cards[slot].acknowledgedEntries += 1
             return surprises.isEmpty
         } catch let error as VarlinkError {
             cards[slot].inFlight = nil
-            guard expected == nil, error.name == "org.sscard.Registry.TransitionRefused" else {
+            guard expected == nil, error.name == RegistryErrorName.transitionRefused.name else {
                 surprises.append("\(move) on \(cards[slot].cardNumber) at \(position): \(error)")
                 return false
             }
@@ -87,17 +88,17 @@ final class CrashClient: @unchecked Sendable {
         do {
             if let id = ledger.applicationId, let next = ledger.nextStage {
                 ledger.inFlight = next
-                let reply = try client.call("org.sscard.Registry.AdvanceApplication",
-                                            ["applicationId": .int(id), "stage": .string(next)])
-                ledger.stage = reply["application"]?["stage"]?.string
+                let reply = try client.call(RegistryMethod.advanceApplication.name,
+                                            .fields([.applicationId: .int(id), .stage: .string(next)]))
+                ledger.stage = reply[.application]?[.stage]?.string
             } else {
                 ledger.inFlight = "accepted"
-                let reply = try client.call("org.sscard.Registry.Apply", [
-                    "holder": ["ssn": .string(ledger.holder.ssn), "name": .string(ledger.holder.name)],
-                    "evidence": FaultHolder.idCard,
-                ])
-                ledger.applicationId = reply["application"]?["applicationId"]?.int
-                ledger.stage = reply["application"]?["stage"]?.string
+                let reply = try client.call(RegistryMethod.apply.name, .fields([
+                    .holder: .fields([.ssn: .string(ledger.holder.ssn), .name: .string(ledger.holder.name)]),
+                    .evidence: FaultHolder.idCard,
+                ]))
+                ledger.applicationId = reply[.application]?[.applicationId]?.int
+                ledger.stage = reply[.application]?[.stage]?.string
             }
             if ledger.stage != ledger.inFlight {
                 surprises.append("application of holder \(ledger.holder.index): asked for \(ledger.inFlight ?? "?"), "

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SSCardInterfaces
 import SSCardRig
 import SSCardValues
 import Varlink
@@ -28,8 +29,8 @@ enum CrashScenario {
             for slot in 0..<cardsPerClient {
                 let holder = FaultHolder(index: index * cardsPerClient + slot)
                 let number = try holder.issue(setup)
-                let entries = try setup.call("org.sscard.Registry.History",
-                                             ["cardNumber": .string(number), "limit": 100_000])["entries"]?.array ?? []
+                let entries = try setup.call(RegistryMethod.history.name,
+                                             .fields([.cardNumber: .string(number), .limit: 100_000]))[.entries]?.array ?? []
                 cards.append(CardLedger(cardNumber: number, position: CardPosition(state: "active"), entries: entries.count))
             }
             clients.append(CrashClient(index: index, cards: cards, firstHolder: 1_000 + index * 4_000,

@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import Varlink
 
 /// The disk scenario's client: sends mutations, remembers every acknowledged
@@ -12,8 +13,8 @@ final class DiskLedger {
     init(client: VarlinkClient) { self.client = client }
 
     func position(_ card: String) throws -> CardPosition {
-        let reply = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(card)])
-        guard let position = CardPosition(reply["card"]) else { throw FaultFailure("GetStatus of \(card) answered no card") }
+        let reply = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(card)]))
+        guard let position = CardPosition(reply[.card]) else { throw FaultFailure("GetStatus of \(card) answered no card") }
         return position
     }
 
@@ -25,23 +26,23 @@ final class DiskLedger {
 
     func move(_ move: CardMove, _ card: String) throws {
         let reply = try client.call(move.method, move.parameters(card))
-        guard let position = CardPosition(reply["card"]) else { throw FaultFailure("\(move) on \(card) answered no card") }
+        guard let position = CardPosition(reply[.card]) else { throw FaultFailure("\(move) on \(card) answered no card") }
         positions[card] = position
         acknowledged += 1
     }
 
     func apply(_ holder: FaultHolder) throws {
-        _ = try client.call("org.sscard.Registry.Apply", [
-            "holder": ["ssn": .string(holder.ssn), "name": .string(holder.name)], "evidence": FaultHolder.idCard,
-        ])
+        _ = try client.call(RegistryMethod.apply.name, .fields([
+            .holder: .fields([.ssn: .string(holder.ssn), .name: .string(holder.name)]), .evidence: FaultHolder.idCard,
+        ]))
         acknowledged += 1
     }
 
     func holderExists(_ holder: FaultHolder) throws -> Bool {
         do {
-            _ = try client.call("org.sscard.Registry.GetStatus", ["ssn": .string(holder.ssn)])
+            _ = try client.call(RegistryMethod.getStatus.name, .fields([.ssn: .string(holder.ssn)]))
             return true
-        } catch let error as VarlinkError where error.name == "org.sscard.Registry.HolderNotFound" {
+        } catch let error as VarlinkError where error.name == RegistryErrorName.holderNotFound.name {
             return false
         }
     }
@@ -49,8 +50,8 @@ final class DiskLedger {
     /// Each card's position and number of audit entries.
     func snapshot(_ cards: [String]) throws -> [String] {
         try cards.map { card in
-            let entries = try client.call("org.sscard.Registry.History",
-                                          ["cardNumber": .string(card), "limit": 100_000])["entries"]?.array ?? []
+            let entries = try client.call(RegistryMethod.history.name,
+                                          .fields([.cardNumber: .string(card), .limit: 100_000]))[.entries]?.array ?? []
             return "\(card) \(try position(card)) \(entries.count) entries"
         }
     }

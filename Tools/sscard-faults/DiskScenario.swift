@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -12,7 +13,7 @@ enum DiskScenario {
         run: run)
 
     /// The error a full disk must produce, with a reason that says so.
-    static let storageFull = "org.sscard.Registry.StorageFull"
+    static let storageFull = RegistryErrorName.storageFull.name
 
     static func run(_ options: FaultOptions) throws -> [FaultCheck] {
         try fullDisk(options) + StateDirectoryStarts.run()
@@ -94,10 +95,10 @@ enum DiskScenario {
         // Reads keep answering while the disk is full.
         var reads = 0
         let readCalls: [(String, JSONValue)] = [
-            ("org.sscard.Registry.GetStatus", ["cardNumber": .string(cards[1])]),
-            ("org.sscard.Registry.History", ["cardNumber": .string(cards[0])]),
-            ("org.sscard.Registry.PendingReleases", [:]),
-            ("org.sscard.Registry.VerifyAudit", [:]),
+            (RegistryMethod.getStatus.name, .fields([.cardNumber: .string(cards[1])])),
+            (RegistryMethod.history.name, .fields([.cardNumber: .string(cards[0])])),
+            (RegistryMethod.pendingReleases.name, [:]),
+            (RegistryMethod.verifyAudit.name, [:]),
             ("org.varlink.service.GetInfo", [:]),
         ]
         for (method, parameters) in readCalls where (try? ledger.client.call(method, parameters)) != nil { reads += 1 }
@@ -134,10 +135,10 @@ enum DiskScenario {
             }
         }
         let recoveryTime = Date().timeIntervalSince(freed)
-        let audit = try ledger.client.call("org.sscard.Registry.VerifyAudit")
+        let audit = try ledger.client.call(RegistryMethod.verifyAudit.name)
         let lost = try ledger.acknowledgedButMissing(cards)
 
-        let reason = (firstRefusal.parameters["reason"]?.string ?? "").replacingOccurrences(of: rig.stateDirectory, with: "$STATE")
+        let reason = (firstRefusal.parameters[.reason]?.string ?? "").replacingOccurrences(of: rig.stateDirectory, with: "$STATE")
         return [
             FaultCheck(scenario: "disk", check: "full: mutations refused with a clear error, logged",
                        passed: isClearFullDisk(firstRefusal) && wrongRefusals.isEmpty && refused.count == attempts.count
@@ -161,7 +162,7 @@ enum DiskScenario {
                                     recovered.count, attempts.count, recoveryTime * 1000)
                            : recoveryFailures.joined(separator: "; ")),
             FaultCheck(scenario: "disk", check: "after recovery: acknowledged changes kept, audit intact",
-                       passed: lost.isEmpty && audit["intact"]?.bool == true,
+                       passed: lost.isEmpty && audit[.intact]?.bool == true,
                        figure: lost.isEmpty ? "\(ledger.acknowledged) acknowledged, \(audit["entriesChecked"]?.int ?? 0) entries verified"
                            : lost.joined(separator: "; ")),
         ]
@@ -169,7 +170,7 @@ enum DiskScenario {
 
     /// A full disk must say so: the dedicated error, and a reason that names the cause.
     static func isClearFullDisk(_ error: VarlinkError) -> Bool {
-        let reason = error.parameters["reason"]?.string ?? ""
+        let reason = error.parameters[.reason]?.string ?? ""
         return error.name == storageFull && reason.contains("full")
     }
 }

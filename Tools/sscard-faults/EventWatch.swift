@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -15,7 +16,7 @@ final class EventWatch: @unchecked Sendable {
 
     /// Subscribes and returns once the first reply (the reader snapshot or
     /// "subscribed") has arrived.
-    init(socketPath: String, method: String = "org.sscard.Reader.Monitor") throws {
+    init(socketPath: String, method: String = ReaderMethod.monitor.name) throws {
         client = try VarlinkClient(path: socketPath, timeout: nil)
         let first = DispatchSemaphore(value: 0)
         Thread.detachNewThread { [self] in
@@ -81,8 +82,8 @@ final class EventWatch: @unchecked Sendable {
     @discardableResult
     func next(_ event: String, reader: String, timeout: TimeInterval = 20,
               and extra: (JSONValue) -> Bool = { _ in true }) throws -> JSONValue {
-        try next(timeout: timeout, "\(event) in \(reader)", dropping: { $0["reader"]?.string == reader }) {
-            $0["event"]?.string == event && $0["reader"]?.string == reader && extra($0)
+        try next(timeout: timeout, "\(event) in \(reader)", dropping: { $0[.reader]?.string == reader }) {
+            $0[.event]?.string == event && $0[.reader]?.string == reader && extra($0)
         }
     }
 }

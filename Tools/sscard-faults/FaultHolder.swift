@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import SSCardRig
 import SSCardValues
 import Varlink
@@ -25,28 +26,28 @@ struct FaultHolder: Sendable {
 
     var cardId: String { "140105D156000005" + String(format: "%016X", index + 0x7000) }
 
-    static let idCard: JSONValue = ["document": "idCard"]
+    static let idCard: JSONValue = .fields([.document: "idCard"])
 
     /// Applies for this holder's first card, has it produced and bound, and
     /// activates it: the card ends `active`. Returns its number.
     @discardableResult
     func issue(_ client: VarlinkClient) throws -> String {
-        let reply = try client.call("org.sscard.Registry.Apply", [
-            "holder": ["ssn": .string(ssn), "name": .string(name)], "evidence": Self.idCard,
-        ])
-        guard let id = reply["application"]?["applicationId"]?.int else {
+        let reply = try client.call(RegistryMethod.apply.name, .fields([
+            .holder: .fields([.ssn: .string(ssn), .name: .string(name)]), .evidence: Self.idCard,
+        ]))
+        guard let id = reply[.application]?[.applicationId]?.int else {
             throw FaultFailure("Apply for holder \(index) answered without an applicationId: \(reply)")
         }
         for stage in ["reviewed", "ordered", "producing", "produced"] {
-            _ = try client.call("org.sscard.Registry.AdvanceApplication",
-                                ["applicationId": .int(id), "stage": .string(stage)])
+            _ = try client.call(RegistryMethod.advanceApplication.name,
+                                .fields([.applicationId: .int(id), .stage: .string(stage)]))
         }
-        _ = try client.call("org.sscard.Registry.BindCard", [
-            "applicationId": .int(id), "evidence": Self.idCard,
-            "identity": ["cardNumber": .string(cardNumber), "cardId": .string(cardId), "ssn": .string(ssn),
-                         "name": .string(name)],
-        ])
-        _ = try client.call("org.sscard.Registry.Activate", ["cardNumber": .string(cardNumber), "evidence": Self.idCard])
+        _ = try client.call(RegistryMethod.bindCard.name, .fields([
+            .applicationId: .int(id), .evidence: Self.idCard,
+            .identity: .fields([.cardNumber: .string(cardNumber), .cardId: .string(cardId), .ssn: .string(ssn),
+                         .name: .string(name)]),
+        ]))
+        _ = try client.call(RegistryMethod.activate.name, .fields([.cardNumber: .string(cardNumber), .evidence: Self.idCard]))
         return cardNumber
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -24,43 +25,43 @@ struct MixedLoad {
             loops.append(ClientLoop(name: "status-\(index)", socketPath: socketPath) { client, step in
                 let number = numbers[(step * 7 + index) % numbers.count]
                 let reply = try status.time {
-                    try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])
+                    try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))
                 }
-                guard reply["card"]?["cardNumber"]?.string == number else { throw ProbeError.unexpected("GetStatus: \(reply)") }
+                guard reply[.card]?[.cardNumber]?.string == number else { throw ProbeError.unexpected("GetStatus: \(reply)") }
             })
         }
         loops.append(ClientLoop(name: "mutations", socketPath: socketPath) { client, step in
             let holder = holders[step % holders.count]
-            let card: JSONValue = ["cardNumber": .string(holder.cardNumber), "evidence": evidence]
+            let card: JSONValue = .fields([.cardNumber: .string(holder.cardNumber), .evidence: evidence])
             func timed(_ method: String, _ parameters: JSONValue) throws {
                 _ = try mutations.time { try client.call("org.sscard.Registry." + method, parameters) }
             }
             switch step / holders.count % 3 {
             case 0:
-                try timed("ReportLoss", ["kind": "temporary", "cardNumber": .string(holder.cardNumber), "evidence": evidence])
+                try timed("ReportLoss", .fields([.kind: "temporary", .cardNumber: .string(holder.cardNumber), .evidence: evidence]))
                 try timed("ReleaseLoss", card)
             case 1:
                 try timed("Lock", card)
                 try timed("Unlock", card)
             default:
-                try timed("UpdateHolder", ["ssn": .string(holder.ssn), "phone": .string("1380013\(String(format: "%04d", step % 10000))"),
-                                           "evidence": evidence])
+                try timed("UpdateHolder", .fields([.ssn: .string(holder.ssn), .phone: .string("1380013\(String(format: "%04d", step % 10000))"),
+                                           .evidence: evidence]))
             }
         })
         let inReader = holders[0].cardNumber
         loops.append(ClientLoop(name: "ReadCard", socketPath: socketPath) { client, _ in
-            let reply = try client.call("org.sscard.Reader.ReadCard", ["reader": .string(PCSCRig.reader0)])
-            guard reply["identity"]?["cardNumber"]?.string == inReader else { throw ProbeError.unexpected("ReadCard: \(reply)") }
+            let reply = try client.call(ReaderMethod.readCard.name, .fields([.reader: .string(PCSCRig.reader0)]))
+            guard reply[.identity]?[.cardNumber]?.string == inReader else { throw ProbeError.unexpected("ReadCard: \(reply)") }
         })
         // One long subscription: the step streams until the loop is told to stop
         // (checked at each event; the mutations keep events coming).
         let subscriber = ClientLoop(name: "monitor", socketPath: socketPath) { client, _ in
-            try client.stream("org.sscard.Registry.Monitor") { _ in !Thread.current.isCancelled }
+            try client.stream(RegistryMethod.monitor.name) { _ in !Thread.current.isCancelled }
         }
         loops.append(subscriber)
         loops.append(ClientLoop(name: "monitor-churn", socketPath: socketPath) { _, step in
             let client = try VarlinkClient(path: socketPath)
-            let method = step % 2 == 0 ? "org.sscard.Reader.Monitor" : "org.sscard.Registry.Monitor"
+            let method = step % 2 == 0 ? ReaderMethod.monitor.name : RegistryMethod.monitor.name
             var seen = 0
             try client.stream(method) { _ in
                 seen += 1
@@ -72,7 +73,7 @@ struct MixedLoad {
             let client = try VarlinkClient(path: socketPath)
             defer { client.close() }
             let number = numbers[step % numbers.count]
-            _ = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])
+            _ = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))
         })
         self.loops = loops
     }

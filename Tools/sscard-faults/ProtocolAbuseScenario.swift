@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SSCardInterfaces
 import SSCardRig
 import SSCardValues
 import Varlink
@@ -28,7 +29,7 @@ enum ProtocolAbuseScenario {
             checks.append(FaultCheck(scenario: "abuse", check: name, passed: passed, figure: figure))
             FileHandle.standardError.write(Data("   \(passed ? "pass" : "FAIL") \(name): \(figure)\n".utf8))
         }
-        let call = #"{"method":"org.sscard.Registry.GetStatus","parameters":{"cardNumber":"\#(number)"}}"#
+        let call = #"{"method":RegistryMethod.getStatus.name,"parameters":{"cardNumber":"\#(number)"}}"#
         let measureSeconds = options.integer("abuse.baseline-seconds", full: 20, quick: 5)
         var random = SeededRandom(seed: options.seed)
 
@@ -103,10 +104,10 @@ enum ProtocolAbuseScenario {
         // An unauthorized uid (no role group, only the socket's group): PermissionDenied, audited.
         let uid = DaemonRig.otherUid
         let denied = try rig.sscardctl(["status", "--card", number], uid: uid, groups: [])
-        let trail = try setup.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []
+        let trail = try setup.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
         let audited = trail.contains {
-            $0["action"]?.string == "GetStatus" && $0["outcome"]?.string == "refused"
-                && $0["actor"]?.string == "uid:\(uid)" && $0["role"]?.string == "none"
+            $0[.action]?.string == "GetStatus" && $0[.outcome]?.string == "refused"
+                && $0[.actor]?.string == "uid:\(uid)" && $0[.role]?.string == "none"
         }
         check("unauthorized uid: PermissionDenied (exit 4), audited with uid and role",
               denied.code == 4 && audited, "sscardctl exit \(denied.code), audit entry \(audited ? "found" : "missing")")
@@ -137,7 +138,7 @@ enum ProtocolAbuseScenario {
               "baseline \(before); under abuse (\(seconds(abuseTime))) \(during); "
                   + String(format: "×%.2f p50, ×%.2f p99", p50Ratio, p99Ratio))
         let alive = rig.daemon?.isRunning == true
-        let after = Result { try setup.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)]) }
+        let after = Result { try setup.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)])) }
         check("sscardd survives and answers", alive && (try? after.get()) != nil, alive ? "running" : "exited")
         return checks
     }
@@ -147,9 +148,9 @@ enum ProtocolAbuseScenario {
         (0..<3).map { index in
             ClientLoop(name: "measure-\(index)", socketPath: rig.socketPath) { client, _ in
                 let reply = try recorder.time {
-                    try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])
+                    try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))
                 }
-                guard reply["card"]?["cardNumber"]?.string == number else { throw ProbeError.unexpected("GetStatus: \(reply)") }
+                guard reply[.card]?[.cardNumber]?.string == number else { throw ProbeError.unexpected("GetStatus: \(reply)") }
             }
         }
     }

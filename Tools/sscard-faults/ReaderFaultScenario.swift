@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -14,7 +15,7 @@ enum ReaderFaultScenario {
         run: run)
 
     static let reader = PCSCRig.reader0
-    static let read = "org.sscard.Reader.ReadCard"
+    static let read = ReaderMethod.readCard.name
 
     static func run(_ options: FaultOptions) throws -> [FaultCheck] {
         let rig = try DaemonRig()
@@ -77,7 +78,7 @@ enum ReaderFaultScenario {
         /// event (the daemon reads the card then).
         func insert(_ watch: EventWatch, faults: String? = nil, name: String = "card") throws -> (ChildProcess, JSONValue) {
             let card = try PCSCRig.shared.insertCards([(0, holder.profile(faults: faults))], name: name)
-            let event = try watch.next("cardInserted", reader: reader) { $0["identity"] != nil || $0["readError"] != nil }
+            let event = try watch.next("cardInserted", reader: reader) { $0[.identity] != nil || $0[.readError] != nil }
             return (card, event)
         }
 
@@ -94,12 +95,12 @@ enum ReaderFaultScenario {
             } catch let error as VarlinkError {
                 return error
             } catch {
-                return VarlinkError("transport", ["reason": .string("\(error)")])
+                return VarlinkError("transport", .fields([.reason: .string("\(error)")]))
             }
         }
 
         func readsHolder() throws -> Bool {
-            try client.call(read, [:])["identity"]?["cardNumber"]?.string == holder.cardNumber
+            try client.call(read, [:])[.identity]?[.cardNumber]?.string == holder.cardNumber
         }
 
         // MARK: Parts
@@ -117,13 +118,13 @@ enum ReaderFaultScenario {
             PCSCRig.shared.stop()
             try watch.next("readerDetached", reader: reader)
             let detached = ContinuousClock.now - stopped
-            let status = failure("org.sscard.Registry.GetStatus", ["cardNumber": .string(holder.cardNumber)])
+            let status = failure(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(holder.cardNumber)]))
             check("pcscd down: registry keeps serving", status == nil, status.map { "\($0)" } ?? "GetStatus answered")
             let readDown = failure(read)
-            let listDown = failure("org.sscard.Reader.ListReaders")
+            let listDown = failure(ReaderMethod.listReaders.name)
             check("pcscd down: ReadCard and ListReaders say ReaderUnavailable",
-                  readDown?.name == "org.sscard.Reader.ReaderUnavailable"
-                      && listDown?.name == "org.sscard.Reader.ReaderUnavailable",
+                  readDown?.name == ReaderErrorName.readerUnavailable.name
+                      && listDown?.name == ReaderErrorName.readerUnavailable.name,
                   "\(readDown?.name ?? "ReadCard answered"), \(listDown?.name ?? "ListReaders answered")")
             let restarted = ContinuousClock.now
             try PCSCRig.shared.start()
@@ -132,7 +133,7 @@ enum ReaderFaultScenario {
             let event = try watch.next("cardInserted", reader: reader)
             let back = ContinuousClock.now - restarted
             check("pcscd restart: Monitor reports readers detached and back, card re-read",
-                  event["identity"]?["cardNumber"]?.string == holder.cardNumber,
+                  event[.identity]?[.cardNumber]?.string == holder.cardNumber,
                   "detached after \(milliseconds(detached)), card back \(milliseconds(back)) after restart")
             let readBack = try readsHolder()
             check("pcscd restart: ReadCard works again", readBack, readBack ? "identity read" : "wrong identity")
@@ -144,11 +145,11 @@ enum ReaderFaultScenario {
             let watch = try EventWatch(socketPath: rig.socketPath)
             let (card, _) = try insert(watch)
             try remove(card, watch)
-            let readers = try client.call("org.sscard.Reader.ListReaders")["readers"]?.array ?? []
-            let entry = readers.first { $0["name"]?.string == reader }
-            let error = failure(read, ["reader": .string(reader)])
+            let readers = try client.call(ReaderMethod.listReaders.name)[.readers]?.array ?? []
+            let entry = readers.first { $0[.name]?.string == reader }
+            let error = failure(read, .fields([.reader: .string(reader)]))
             check("card removed: Monitor cardRemoved, reader listed empty, ReadCard NoCardInReader",
-                  entry?["cardPresent"]?.bool == false && error?.name == "org.sscard.Reader.NoCardInReader",
+                  entry?[.cardPresent]?.bool == false && error?.name == ReaderErrorName.noCardInReader.name,
                   "\(readers.count) readers listed, ReadCard: \(error?.name ?? "answered")")
         }
 
@@ -162,11 +163,11 @@ enum ReaderFaultScenario {
             let error = failure(read)
             try card.waitForLine(containing: "vanished port")
             try watch.next("cardRemoved", reader: reader)
-            let reason = error?.parameters["reason"]?.string ?? ""
-            let named = error?.name == "org.sscard.Reader.CardFailed" && reason.contains("READ RECORD")
-                || error?.name == "org.sscard.Reader.NoCardInReader"
+            let reason = error?.parameters[.reason]?.string ?? ""
+            let named = error?.name == ReaderErrorName.cardFailed.name && reason.contains("READ RECORD")
+                || error?.name == ReaderErrorName.noCardInReader.name
             check("card yanked mid-read: a typed error naming the command, then cardRemoved",
-                  inserted["identity"] != nil && named,
+                  inserted[.identity] != nil && named,
                   "\(error?.name ?? "ReadCard answered"): \(reason)")
             let (good, _) = try insert(watch, name: "after-yank")
             defer { good.terminate() }
@@ -190,10 +191,10 @@ enum ReaderFaultScenario {
                 let (card, inserted) = try insert(watch, faults: faults, name: "garbage")
                 let error = failure(read)
                 try remove(card, watch)
-                let reason = error?.parameters["reason"]?.string ?? ""
+                let reason = error?.parameters[.reason]?.string ?? ""
                 let namesField = reason.contains("EF05 tag") || reason.contains("EF06 tag")
                 check("garbage (\(label)): CardFailed naming the field",
-                      error?.name == "org.sscard.Reader.CardFailed" && namesField && inserted["readError"] != nil
+                      error?.name == ReaderErrorName.cardFailed.name && namesField && inserted[.readError] != nil
                           && !reason.contains(holder.ssn) && !reason.contains(holder.name),
                       "\(error?.name ?? "ReadCard answered"): \(reason)")
             }
@@ -213,12 +214,12 @@ enum ReaderFaultScenario {
             let watch = try EventWatch(socketPath: rig.socketPath)
             let number = holder.cardNumber
             let status = ClientLoop(name: "GetStatus", socketPath: rig.socketPath) { client, _ in
-                let reply = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])
-                guard reply["card"]?["cardNumber"]?.string == number else { throw ProbeError.unexpected("GetStatus: \(reply)") }
+                let reply = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))
+                guard reply[.card]?[.cardNumber]?.string == number else { throw ProbeError.unexpected("GetStatus: \(reply)") }
             }
             let list = ClientLoop(name: "ListReaders", socketPath: rig.socketPath) { client, _ in
-                let reply = try client.call("org.sscard.Reader.ListReaders")
-                guard reply["readers"]?.array?.isEmpty == false else { throw ProbeError.unexpected("ListReaders: \(reply)") }
+                let reply = try client.call(ReaderMethod.listReaders.name)
+                guard reply[.readers]?.array?.isEmpty == false else { throw ProbeError.unexpected("ListReaders: \(reply)") }
             }
             status.start()
             list.start()
@@ -241,7 +242,7 @@ enum ReaderFaultScenario {
                     let cards = try PCSCRig.shared.insertCards([(0, profile), (1, profile)], name: "cycle")
                     for name in readers {
                         let inserted = try watch.next("cardInserted", reader: name)
-                        if inserted["identity"]?["cardNumber"]?.string != number { unread += 1 }
+                        if inserted[.identity]?[.cardNumber]?.string != number { unread += 1 }
                     }
                     cards.terminate()
                     for name in readers { try watch.next("cardRemoved", reader: name) }

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -23,7 +24,7 @@ final class RegistryWatcher: @unchecked Sendable {
         let subscribed = DispatchSemaphore(value: 0)
         Thread.detachNewThread { [self] in
             var first = true
-            try? client.stream("org.sscard.Registry.Monitor") { event in
+            try? client.stream(RegistryMethod.monitor.name) { event in
                 let at = Date()
                 if first {
                     first = false
@@ -74,7 +75,7 @@ final class RegistryWatcher: @unchecked Sendable {
 
     /// An automatic release of `card`, as the Monitor reports it.
     static func autoRelease(of card: String) -> (JSONValue) -> Bool {
-        { $0["action"]?.string == "autoRelease" && $0["card"]?["cardNumber"]?.string == card }
+        { $0[.action]?.string == "autoRelease" && $0[.card]?[.cardNumber]?.string == card }
     }
 
     func close() { client.close() }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SSCardInterfaces
 import SSCardRig
 import Varlink
 
@@ -66,8 +67,8 @@ enum SoakScenario {
         // The Monitor subscriber ends at its next event: ask every loop to stop,
         // then make one more change so that the event comes.
         load.loops.forEach { $0.requestStop() }
-        _ = try setup.call("org.sscard.Registry.UpdateHolder", ["ssn": .string(holders[0].ssn), "phone": "13800000000",
-                                                                "evidence": FaultHolder.idCard])
+        _ = try setup.call(RegistryMethod.updateHolder.name, .fields([.ssn: .string(holders[0].ssn), .phone: "13800000000",
+                                                                .evidence: FaultHolder.idCard]))
         load.loops.forEach { $0.stop() }
         let afterLoad = try settled(pid, towards: quiet)
         let added = ProcessSample.added(quietTargets, ProcessSample.targets(pid))
@@ -136,8 +137,8 @@ enum SoakScenario {
             check("GetStatus p99: last window ≤ 2× first window", false, "no GetStatus calls recorded")
         }
 
-        let verify = try setup.call("org.sscard.Registry.VerifyAudit")
-        check("audit chain intact after the soak", verify["intact"]?.bool == true,
+        let verify = try setup.call(RegistryMethod.verifyAudit.name)
+        check("audit chain intact after the soak", verify[.intact]?.bool == true,
               "\(verify["entriesChecked"]?.int ?? 0) entries checked")
         let alive = rig.daemon?.isRunning == true
         check("sscardd still running", alive, alive ? "pid \(pid)" : "exited")

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import Varlink
 
 /// Puts every sscardd worker thread to use once before a run's first
@@ -20,7 +21,7 @@ enum WorkerWarmUp {
                 do {
                     let client = try VarlinkClient(path: socketPath)
                     for _ in 0..<calls {
-                        _ = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(cardNumber)])
+                        _ = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(cardNumber)]))
                     }
                 } catch {
                     lock.withLock { failure = failure ?? error }
