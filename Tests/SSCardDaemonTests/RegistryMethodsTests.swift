@@ -189,7 +189,7 @@ struct RegistryMethodsTests {
         let interfaces = info["interfaces"]?.array?.compactMap(\.string) ?? []
         #expect(interfaces.contains("org.sscard.Registry") && interfaces.contains("org.sscard.Reader"))
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/SSCardProtocol/Interfaces")
+            .deletingLastPathComponent().appendingPathComponent("Sources/SSCardInterfaces/Interfaces")
         for name in ["org.sscard.Registry", "org.sscard.Reader"] {
             let description = try client.call("org.varlink.service.GetInterfaceDescription", .fields([.interface: .string(name)]))
             let file = try String(contentsOf: sources.appendingPathComponent(name + ".varlink"), encoding: .utf8)
