@@ -108,15 +108,15 @@ struct DaemonProcessTests {
         let info = try Self.run(python, ["python3", "-m", "varlink.cli", "info", address])
         #expect(info.code == 0, "\(info.output)")
         #expect(info.output.contains("org.sscard.Registry"))
-        let help = try Self.run(python, ["python3", "-m", "varlink.cli", "help", address + "/org.sscard.Registry"])
+        let help = try Self.run(python, ["python3", "-m", "varlink.cli", "help", address + "/" + SSCardInterface.registry.rawValue])
         #expect(help.code == 0, "\(help.output)")
         #expect(help.output.contains("method ReportLoss("))
         let call = try Self.run(python, ["python3", "-m", "varlink.cli", "call",
-                                         address + "/org.sscard.Registry.GetStatus", "{\"cardNumber\": \"\(number)\"}"])
+                                         address + "/" + RegistryMethod.getStatus.name, "{\"cardNumber\": \"\(number)\"}"])
         #expect(call.code == 0, "\(call.output)")
         #expect(call.output.contains("\"state\": \"active\""))
         let error = try Self.run(python, ["python3", "-m", "varlink.cli", "call",
-                                          address + "/org.sscard.Registry.GetStatus", "{\"cardNumber\": \"\(Fixture.cardNumber(99))\"}"])
+                                          address + "/" + RegistryMethod.getStatus.name, "{\"cardNumber\": \"\(Fixture.cardNumber(99))\"}"])
         // The CLI prints the error (its exit code does not say).
         #expect(error.output.contains(RegistryErrorName.cardNotFound.name))
     }
@@ -131,9 +131,8 @@ struct DaemonProcessTests {
         let rig = try DaemonRig()
         let setup = try Fixture.client(rig)
         let number = try Fixture.issue(32, client: setup)
-        let methods = ["Apply", "AdvanceApplication", "BindCard", "Activate", "ReportLoss", "ReleaseLoss", "Lock", "Unlock",
-                       "ResetPassword", "ChangePassword", "Replace", "UpdateHolder", "Seal", "Unseal", "Cancel", "GetStatus",
-                       "History", "PendingReleases", "VerifyAudit"].map { "org.sscard.Registry." + $0 }
+        // Every registry method but the stream and the backup (which writes files).
+        let methods = RegistryMethod.allCases.filter { $0 != .monitor && $0 != .backup }.map(\.name)
             + [ReaderMethod.listReaders.name, ReaderMethod.readCard.name, ReaderMethod.verifyPin.name, "org.nope.X"]
         let values: [JSONValue] = [.null, true, 0, -1, 9_223_372_036_854_775_807, 1.5, "", "X00000019", .string(number),
                                    .string(Fixture.ssn(32)), "张三", "temporary", "formal", "idCard", "produced",

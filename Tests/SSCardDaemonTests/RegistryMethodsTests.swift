@@ -187,10 +187,10 @@ struct RegistryMethodsTests {
         let info = try client.call("org.varlink.service.GetInfo", [:])
         #expect(info["product"]?.string == "sscardd")
         let interfaces = info["interfaces"]?.array?.compactMap(\.string) ?? []
-        #expect(interfaces.contains("org.sscard.Registry") && interfaces.contains("org.sscard.Reader"))
+        #expect(SSCardInterface.allCases.allSatisfy { interfaces.contains($0.rawValue) })
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/SSCardInterfaces/Interfaces")
-        for name in ["org.sscard.Registry", "org.sscard.Reader"] {
+        for name in SSCardInterface.allCases.map(\.rawValue) {
             let description = try client.call("org.varlink.service.GetInterfaceDescription", .fields([.interface: .string(name)]))
             let file = try String(contentsOf: sources.appendingPathComponent(name + ".varlink"), encoding: .utf8)
             #expect(description["description"]?.string.map { $0 + "\n" } == file)

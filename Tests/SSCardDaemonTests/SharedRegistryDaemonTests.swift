@@ -137,9 +137,9 @@ struct SharedRegistryDaemonTests {
                 guard let writer = try? Fixture.client(rig) else { return outcomes.add(.failed("connect")) }
                 defer { writer.close() }
                 while !stopWriting.isSet {
-                    for method in ["Lock", "Unlock"] {
+                    for method in [RegistryMethod.lock, .unlock] {
                         do {
-                            _ = try writer.call("org.sscard.Registry.\(method)", .fields([.cardNumber: .string(number),
+                            _ = try writer.call(method.name, .fields([.cardNumber: .string(number),
                                                                                  .evidence: Fixture.idCard]))
                             outcomes.add(.done)
                         } catch let error as VarlinkError {

@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
 import SQLiteStore
+import SSCardInterfaces
 
 extension SharedRegistryBenchmark {
     struct Release {
@@ -72,7 +73,7 @@ extension SharedRegistryBenchmark {
 
     /// VerifyAudit through a daemon: every chain of its registry.
     static func intact(_ socket: String) throws -> Bool {
-        let reply = try RawClient(path: socket).call(request("VerifyAudit", ""))
+        let reply = try RawClient(path: socket).call(request(.verifyAudit, ""))
         log("VerifyAudit: \(reply)")
         return reply.contains("\"intact\":true")
     }

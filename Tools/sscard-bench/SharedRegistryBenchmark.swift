@@ -2,6 +2,7 @@ import Foundation
 import PostgreSQLStore
 import RegistryPostgreSQL
 import SQLiteStore
+import SSCardInterfaces
 
 /// The shared-registry benchmark (issue 7): GetStatus and durable mutations
 /// with 16 clients spread over 1, 2 and 4 sscardd processes sharing one
@@ -111,15 +112,15 @@ struct SharedRegistryBenchmark {
     /// A target answers GetStatus before anything is timed.
     static func check(_ target: Target, card: String) throws {
         for socket in target.sockets {
-            let reply = try RawClient(path: socket).call(request("GetStatus", "\"cardNumber\":\"\(card)\""))
+            let reply = try RawClient(path: socket).call(request(.getStatus, "\"cardNumber\":\"\(card)\""))
             guard reply.contains("\"card\""), !reply.contains("\"error\"") else {
                 throw BenchmarkFailure("\(target.name) at \(socket) answered \(reply)")
             }
         }
     }
 
-    static func request(_ method: String, _ parameters: String) -> [UInt8] {
-        Array("{\"method\":\"org.sscard.Registry.\(method)\",\"parameters\":{\(parameters)}}\0".utf8)
+    static func request(_ method: RegistryMethod, _ parameters: String) -> [UInt8] {
+        Array("{\"method\":\"\(method.name)\",\"parameters\":{\(parameters)}}\0".utf8)
     }
 
     /// 16 clients, client i on daemon i mod n, for one round; calls per second and every call's nanoseconds.
@@ -139,7 +140,7 @@ struct SharedRegistryBenchmark {
                     // Cards of this client's own slice: no two clients touch one card.
                     let number = BulkLoad.cardNumber(index * slice + next % slice)
                     next += 1
-                    for (method, extra) in [("ReportLoss", "\"kind\":\"temporary\","), ("ReleaseLoss", "")] {
+                    for (method, extra) in [(RegistryMethod.reportLoss, "\"kind\":\"temporary\","), (.releaseLoss, "")] {
                         let start = monotonicNanoseconds()
                         let reply = try client.call(Self.request(method, extra + "\"cardNumber\":\"\(number)\",\"evidence\":{\"document\":\"idCard\"}"))
                         samples.append(Double(monotonicNanoseconds() - start))
@@ -148,7 +149,7 @@ struct SharedRegistryBenchmark {
                 } else {
                     let number = BulkLoad.cardNumber(Int.random(in: 0..<cards, using: &generator))
                     let start = monotonicNanoseconds()
-                    try client.exchange(Self.request("GetStatus", "\"cardNumber\":\"\(number)\""))
+                    try client.exchange(Self.request(.getStatus, "\"cardNumber\":\"\(number)\""))
                     samples.append(Double(monotonicNanoseconds() - start))
                 }
             }

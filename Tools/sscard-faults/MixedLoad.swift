@@ -33,18 +33,18 @@ struct MixedLoad {
         loops.append(ClientLoop(name: "mutations", socketPath: socketPath) { client, step in
             let holder = holders[step % holders.count]
             let card: JSONValue = .fields([.cardNumber: .string(holder.cardNumber), .evidence: evidence])
-            func timed(_ method: String, _ parameters: JSONValue) throws {
-                _ = try mutations.time { try client.call("org.sscard.Registry." + method, parameters) }
+            func timed(_ method: RegistryMethod, _ parameters: JSONValue) throws {
+                _ = try mutations.time { try client.call(method.name, parameters) }
             }
             switch step / holders.count % 3 {
             case 0:
-                try timed("ReportLoss", .fields([.kind: "temporary", .cardNumber: .string(holder.cardNumber), .evidence: evidence]))
-                try timed("ReleaseLoss", card)
+                try timed(.reportLoss, .fields([.kind: "temporary", .cardNumber: .string(holder.cardNumber), .evidence: evidence]))
+                try timed(.releaseLoss, card)
             case 1:
-                try timed("Lock", card)
-                try timed("Unlock", card)
+                try timed(.lock, card)
+                try timed(.unlock, card)
             default:
-                try timed("UpdateHolder", .fields([.ssn: .string(holder.ssn), .phone: .string("1380013\(String(format: "%04d", step % 10000))"),
+                try timed(.updateHolder, .fields([.ssn: .string(holder.ssn), .phone: .string("1380013\(String(format: "%04d", step % 10000))"),
                                            .evidence: evidence]))
             }
         })
