@@ -29,7 +29,7 @@ enum ProtocolAbuseScenario {
             checks.append(FaultCheck(scenario: "abuse", check: name, passed: passed, figure: figure))
             FileHandle.standardError.write(Data("   \(passed ? "pass" : "FAIL") \(name): \(figure)\n".utf8))
         }
-        let call = #"{"method":RegistryMethod.getStatus.name,"parameters":{"cardNumber":"\#(number)"}}"#
+        let call = #"{"method":"\#(RegistryMethod.getStatus.name)","parameters":{"cardNumber":"\#(number)"}}"#
         let measureSeconds = options.integer("abuse.baseline-seconds", full: 20, quick: 5)
         var random = SeededRandom(seed: options.seed)
 
