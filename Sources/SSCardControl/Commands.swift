@@ -21,7 +21,7 @@ extension Control {
     /// A card operation named by --card (or, where allowed, --reader).
     static func cardCommand(_ method: RegistryMethod, _ summary: String, readerAllowed: Bool = false) -> Command {
         Command(summary: summary + evidenceSummary, options: evidenceOptions.union(["card", "reader"]),
-                render: .keyValue(key: "card", order: cardOrder)) { a in
+                render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [:]
             if let card = a.option("card") { p[.cardNumber] = .string(card) }
             if readerAllowed, let reader = a.option("reader") { p[.reader] = .string(reader) }
@@ -43,16 +43,16 @@ extension Control {
             return .init(method: RegistryMethod.getStatus.name, parameters: .fields(p))
         },
         "read": Command(summary: "read [--reader R]", options: ["reader"],
-                        render: .keyValue(key: "identity", order: identityOrder)) { a in
+                        render: .keyValue(key: .identity, order: identityOrder)) { a in
             .init(method: ReaderMethod.readCard.name, parameters: a.option("reader").map { .fields([.reader: .string($0)]) } ?? [:])
         },
         "readers": Command(summary: "readers", options: [],
-                           render: .rows(key: "readers", columns: ["name", "interface", "cardPresent", "securePinEntry", "atr"])) { _ in
+                           render: .rows(key: .readers, columns: [.name, .interface, .cardPresent, .securePinEntry, .atr])) { _ in
             .init(method: ReaderMethod.listReaders.name, parameters: [:])
         },
         "apply": Command(summary: "apply --ssn S --name N --document idCard [--phone --address --guardian G --proxy P]",
                          options: evidenceOptions.union(["ssn", "name", "phone", "address", "guardian"]),
-                         render: .keyValue(key: "application", order: applicationOrder)) { a in
+                         render: .keyValue(key: .application, order: applicationOrder)) { a in
             var holder: [WireKey: JSONValue] = [.ssn: .string(try a.required("ssn")), .name: .string(try a.required("name"))]
             if let phone = a.option("phone") { holder[.phone] = .string(phone) }
             if let address = a.option("address") { holder[.address] = .string(address) }
@@ -63,7 +63,7 @@ extension Control {
             return .init(method: RegistryMethod.apply.name, parameters: .fields(p))
         },
         "advance": Command(summary: "advance APPLICATION-ID STAGE [--reason R]", options: ["reason"],
-                           render: .keyValue(key: "application", order: applicationOrder)) { a in
+                           render: .keyValue(key: .application, order: applicationOrder)) { a in
             guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }
             var p: [WireKey: JSONValue] = [.applicationId: .int(id), .stage: .string(try a.word(2, "stage"))]
             if let reason = a.option("reason") { p[.reason] = .string(reason) }
@@ -71,7 +71,7 @@ extension Control {
         },
         "bind": Command(summary: "bind APPLICATION-ID (--reader R | --card N --card-id C --ssn S --name N)",
                         options: evidenceOptions.union(["reader", "card", "card-id", "ssn", "name"]),
-                        render: .keyValue(key: "card", order: cardOrder)) { a in
+                        render: .keyValue(key: .card, order: cardOrder)) { a in
             guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }
             var p: [WireKey: JSONValue] = [.applicationId: .int(id)]
             if let reader = a.option("reader") {
@@ -87,7 +87,7 @@ extension Control {
         "loss": Command(summary: "loss temporary|formal (--card N | --ssn S) [--name N] [--electronic-credential yes|no]"
                             + evidenceSummary,
                         options: evidenceOptions.union(["card", "ssn", "name", "electronic-credential"]),
-                        render: .keyValue(key: "card", order: cardOrder)) { a in
+                        render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [.kind: .string(try a.word(1, "loss kind (temporary or formal)"))]
             if let card = a.option("card") { p[.cardNumber] = .string(card) }
             if let ssn = a.option("ssn") { p[.ssn] = .string(ssn) }
@@ -108,7 +108,7 @@ extension Control {
         "cancel": cardCommand(.cancel, "cancel --card N --reason R"),
         "reset-password": Command(summary: "reset-password --card N [--reader R] (new PIN read from the terminal with --reader)",
                                   options: evidenceOptions.union(["card", "reader"]),
-                                  render: .keyValue(key: "card", order: cardOrder)) { a in
+                                  render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card"))]
             if let reader = a.option("reader") {
                 p[.reader] = .string(reader)
@@ -119,7 +119,7 @@ extension Control {
         },
         "change-password": Command(summary: "change-password (--card N | --reader R) (PINs read from the terminal)",
                                    options: evidenceOptions.union(["card", "reader"]),
-                                   render: .keyValue(key: "card", order: cardOrder)) { a in
+                                   render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [:]
             if let card = a.option("card") { p[.cardNumber] = .string(card) }
             if let reader = a.option("reader") { p[.reader] = .string(reader) }
@@ -129,7 +129,7 @@ extension Control {
             return .init(method: RegistryMethod.changePassword.name, parameters: .fields(p))
         },
         "verify-pin": Command(summary: "verify-pin [--reader R] [--pad] (PIN read from the terminal)", options: ["reader", "pad"],
-                              render: .keyValue(key: nil, order: ["result", "triesLeft"])) { a in
+                              render: .keyValue(key: nil, order: [.result, .triesLeft])) { a in
             var p: [WireKey: JSONValue] = [:]
             if let reader = a.option("reader") { p[.reader] = .string(reader) }
             if !a.flag("pad") { p[.pin] = .string(try SecretPrompt.read("PIN: ")) }
@@ -137,7 +137,7 @@ extension Control {
         },
         "replace": Command(summary: "replace --card N --replacement-reason lost [--new-name N] --document D",
                            options: evidenceOptions.union(["card", "replacement-reason", "new-name"]),
-                           render: .keyValue(key: "application", order: applicationOrder)) { a in
+                           render: .keyValue(key: .application, order: applicationOrder)) { a in
             var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card")),
                                           .replacementReason: .string(try a.required("replacement-reason"))]
             if let name = a.option("new-name") { p[.newName] = .string(name) }
@@ -146,7 +146,7 @@ extension Control {
         },
         "update-holder": Command(summary: "update-holder --ssn S [--phone P] [--address A] --document D",
                                  options: evidenceOptions.union(["ssn", "phone", "address"]),
-                                 render: .keyValue(key: "holder", order: ["name", "ssn", "phone", "address"])) { a in
+                                 render: .keyValue(key: .holder, order: [.name, .ssn, .phone, .address])) { a in
             var p: [WireKey: JSONValue] = [.ssn: .string(try a.required("ssn"))]
             if let phone = a.option("phone") { p[.phone] = .string(phone) }
             if let address = a.option("address") { p[.address] = .string(address) }
@@ -154,8 +154,8 @@ extension Control {
             return .init(method: RegistryMethod.updateHolder.name, parameters: .fields(p))
         },
         "history": Command(summary: "history (--card N | --ssn S) [--limit N]", options: ["card", "ssn", "limit"],
-                           render: .rows(key: "entries", columns: ["sequence", "at", "actor", "action", "outcome",
-                                                                   "oldState", "newState", "reason"])) { a in
+                           render: .rows(key: .entries, columns: [.sequence, .at, .actor, .action, .outcome,
+                                                                   .oldState, .newState, .reason])) { a in
             var p: [WireKey: JSONValue] = [:]
             if let card = a.option("card") { p[.cardNumber] = .string(card) }
             if let ssn = a.option("ssn") { p[.ssn] = .string(ssn) }
@@ -166,16 +166,16 @@ extension Control {
             return .init(method: RegistryMethod.history.name, parameters: .fields(p))
         },
         "pending": Command(summary: "pending [--limit N]", options: ["limit"],
-                           render: .rows(key: "releases", columns: ["cardNumber", "lossExpiresAt"])) { a in
+                           render: .rows(key: .releases, columns: [.cardNumber, .lossExpiresAt])) { a in
             .init(method: RegistryMethod.pendingReleases.name,
                   parameters: a.option("limit").flatMap(Int64.init).map { .fields([.limit: .int($0)]) } ?? [:])
         },
         "verify-audit": Command(summary: "verify-audit", options: [],
-                                render: .keyValue(key: nil, order: ["intact", "entriesChecked", "firstBrokenSequence", "problem"])) { _ in
+                                render: .keyValue(key: nil, order: [.intact, .entriesChecked, .firstBrokenSequence, .problem])) { _ in
             .init(method: RegistryMethod.verifyAudit.name, parameters: [:])
         },
         "backup": Command(summary: "backup PATH [--overwrite]", options: ["overwrite"],
-                          render: .keyValue(key: nil, order: ["path"])) { a in
+                          render: .keyValue(key: nil, order: [.path])) { a in
             var parameters: [WireKey: JSONValue] = [.path: .string(try a.word(1, "backup path"))]
             if a.flag("overwrite") { parameters[.overwrite] = true }
             return .init(method: RegistryMethod.backup.name, parameters: .fields(parameters))

@@ -66,14 +66,23 @@ public enum Control {
         return code.rawValue
     }
 
+    /// By the error's member name, whichever interface raised it: both
+    /// org.sscard interfaces declare PermissionDenied, and org.varlink.service
+    /// raises the usage errors a mistyped call meets first.
     static func exitCode(for error: VarlinkError) -> ExitCode {
-        let name = error.name
-        if name.hasSuffix(".PermissionDenied") { return .permissionDenied }
-        if name.hasSuffix(".InvalidParameter") || name.hasSuffix(".InvalidValue") || name.hasSuffix(".PinFormat")
-            || name.hasSuffix(".MethodNotFound") || name.hasSuffix(".InterfaceNotFound") { return .usage }
-        if name.hasSuffix(".RegistryUnavailable") || name.hasSuffix(".StorageFull") { return .registryUnavailable }
-        if name.hasSuffix(".ReaderUnavailable") || name.hasSuffix(".CardFailed") { return .failure }
-        return .refused
+        switch error.name.split(separator: ".").last.map(String.init) ?? "" {
+        case RegistryErrorName.permissionDenied.rawValue, ReaderErrorName.permissionDenied.rawValue:
+            return .permissionDenied
+        case "InvalidParameter", "MethodNotFound", "InterfaceNotFound", RegistryErrorName.invalidValue.rawValue,
+             ReaderErrorName.pinFormat.rawValue:
+            return .usage
+        case RegistryErrorName.registryUnavailable.rawValue, RegistryErrorName.storageFull.rawValue:
+            return .registryUnavailable
+        case ReaderErrorName.readerUnavailable.rawValue, ReaderErrorName.cardFailed.rawValue:
+            return .failure
+        default:
+            return .refused
+        }
     }
 
     static func isConnectFailure(_ error: VarlinkTransportError) -> Bool {

@@ -74,7 +74,9 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
             } else {
                 log.info("\(call.method) by \(actor.id): \(failure.name)")
             }
-            if failure.name.hasSuffix(".PermissionDenied") { recordDenial(call, actor: actor, failure) }
+            if failure.is(RegistryErrorName.permissionDenied) || failure.is(ReaderErrorName.permissionDenied) {
+                recordDenial(call, actor: actor, failure)
+            }
             reply.fail(failure)
         }
     }

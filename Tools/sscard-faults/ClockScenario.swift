@@ -161,6 +161,6 @@ enum ClockScenario {
             early.append("\(card): no autoRelease entry")
             return
         }
-        if at < deadline { early.append("\(card): released at \(entry["at"]?.string ?? "?"), before its deadline") }
+        if at < deadline { early.append("\(card): released at \(entry[.at]?.string ?? "?"), before its deadline") }
     }
 }

@@ -90,12 +90,12 @@ struct CrashCheck {
         let changes = entries.filter { $0[.outcome]?.string == "done" && $0[.newState]?.string != nil }
         for (earlier, later) in zip(changes, changes.dropFirst())
             where later[.oldState]?.string != earlier[.newState]?.string {
-            findings.fail(.nothingHalfApplied, "round \(round), card \(number): entry \(later["sequence"]?.int ?? 0) "
-                + "starts at \(later["oldState"]?.string ?? "-"), the one before ended at \(earlier["newState"]?.string ?? "-")")
+            findings.fail(.nothingHalfApplied, "round \(round), card \(number): entry \(later[.sequence]?.int ?? 0) "
+                + "starts at \(later[.oldState]?.string ?? "-"), the one before ended at \(earlier[.newState]?.string ?? "-")")
         }
         if changes.last?[.newState]?.string != actual.state {
             findings.fail(.nothingHalfApplied, "round \(round), card \(number): state \(actual.state), "
-                + "last recorded change ends at \(changes.last?["newState"]?.string ?? "nothing")")
+                + "last recorded change ends at \(changes.last?[.newState]?.string ?? "nothing")")
         }
         checkDeadline(ledger, card: card, actual: actual, applied: applied, lastChange: changes.last,
                       killedAt: killedAt, round: round, pendingDeadlines: pendingDeadlines, into: &findings)
@@ -129,7 +129,7 @@ struct CrashCheck {
         }
         if !(lastChange?[.detail]?.string ?? "").contains("lossExpiresAt=\(deadline)") {
             findings.fail(.deadlinesIntact, "round \(round), card \(number): deadline \(deadline) is not the one its "
-                + "loss report recorded (\(lastChange?["detail"]?.string ?? "no detail"))")
+                + "loss report recorded (\(lastChange?[.detail]?.string ?? "no detail"))")
         }
         if !applied {
             if deadline != ledger.lossExpiresAt {

@@ -163,7 +163,7 @@ enum DiskScenario {
                            : recoveryFailures.joined(separator: "; ")),
             FaultCheck(scenario: "disk", check: "after recovery: acknowledged changes kept, audit intact",
                        passed: lost.isEmpty && audit[.intact]?.bool == true,
-                       figure: lost.isEmpty ? "\(ledger.acknowledged) acknowledged, \(audit["entriesChecked"]?.int ?? 0) entries verified"
+                       figure: lost.isEmpty ? "\(ledger.acknowledged) acknowledged, \(audit[.entriesChecked]?.int ?? 0) entries verified"
                            : lost.joined(separator: "; ")),
         ]
     }

@@ -139,7 +139,7 @@ enum SoakScenario {
 
         let verify = try setup.call(RegistryMethod.verifyAudit.name)
         check("audit chain intact after the soak", verify[.intact]?.bool == true,
-              "\(verify["entriesChecked"]?.int ?? 0) entries checked")
+              "\(verify[.entriesChecked]?.int ?? 0) entries checked")
         let alive = rig.daemon?.isRunning == true
         check("sscardd still running", alive, alive ? "pid \(pid)" : "exited")
         return checks
