@@ -62,7 +62,7 @@ import Varlink
         (VarlinkError(ReaderErrorName.pinFormat, [.reason: "x"]), .pinFormat),
         (VarlinkError(RegistryErrorName.registryUnavailable, [.reason: "x"]), .serviceUnavailable),
         (VarlinkError(RegistryErrorName.storageFull, [.reason: "x"]), .serviceUnavailable),
-        (VarlinkError("org.varlink.service.MethodNotFound", .fields([.method: "x"])), .failed),
+        (VarlinkError("org.varlink.service.MethodNotFound", ["method": "x"]), .failed),
         (VarlinkError("com.example.Unheard"), .failed),
     ])
     func notice(_ error: VarlinkError, _ notice: Notice) {
