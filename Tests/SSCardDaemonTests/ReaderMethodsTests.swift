@@ -24,6 +24,8 @@ struct ReaderMethodsTests {
         #expect(identity[.cardId]?.string == Fixture.cardId(10))
         #expect(identity[.birthDate]?.string == "1985-01-11")
         #expect(identity[.specVersion]?.string == "3.00")
+        // What goes on the wire is the IDL's CardIdentity, every field and nothing else.
+        #expect(Set(identity.object?.keys.map { $0 } ?? []) == Set(SSCardInterface.reader.definition.types["CardIdentity"] ?? []))
         let fields = try #require(reply[.basicInfo]?.string).split(separator: "|", omittingEmptySubsequences: false)
         #expect(fields.count == 12)
         #expect(Array(fields.prefix(5)) == ["140105", Substring(Fixture.ssn(10)), Substring(Fixture.cardNumber(10)),
