@@ -1,5 +1,6 @@
 import Foundation
 import SSCardDaemon
+import SSCardInterfaces
 import SSCardRig
 import Testing
 
@@ -31,7 +32,7 @@ struct ResourceLimitsTests {
         let monitor = try RawPeer(path: rig.socketPath)
         // A stream: a call in flight until the peer hangs up (an error reply
         // would end it, and the connection would then be idle like the other).
-        try monitor.send(#"{"method":"org.sscard.Reader.Monitor","parameters":{},"more":true}"#)
+        try monitor.send(#"{"method":"\#(ReaderMethod.monitor.name)","parameters":{},"more":true}"#)
         let idle = try RawPeer(path: rig.socketPath)
         try idle.send(#"{"method":"org.varlink.service.GetInfo"}"#)
         #expect(try idle.nextMessage()?.contains("sscardd") == true)
