@@ -125,7 +125,7 @@ struct ControlTablesTests {
         // An operator types a reason that would clear the next operator's screen
         // and write right-to-left text over it.
         let hostile = "\u{1b}[2J\u{1b}]0;owned\u{07}moved\u{202E}abc\u{9b}"
-        _ = try client.call("org.sscard.Registry.Seal", ["cardNumber": .string(number), "reason": .string(hostile)])
+        _ = try client.call(RegistryMethod.seal.name, .fields([.cardNumber: .string(number), .reason: .string(hostile)]))
         let table = try rig.sscardctl(["history", "--card", number])
         #expect(table.code == 0, "\(table.output)")
         #expect(!table.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E },

@@ -100,23 +100,23 @@ struct RegistryMethodsTests {
 
         // An existing path only with overwrite; the live registry's files never,
         // not even through a symbolic link to the state directory.
-        let again = Fixture.error { _ = try client.call("org.sscard.Registry.Backup", ["path": .string(backup)]) }
-        #expect(again?.name == "org.sscard.Registry.InvalidValue")
-        #expect(again?.parameters["reason"]?.string?.contains("already exists") == true)
-        #expect(try client.call("org.sscard.Registry.Backup", ["path": .string(backup), "overwrite": true])["path"]?.string == backup)
+        let again = Fixture.error { _ = try client.call(RegistryMethod.backup.name, .fields([.path: .string(backup)])) }
+        #expect(again?.name == RegistryErrorName.invalidValue.name)
+        #expect(again?.parameters[.reason]?.string?.contains("already exists") == true)
+        #expect(try client.call(RegistryMethod.backup.name, .fields([.path: .string(backup), .overwrite: true]))[.path]?.string == backup)
         let link = rig.directory + "/state-link"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: rig.stateDirectory)
         for live in [rig.stateDirectory + "/registry.sqlite", rig.stateDirectory + "/registry.sqlite-wal",
                      link + "/registry.sqlite-shm", link + "/registry.sqlite"] {
             let refused = Fixture.error {
-                _ = try client.call("org.sscard.Registry.Backup", ["path": .string(live), "overwrite": true])
+                _ = try client.call(RegistryMethod.backup.name, .fields([.path: .string(live), .overwrite: true]))
             }
-            #expect(refused?.name == "org.sscard.Registry.InvalidValue", "\(live)")
-            #expect(refused?.parameters["reason"]?.string?.contains("live registry") == true, "\(live)")
+            #expect(refused?.name == RegistryErrorName.invalidValue.name, "\(live)")
+            #expect(refused?.parameters[.reason]?.string?.contains("live registry") == true, "\(live)")
         }
         // The live registry is untouched: still serving, its chain intact.
-        #expect(try client.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
-        #expect(try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])["card"]?["state"]?.string == "cancelled")
+        #expect(try client.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
+        #expect(try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]?[.state]?.string == "cancelled")
     }
 
     @Test("refusals name what is wrong: bad values, missing parameters, unknown cards, refused transitions")
