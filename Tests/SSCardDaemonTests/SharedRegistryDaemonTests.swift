@@ -84,7 +84,9 @@ struct SharedRegistryDaemonTests {
         #expect(bad.output.contains("colour"))
         #expect(!bad.output.contains("hunter2"))
         // With the sqlite engine a conninfo is allowed and unused (switching engines is one line).
-        try "postgresql-conninfo = host=/tmp\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+        // (An empty socket-group: --check-config checks the group exists, and
+        // the default, 'sscard', need not on a test machine.)
+        try "postgresql-conninfo = host=/tmp\nsocket-group =\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let sqlite = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(sqlite.code == 0, "\(sqlite.output)")
         // change-feed is on or off, and a bad value names its line.
@@ -93,7 +95,7 @@ struct SharedRegistryDaemonTests {
         let feed = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(feed.code == 78)
         #expect(feed.output.contains("\(rig.configPath):2: 'change-feed' must be on or off"), "\(feed.output)")
-        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp\nchange-feed = off\n"
+        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp\nchange-feed = off\nsocket-group =\n"
             .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let off = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(off.code == 0, "\(off.output)")
@@ -105,7 +107,7 @@ struct SharedRegistryDaemonTests {
         #expect(hosts.output.contains("\(rig.configPath):2: 'postgresql-conninfo' lists several hosts but not "
             + "target_session_attrs=read-write"), "\(hosts.output)")
         for attributes in ["read-write", "primary"] {
-            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\n"
+            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\nsocket-group =\n"
                 .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
             let accepted = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
             #expect(accepted.code == 0, "\(attributes): \(accepted.output)")
