@@ -13,7 +13,7 @@ import Varlink
 /// behind a closed store. SIGTERM: stop them in reverse (the server finishes
 /// the calls in flight first). SIGHUP: reload the settings that can change
 /// while running.
-public final class Daemon: @unchecked Sendable {
+public final class Daemon: Sendable {
     private let configurationPath: String
     private let explicitConfiguration: Bool
     private let configuration: Configuration
