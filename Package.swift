@@ -78,7 +78,7 @@ let package = Package(
         // Tests, and what several test targets share: the private pcscd rig and child processes.
         .target(name: "SSCardTestSupport", path: "Tests/Support/SSCardTestSupport"),
         .testTarget(name: "SSCardValuesTests", dependencies: ["SSCardValues"]),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "SSCardTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "RegistryPostgreSQL", "PostgreSQLStore",
                                                           "SSCardTestSupport", "sscard-registry-writer",
                                                           "sscard-migrate-registry"]),
@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "SSCardDaemonTests",
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
                                    "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
-        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
+        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink", "SSCardTestSupport"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).
         .testTarget(name: "BenchmarkTests", dependencies: ["sscard-bench"]),
     ]

@@ -132,12 +132,12 @@ struct SharedRegistryDaemonTests {
         // Writers hammer the card while the server stops under them.
         let outcomes = NSLock.Outcomes()
         let writers = DispatchGroup()
-        let stopWriting = NSLock.Flag()
+        let stopWriting = LockedValue(false)
         for _ in 0..<2 {
             DispatchQueue.global().async(group: writers) {
                 guard let writer = try? Fixture.client(rig) else { return outcomes.add(.failed("connect")) }
                 defer { writer.close() }
-                while !stopWriting.isSet {
+                while !stopWriting.value {
                     for method in ["Lock", "Unlock"] {
                         do {
                             _ = try writer.call("org.sscard.Registry.\(method)", ["cardNumber": .string(number),
@@ -175,7 +175,7 @@ struct SharedRegistryDaemonTests {
 
         try PostgreSQLRig.shared.start()
         try daemon.waitForLine(containing: "registry database reachable again", after: unavailableLine, timeout: 30)
-        stopWriting.set()
+        stopWriting.set(true)
         writers.wait()
         let reply = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])
         let state = try #require(reply["card"]?["state"]?.string)
@@ -341,12 +341,5 @@ extension NSLock {
             }
             return true
         }
-    }
-
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        var isSet: Bool { lock.withLock { value } }
-        func set() { lock.withLock { value = true } }
     }
 }
