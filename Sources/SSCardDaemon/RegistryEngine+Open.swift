@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import PostgreSQLStore
 import Registry
 import RegistryPostgreSQL
+import Synchronization
 
 extension RegistryEngine {
     /// Opens the configured registry store.

@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
 import Registry
 import SocialSecurityCard
 import SSCardProtocol
 import SSCardValues
+import Synchronization
 import Varlink
 
 /// The varlink handler: resolves the caller's role, enforces the policy
