@@ -22,7 +22,7 @@ import Synchronization
 /// the server rolls its transaction back; the pool reconnects with backoff
 /// (`PGPool`). The registry is unavailable meanwhile; the daemon keeps
 /// running and serves again once a connection succeeds.
-public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
+public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
     public struct OpenError: Error, CustomStringConvertible {
         public let reason: String
         public var description: String { "cannot open the registry on PostgreSQL: \(reason)" }

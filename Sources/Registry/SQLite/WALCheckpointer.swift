@@ -11,7 +11,7 @@ import Synchronization
 /// second on a separate connection; passive checkpoints never block the
 /// writer or readers. The writer keeps a high automatic threshold as a
 /// backstop, should this thread fall behind.
-final class WALCheckpointer: @unchecked Sendable {
+final class WALCheckpointer: Sendable {
     private let connection: Connection
     private let interval: TimeInterval
     private let wake = DispatchSemaphore(value: 0)
