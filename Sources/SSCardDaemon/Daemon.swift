@@ -50,8 +50,8 @@ public final class Daemon: Sendable {
         let settings = try StartSettings(configuration, configurationPath: configurationPath)
         let registry = RegistryService(configuration: configuration, log: log)
         let readers = CardReaders(choice: settings.readerChoice, log: log)
-        let endpoint = VarlinkEndpoint(configuration: configuration, settings: settings, registry: registry,
-                                       readers: readers, log: log)
+        let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
+                                       settings: settings, registry: registry, readers: readers, log: log)
         let services = ServiceGroup([
             registry,
             LossKeeperService(registry: registry, shared: configuration.registryEngine == .postgresql, log: log),

@@ -13,15 +13,17 @@ import Varlink
 final class VarlinkEndpoint: DaemonService {
     let name = "varlink server"
     private let configuration: Configuration
+    private let configurationPath: String
     private let settings: StartSettings
     private let registryService: RegistryService
     private let readers: CardReaders
     private let log: Log
     private var serving: (service: SSCardService, server: VarlinkServer)?
 
-    init(configuration: Configuration, settings: StartSettings, registry: RegistryService, readers: CardReaders,
-         log: Log) {
+    init(configuration: Configuration, configurationPath: String, settings: StartSettings, registry: RegistryService,
+         readers: CardReaders, log: Log) {
         self.configuration = configuration
+        self.configurationPath = configurationPath
         self.settings = settings
         registryService = registry
         self.readers = readers
@@ -39,7 +41,7 @@ final class VarlinkEndpoint: DaemonService {
                                          terminalDevice: configuration.terminalDevice),
             roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
         let server = try VarlinkServer(
-            configuration: serverConfiguration(),
+            configuration: try serverConfiguration(),
             info: VarlinkServiceInfo(vendor: "sscard", product: "sscardd", version: Version.current,
                                      url: "https://sscard.invalid/"),
             interfaces: InterfaceDescriptions.all.map { VarlinkInterface(name: $0.0, description: $0.1) },
@@ -58,11 +60,16 @@ final class VarlinkEndpoint: DaemonService {
         server.stop()
     }
 
-    func serverConfiguration() -> VarlinkServer.Configuration {
+    func serverConfiguration() throws -> VarlinkServer.Configuration {
         var server = VarlinkServer.Configuration(socketPath: configuration.socketPath)
         server.socketMode = 0o660
         server.socketGroup = settings.socketGroupID
+        // This process's descriptor limit (the unit's LimitNOFILE=), so it is
+        // checked here, in the process that serves, not by --check-config.
+        try DescriptorBudget.check(maxConnections: configuration.maxConnections, configurationPath: configurationPath)
         server.maxConnections = configuration.maxConnections
+        server.maxConnectionsPerUID = configuration.maxConnectionsPerUID
+        server.idleTimeout = configuration.idleTimeoutSeconds == 0 ? nil : .seconds(configuration.idleTimeoutSeconds)
         server.maxMessageBytes = configuration.maxMessageBytes
         server.workerThreads = configuration.workerThreads
         return server

@@ -1,8 +1,8 @@
 import Foundation
+@testable import SSCardKiosk
+import SSCardRig
 import Testing
 import Varlink
-@testable import SSCardKiosk
-import SSCardTestSupport
 
 @Suite struct KeyDecoderTests {
     @Test func keys() {

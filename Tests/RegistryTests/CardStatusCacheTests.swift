@@ -1,8 +1,8 @@
 import Foundation
 @testable import Registry
+import SSCardRig
 import SSCardValues
 import Testing
-import SSCardTestSupport
 
 /// The status cache: packing, the ticket rule that keeps stale reads out, its
 /// bound, and — on a real SQLite registry — that no caller ever reads a state

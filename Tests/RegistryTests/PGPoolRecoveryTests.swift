@@ -1,7 +1,7 @@
 import Foundation
 import PostgreSQLStore
+import SSCardRig
 import Testing
-import SSCardTestSupport
 
 /// PGPool's recovery from an unreachable server, against a Unix socket that
 /// accepts connections and never answers: libpq then waits in its startup

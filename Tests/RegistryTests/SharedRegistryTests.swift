@@ -2,9 +2,9 @@ import Foundation
 import PostgreSQLStore
 import Registry
 import RegistryPostgreSQL
+import SSCardRig
 import SSCardValues
 import Testing
-import SSCardTestSupport
 
 /// Many daemons sharing one PostgreSQL registry: each "daemon" here is a
 /// store and a registry of its own (own connection pool, own audit chain,

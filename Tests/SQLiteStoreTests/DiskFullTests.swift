@@ -1,7 +1,7 @@
 import Dispatch
-import Testing
 @testable import SQLiteStore
-import SSCardTestSupport
+import SSCardRig
+import Testing
 
 /// `PRAGMA max_page_count` makes SQLite report SQLITE_FULL exactly as it does
 /// for a full disk, without needing a tiny file system.

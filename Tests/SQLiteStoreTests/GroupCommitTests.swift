@@ -1,9 +1,9 @@
 import CSQLite
 import Dispatch
 import Foundation
-import Testing
 @testable import SQLiteStore
-import SSCardTestSupport
+import SSCardRig
+import Testing
 
 @Suite struct GroupCommitTests {
     struct Refusal: Error, Equatable { let caller: Int }

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SSCardTestSupport
+import SSCardRig
 import Testing
 
 /// `sscardd --check-config` checks what the start checks before it opens

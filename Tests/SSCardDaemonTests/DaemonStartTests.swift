@@ -1,6 +1,6 @@
 import Foundation
 import SSCardDaemon
-import SSCardTestSupport
+import SSCardRig
 import Testing
 import Varlink
 

@@ -1,6 +1,6 @@
-import SSCardTestSupport
-import Testing
 @testable import SSCardDaemon
+import SSCardRig
+import Testing
 
 /// The ordered group itself, with fake services that record what happens to them.
 @Suite("ServiceGroup: start in order, stop in reverse, unwind a failed start")

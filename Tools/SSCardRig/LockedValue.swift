@@ -2,7 +2,7 @@ import Synchronization
 
 /// A value shared between a test and the threads it starts (a child's
 /// output reader, a subscriber's callback, a load's workers): the one locked
-/// box of the test support, over the standard library's `Mutex`, instead of
+/// box of the rig (SSCardRig), over the standard library's `Mutex`, instead of
 /// a class with an `NSLock` and `@unchecked Sendable` in each test.
 public final class LockedValue<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
