@@ -88,7 +88,7 @@ let package = Package(
 
         // Tests: one target per module, plus the daemon end to end.
         .testTarget(name: "SSCardValuesTests", dependencies: ["SSCardValues"]),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "SSCardRig"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "RegistryPostgreSQL", "PostgreSQLStore",
                                                           "SSCardRig", "sscard-registry-writer",
                                                           "sscard-migrate-registry"]),
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "SSCardDaemonTests",
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
                                    "SSCardRig", "sscardd", "sscardctl", "sscard-vcard"]),
-        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardValues", "Varlink"]),
+        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardValues", "Varlink", "SSCardRig"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).
         .testTarget(name: "BenchmarkTests", dependencies: ["sscard-bench"]),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
 import Registry
+import Synchronization
 
 /// The registry on PostgreSQL, shared by many sscardd processes.
 ///
@@ -21,7 +22,7 @@ import Registry
 /// the server rolls its transaction back; the pool reconnects with backoff
 /// (`PGPool`). The registry is unavailable meanwhile; the daemon keeps
 /// running and serves again once a connection succeeds.
-public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
+public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
     public struct OpenError: Error, CustomStringConvertible {
         public let reason: String
         public var description: String { "cannot open the registry on PostgreSQL: \(reason)" }
@@ -62,8 +63,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
     public let origin = UUID().uuidString
     /// Transactions run again after a conflict, for tests and benchmarks.
     public var retriedTransactions: Int { statistics.withLock { $0 } }
-    private let statistics = NSLock.Protected(0)
-    private let readiness = NSLock.Protected(Readiness.pending)
+    private let statistics = Mutex(0)
+    private let readiness = Mutex(Readiness.pending)
     private let preparing = NSLock()
 
     enum Readiness: Equatable {
@@ -248,17 +249,5 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
             problems.append("audit chain \"\(name)\" broken at entry \(broken): \(verification.problem ?? "")")
         }
         return problems
-    }
-}
-
-extension NSLock {
-    /// A value guarded by a lock.
-    final class Protected<Value>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: Value
-        init(_ value: Value) { self.value = value }
-        func withLock<T>(_ body: (inout Value) -> T) -> T {
-            lock.withLock { body(&value) }
-        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PostgreSQLStore
 import Registry
 import RegistryPostgreSQL
+import Synchronization
 
 extension RegistryEngine {
     /// Opens the configured registry store.
@@ -67,17 +68,16 @@ extension RegistryEngine {
 /// second, so an unreachable database (already logged by the store's
 /// reachability messages) is left out, and any other failure is logged once
 /// until it changes.
-final class KeeperFailureLog: @unchecked Sendable {
+final class KeeperFailureLog: Sendable {
     private let log: Log
-    private let lock = NSLock()
-    private var last: String?
+    private let last = Mutex<String?>(nil)
 
     init(log: Log) { self.log = log }
 
     func report(_ error: Error) {
         if let error = error as? PostgreSQLError, error.isConnectionFailure { return }
         let text = String(describing: error)
-        let isNew = lock.withLock {
+        let isNew = last.withLock { last in
             defer { last = text }
             return last != text
         }

@@ -3,17 +3,17 @@ import Registry
 import SocialSecurityCard
 import SSCardProtocol
 import SSCardValues
+import Synchronization
 import Varlink
 
 /// The varlink handler: resolves the caller's role, enforces the policy
 /// table, dispatches to the interface's methods and maps every error to a
 /// varlink error. Denied calls are answered PermissionDenied and recorded in
 /// the audit trail.
-final class SSCardService: VarlinkHandler, @unchecked Sendable {
+final class SSCardService: VarlinkHandler, Sendable {
     let registryMethods: RegistryMethods
     let readerMethods: ReaderMethods
-    private let lock = NSLock()
-    private var currentRoles: RoleResolver
+    private let currentRoles: Mutex<RoleResolver>
     let servicePoint: String
     let log: Log
     let streams = MonitorStreams()
@@ -22,7 +22,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
          log: Log) {
         self.registryMethods = registryMethods
         self.readerMethods = readerMethods
-        currentRoles = roles
+        currentRoles = Mutex(roles)
         self.servicePoint = servicePoint
         self.log = log
     }
@@ -31,8 +31,8 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
 
     /// The role resolver; SIGHUP replaces it when the group names change.
     var roles: RoleResolver {
-        get { lock.withLock { currentRoles } }
-        set { lock.withLock { currentRoles = newValue } }
+        get { currentRoles.withLock { $0 } }
+        set { currentRoles.withLock { $0 = newValue } }
     }
 
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {

@@ -10,7 +10,7 @@ import SSCardValues
 /// so queries never wait for a commit's fsync. Card statuses are also kept in
 /// a `CardStatusCache`: this engine is the file's only writer, so every change
 /// passes through `write` and reaches the cache after its commit.
-public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
+public final class SQLiteRegistryStore: RegistryStore, Sendable {
     public struct OpenError: Error, CustomStringConvertible {
         public let path: String
         public let reason: String
