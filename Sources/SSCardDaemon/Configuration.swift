@@ -69,12 +69,18 @@ public struct Configuration: Equatable, Sendable {
         var configuration = Configuration(environment: environment)
         guard FileManager.default.fileExists(atPath: path) else {
             if explicit { throw ConfigurationError(path: path, line: nil, message: "no such file") }
+            try? configuration.applyCredentials(environment)
             return configuration
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(path: path, line: nil, message: "cannot be read as UTF-8 text")
         }
         try configuration.apply(text, path: path)
+        do {
+            try configuration.applyCredentials(environment)
+        } catch {
+            throw ConfigurationError(path: path, line: nil, message: "postgresql-conninfo with the pgpass credential: \(error)")
+        }
         return configuration
     }
 

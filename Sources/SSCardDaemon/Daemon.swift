@@ -1,4 +1,5 @@
 import Foundation
+import SocialSecurityCard
 import Varlink
 
 /// sscardd: the registry, the readers and the varlink socket, started in
@@ -38,8 +39,19 @@ public final class Daemon: Sendable {
 
     /// Checks what the start checks before it opens anything, without
     /// connecting to a database: `sscardd --check-config`.
-    public static func checkConfiguration(_ configuration: Configuration, path: String) throws {
-        _ = try StartSettings(configuration, configurationPath: path)
+    /// Returns what it resolved, one line each, for the operator: where
+    /// the issuer keys come from (never a key) and the registry (masked).
+    @discardableResult
+    public static func checkConfiguration(_ configuration: Configuration, path: String) throws -> [String] {
+        let settings = try StartSettings(configuration, configurationPath: path)
+        var lines = ["registry: \(configuration.registryLocation)"]
+        if let keys = configuration.securityModuleKeys, let module = settings.securityModule as? SoftwareSecurityModule {
+            let names = module.loadedKeys.map(\.description).joined(separator: ", ")
+            lines.append("issuer keys: \(keys) (\(module.loadedKeys.count): \(names))")
+        } else {
+            lines.append("issuer keys: none (PIN reset, unblock and application block are unavailable)")
+        }
+        return lines
     }
 
     /// Runs until SIGTERM or SIGINT. Throws only for start-up failures (after

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PCSC
+import PostgreSQLStore
 import SocialSecurityCard
 
 /// What the start resolves from the configuration before it opens anything:
@@ -34,6 +35,10 @@ public struct StartSettings: Sendable {
         } else {
             socketGroupID = nil
         }
+        // A password in sscardd.conf makes the file a secret too.
+        if configuration.postgresqlConninfo.map({ PGConninfo.carriesSecret($0.text) }) == true {
+            try Self.checkConfigurationFileMode(configurationPath, problem: problem)
+        }
         securityModule = try configuration.securityModuleKeys.map { path in
             try Self.checkKeyFileMode(path, problem: problem)
             do {
@@ -57,6 +62,21 @@ public struct StartSettings: Sendable {
         guard permissions & 0o077 == 0 else {
             throw problem("security module keys: \(path) is mode \(String(format: "%04o", permissions)); "
                 + "issuer keys must be accessible to their owner only (chmod 0600, or LoadCredential=)")
+        }
+    }
+
+    /// A configuration file whose conninfo carries a password must be
+    /// readable by its owner only: `sscard` is the socket group, so a 0640
+    /// root:sscard file would hand the database password to every operator.
+    /// Better still, the `pgpass` credential (docs/operations.md, "Secrets").
+    static func checkConfigurationFileMode(_ path: String, problem: (String) -> ConfigurationError) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        let permissions = UInt32(status.st_mode) & 0o777
+        guard permissions & 0o044 == 0 else {
+            throw problem("\(path) is mode \(String(format: "%04o", permissions)) and holds a password in "
+                + "postgresql-conninfo: make it readable by its owner only (chmod 0600), or move the password "
+                + "to the pgpass credential")
         }
     }
 }

@@ -32,18 +32,20 @@ while let argument = arguments.popFirst() {
 }
 
 let configuration: Configuration
+var resolved: [String] = []
 do {
     configuration = try Configuration.load(path: configPath, explicit: explicit)
     if checkOnly {
         // What the start checks before it opens anything: the key file and
         // its mode, the socket group, the reader choice. No database is reached.
-        try Daemon.checkConfiguration(configuration, path: configPath)
+        resolved = try Daemon.checkConfiguration(configuration, path: configPath)
     }
 } catch {
     FileHandle.standardError.write(Data("<3>sscardd: configuration error: \(error)\n".utf8))
     exit(78)  // EX_CONFIG
 }
 if checkOnly {
+    for line in resolved { print(line) }
     print("configuration OK")
     exit(0)
 }
