@@ -105,6 +105,10 @@ enum PostgreSQLRegistrySchema {
             CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
             """),
+        // Keyed entries: HMAC under a key outside the database (docs/lifecycle.md).
+        (id: "0002-audit-keyed", sql: """
+            ALTER TABLE audit ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1));
+            """),
     ]
 
     /// The advisory lock every daemon takes around migrating: one applies,

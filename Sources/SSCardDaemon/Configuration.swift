@@ -25,6 +25,11 @@ public struct Configuration: Equatable, Sendable {
     public var maxMessageBytes = 65_536
     public var workerThreads = 16
     public var integrityCheck: IntegrityCheck = .bounded
+    /// A file holding the audit key, for development and tests; in production
+    /// the key is the systemd credential `audit-key` (docs/lifecycle.md).
+    public var auditKeyFile: String?
+    /// Seconds between checkpoints of the audit chain's head to the head file and the journal.
+    public var auditCheckpointSeconds = 60
     /// Card statuses kept in memory (0: none); about 140 bytes each.
     public var statusCacheCards = 1_000_000
     /// Issuer keys for the software security module; nil disables MAC'd card commands.
@@ -130,6 +135,8 @@ public struct Configuration: Equatable, Sendable {
         case "integrity-check":
             guard let level = IntegrityCheck(rawValue: value) else { throw Message("'\(key)' must be bounded or full") }
             integrityCheck = level
+        case "audit-key-file": auditKeyFile = value.isEmpty ? nil : try absolutePath()
+        case "audit-checkpoint-interval": auditCheckpointSeconds = try integer(1...86_400)
         case "status-cache-cards": statusCacheCards = try integer(0...100_000_000)
         case "security-module-keys": securityModuleKeys = value.isEmpty ? nil : try absolutePath()
         case "reader-type": readerType = try integer(1...4)

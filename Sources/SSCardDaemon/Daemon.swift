@@ -44,9 +44,12 @@ public final class Daemon: @unchecked Sendable {
         Self.blockSignals()
         let configuration = self.configuration
         try StateDirectory.check(configuration.stateDirectory)
-        let store = try configuration.registryEngine.openStore(configuration, log: log)
+        let auditKey = try AuditKeyFile.load(configuration)
+        let store = try configuration.registryEngine.openStore(configuration, log: log, auditKey: auditKey?.key)
         let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
                                 servicePoint: configuration.servicePoint)
+        let auditCheckpoints = try AuditCheckpoints.start(registry: registry, configuration: configuration,
+                                                          keyPath: auditKey?.path, log: log)
         let shared = configuration.registryEngine == .postgresql
         let keeperFailures = KeeperFailureLog(log: log)
         let keeper = TemporaryLossKeeper(
@@ -87,7 +90,8 @@ public final class Daemon: @unchecked Sendable {
         }
 
         let service = SSCardService(
-            registryMethods: RegistryMethods(registry: registry, readers: readers, securityModule: securityModule),
+            registryMethods: RegistryMethods(registry: registry, readers: readers, securityModule: securityModule,
+                                             auditCheckpoints: auditCheckpoints),
             readerMethods: ReaderMethods(readers: readers, terminalNumber: configuration.terminalNumber,
                                          terminalDevice: configuration.terminalDevice),
             roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
@@ -121,6 +125,7 @@ public final class Daemon: @unchecked Sendable {
         keeper.stop()
         feed?.stop()
         readers.stop()
+        auditCheckpoints.stop()
         try store.close()
         log.notice("stopped")
     }
