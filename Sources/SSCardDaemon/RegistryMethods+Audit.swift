@@ -10,15 +10,18 @@ extension RegistryMethods {
 
     /// VerifyAudit: the chain held to a head remembered outside the database
     /// (the caller's `head`, else the head file's), from the last verified
-    /// checkpoint onwards, or with `whole` every chain from its genesis.
+    /// checkpoint onwards, or with `whole` (or no checkpoint yet) every chain from its genesis.
     ///
     /// Called with `more`, it streams `progress` replies while it walks, so a
     /// chain of tens of millions of entries never outlives a client's timeout;
     /// without, it answers once at the end, as it always did.
     func verifyAudit(_ context: CallContext, _ reply: VarlinkReply) throws {
         let p = context.parameters
-        let whole = try p.optionalBool("whole") ?? false
         let chain = try registry.auditHead().chain
+        let lastVerified = auditCheckpoints?.lastVerified
+        // No verified checkpoint yet (or no key to keep one): every chain from
+        // its genesis, as VerifyAudit always did.
+        let whole = try p.optionalBool("whole") ?? false || lastVerified == nil
         var head = auditCheckpoints?.knownHead
         if let text = try p.optionalString("head") {
             guard let given = AuditHead(chain: chain, text: text) else {
@@ -26,7 +29,7 @@ extension RegistryMethods {
             }
             head = given
         }
-        let start = whole ? nil : auditCheckpoints?.lastVerified
+        let start = whole ? nil : lastVerified
         if let head, let (sequence, problem) = try registry.checkAuditHead(head) {
             reply.send(Self.verification(AuditVerification(entriesChecked: 0, firstBrokenSequence: sequence,
                                                            problem: problem, firstBrokenChain: chain),
