@@ -125,6 +125,11 @@ enum PostgreSQLRegistrySchema {
     /// that waited on the lock sees the winner's commit (READ COMMITTED:
     /// each statement reads the latest commits) and applies nothing.
     static func migrate(_ connection: PGConnection) throws -> [String] {
+        // Everything applied already: no DDL at all, not even CREATE TABLE IF
+        // NOT EXISTS, so a runtime role without CREATE on the schema opens a
+        // registry its owner role migrated (docs/scale.md, "Roles").
+        let known = Set(migrations.map(\.id))
+        if Set(try appliedIdentifiers(connection)) == known { return [] }
         var applied: [String] = []
         for (index, migration) in migrations.enumerated() {
             try connection.execute("BEGIN")

@@ -44,6 +44,10 @@ public struct Configuration: Equatable, Sendable {
     public var registryEngine: RegistryEngine = .sqlite
     /// The shared registry's database; shown only masked (`registryLocation`).
     public var postgresqlConninfo: PGConninfo?
+    /// The owner role's connection, used only to apply migrations at start;
+    /// the daemon then works as `postgresqlConninfo`'s runtime role, which
+    /// cannot alter or disable the audit triggers (docs/scale.md).
+    public var postgresqlOwnerConninfo: PGConninfo?
     /// How the daemon's database sessions are pooled on the way to the server:
     /// `transaction` behind PgBouncer's transaction mode (no prepared statements,
     /// needs `change-feed = off`).
@@ -144,6 +148,7 @@ public struct Configuration: Equatable, Sendable {
         case "terminal-device": terminalDevice = try text(allowEmpty: true)
         case "registry-engine": registryEngine = try Self.registryEngine(value)
         case "postgresql-conninfo": postgresqlConninfo = try Self.conninfo(value)
+        case "postgresql-owner-conninfo": postgresqlOwnerConninfo = try Self.conninfo(value, key: key)
         case "postgresql-pooling":
             guard let pooling = PostgreSQLPooling(rawValue: value) else {
                 throw Message("'\(key)' must be session or transaction")

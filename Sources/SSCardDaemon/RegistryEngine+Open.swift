@@ -28,6 +28,12 @@ extension RegistryEngine {
             guard let conninfo = configuration.postgresqlConninfo else {
                 throw ConfigurationError(path: "", line: nil, message: "'registry-engine = postgresql' needs 'postgresql-conninfo'")
             }
+            if let owner = configuration.postgresqlOwnerConninfo {
+                // Migrations as the owner, then the runtime role for everything else.
+                let applied = try PostgreSQLRegistryStore.migrate(conninfo: owner.text)
+                log.notice("registry migrations as the owner role: "
+                               + (applied.isEmpty ? "schema up to date" : "applied \(applied.joined(separator: ", "))"))
+            }
             var options = PostgreSQLRegistryStore.Options()
             options.poolSize = configuration.workerThreads + 4
             options.integrityCheck = configuration.integrityCheck
