@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
         .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         // Moves a service point's SQLite registry to PostgreSQL (the logic is RegistryPostgreSQL's RegistryTransfer).
-        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL"]),
+        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL", "Registry"]),
         .executableTarget(name: "sscard-bench", dependencies: ["SSCardTestSupport", "Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
                                                              "PostgreSQLStore"]),
         // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
