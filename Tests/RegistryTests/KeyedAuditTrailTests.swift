@@ -178,4 +178,22 @@ import SSCardValues
         let broken = try fixture.registry.verifyAudit(head: nil, start: checkpoint, whole: false)
         #expect(broken.firstBrokenSequence == checkpoint.sequence)
     }
+
+    /// A long walk reports progress every `AuditTrail.progressInterval` entries,
+    /// which is what lets VerifyAudit stream instead of outliving a client's timeout.
+    @Test func aLongWalkReportsProgress() throws {
+        let fixture = try keyedFixture(.sqlite)
+        let count = AuditTrail.progressInterval * 2 + 100
+        try fixture.store.write { writer in
+            for _ in 0..<count {
+                try AuditTrail.append(AuditEntry(sequence: 0, at: RegistryFixture.start, actor: RegistryFixture.admin,
+                                                 action: "probe", outcome: .refused, reason: "progress"), to: writer)
+            }
+        }
+        var reported: [Int] = []
+        let result = try fixture.registry.verifyAudit(head: nil, start: nil, whole: true) { reported.append($0) }
+        #expect(result.isIntact)
+        #expect(result.entriesChecked == count)
+        #expect(reported == [AuditTrail.progressInterval, AuditTrail.progressInterval * 2])
+    }
 }

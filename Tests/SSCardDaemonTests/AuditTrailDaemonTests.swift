@@ -109,4 +109,36 @@ struct AuditTrailDaemonTests {
         #expect(bad?.name == "org.sscard.Registry.InvalidValue")
         admin.close()
     }
+
+    @Test("the head file rolled back with the database: the head from the journal still shows the truncation")
+    func headFromTheJournal() throws {
+        let rig = try Self.keyedRig(extra: "audit-checkpoint-interval = 1")
+        let client = try Fixture.client(rig)
+        for n in 1...2 { _ = try Fixture.issue(70 + n, client: client) }
+        let first = try #require(rig.daemon)
+        // The interval's checkpoint reaches the journal while sscardd serves.
+        _ = try first.waitForLine(containing: "audit checkpoint (interval)")
+        client.close()
+        #expect(rig.stop() == 0)
+        let stopLine = try #require(first.output.last { $0.contains("audit checkpoint (stop)") })
+        let head = try #require(stopLine.split(separator: " ").last.map(String.init))
+        let last = try #require(Int(head.split(separator: ":")[0]))
+
+        // Someone with the file and the state directory: three entries and the head file gone.
+        _ = try Self.sqlite(rig, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > \(last - 3);")
+        try FileManager.default.removeItem(atPath: rig.stateDirectory + "/audit-head")
+        _ = try Self.sqlite(rig, "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+                                + "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;")
+        try rig.start()
+        let admin = try Fixture.client(rig)
+        #expect(try admin.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        let reply = try admin.call("org.sscard.Registry.VerifyAudit", ["head": .string(head)])
+        #expect(reply["intact"]?.bool == false)
+        #expect(reply["problem"]?.string?.contains("3 entries were removed from the end") == true)
+        // sscardctl shows the same verdict (no terminal here, so no progress line).
+        let shown = try rig.sscardctl(["verify-audit", "--head", head, "--json"])
+        #expect(shown.output.contains("\"intact\":false"))
+        #expect(!shown.output.contains("verifying:"))
+        admin.close()
+    }
 }
