@@ -2,6 +2,7 @@ import Foundation
 import PostgreSQLStore
 import Registry
 import SQLiteStore
+import SSCardValues
 
 /// Moves one service point's SQLite registry into an empty PostgreSQL
 /// registry, audit trail included, and proves the copy
@@ -188,7 +189,7 @@ public struct RegistryTransfer {
     static func shownKey(_ table: String, _ key: String?) -> String {
         guard let key else { return "NULL" }
         guard table == "holders", key.count > 8 else { return key }
-        return String(key.prefix(4)) + String(repeating: "*", count: key.count - 8) + String(key.suffix(4))
+        return PersonalData.maskSSN(key)
     }
 }
 

@@ -22,6 +22,10 @@ public struct Configuration: Equatable, Sendable {
     public var kioskGroup = "sscard-kiosk"
     public var temporaryLossDays = 7
     public var maxConnections = 1024
+    /// Connections one uid may hold at once (root is not held to it).
+    public var maxConnectionsPerUID = 64
+    /// Seconds after which a connection with nothing in flight is closed; 0: never.
+    public var idleTimeoutSeconds = 300
     public var maxMessageBytes = 65_536
     public var workerThreads = 16
     public var integrityCheck: IntegrityCheck = .bounded
@@ -134,6 +138,8 @@ public struct Configuration: Equatable, Sendable {
         case "kiosk-group": kioskGroup = try text()
         case "temporary-loss-days": temporaryLossDays = try integer(1...365)
         case "max-connections": maxConnections = try integer(1...65_536)
+        case "max-connections-per-uid": maxConnectionsPerUID = try integer(1...65_536)
+        case "idle-timeout": idleTimeoutSeconds = try integer(0...86_400)
         case "max-message-bytes": maxMessageBytes = try integer(1024...16_777_216)
         case "worker-threads": workerThreads = try integer(1...256)
         case "integrity-check":

@@ -150,7 +150,10 @@ public final class Daemon: @unchecked Sendable {
             }
             server.socketGroup = gid
         }
+        try DescriptorBudget.check(maxConnections: configuration.maxConnections, configurationPath: configurationPath)
         server.maxConnections = configuration.maxConnections
+        server.maxConnectionsPerUID = configuration.maxConnectionsPerUID
+        server.idleTimeout = configuration.idleTimeoutSeconds == 0 ? nil : .seconds(configuration.idleTimeoutSeconds)
         server.maxMessageBytes = configuration.maxMessageBytes
         server.workerThreads = configuration.workerThreads
         return server

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardValues
 
 /// One line per event on stderr, with the journald priority prefix.
 ///
@@ -33,28 +34,7 @@ public final class Log: @unchecked Sendable {
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
     public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
 
-    /// Masks any run of 17 digits followed by a digit or X: an unmasked
-    /// social security number that slipped into a message.
-    static func scrub(_ text: String) -> String {
-        var out = ""
-        var run: [Character] = []
-        func flush() {
-            if run.count == 18, run.prefix(17).allSatisfy(\.isASCII) {
-                out += String(run.prefix(4)) + String(repeating: "*", count: 10) + String(run.suffix(4))
-            } else {
-                out += String(run)
-            }
-            run.removeAll()
-        }
-        for char in text {
-            if char.isASCII && (char.isNumber || ((char == "X" || char == "x") && run.count == 17)) {
-                run.append(char)
-            } else {
-                flush()
-                out.append(char)
-            }
-        }
-        flush()
-        return out
-    }
+    /// The last line of defence: `PersonalData.scrub` masks an SSN that
+    /// slipped into a message unmasked.
+    static func scrub(_ text: String) -> String { PersonalData.scrub(text) }
 }

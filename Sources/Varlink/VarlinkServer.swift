@@ -44,7 +44,9 @@ public final class VarlinkServer: @unchecked Sendable {
         let wakeup = try Wakeup()
         workers = CallWorkers(count: configuration.workerThreads, name: "varlink-worker")
         let limits = ConnectionLoop.Limits(
-            maxConnections: configuration.maxConnections, maxMessageBytes: configuration.maxMessageBytes,
+            maxConnections: configuration.maxConnections, maxConnectionsPerUID: configuration.maxConnectionsPerUID,
+            uncappedUIDs: configuration.uncappedUIDs, idleTimeout: configuration.idleTimeout,
+            maxMessageBytes: configuration.maxMessageBytes,
             maxPendingOutputBytes: configuration.maxPendingOutputBytes,
             maxQueuedCalls: configuration.maxQueuedCallsPerConnection, stopTimeout: configuration.stopTimeout)
         do {
@@ -117,4 +119,6 @@ public final class VarlinkServer: @unchecked Sendable {
 
     /// Connections turned away at the connection limit since start.
     public var refusedConnections: Int { loop.refusedConnections }
+    /// Connections closed by the idle timeout.
+    public var idleClosedConnections: Int { loop.idleClosedConnections }
 }

@@ -5,6 +5,8 @@ import SSCardDaemon
 // Before anything can start a thread: SIGTERM/SIGINT/SIGHUP stay pending
 // until the daemon's signal thread takes them, whenever they arrive.
 Daemon.blockSignals()
+// Before any key, PIN or password is read: no core file, not dumpable.
+let hardeningFailures = ProcessHardening.forbidCoreDumps()
 let usage = "usage: sscardd [--config PATH] [--check-config] [--version]\n"
 var configPath = Configuration.defaultPath
 var explicit = false
@@ -41,6 +43,7 @@ if checkOnly {
     exit(0)
 }
 let log = Log(level: configuration.logLevel)
+for failure in hardeningFailures { log.warning("cannot forbid core dumps: \(failure)") }
 do {
     try Daemon(configurationPath: configPath, explicit: explicit, configuration: configuration, log: log).run()
 } catch {

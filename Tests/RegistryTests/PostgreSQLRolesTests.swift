@@ -3,7 +3,7 @@ import Testing
 @testable import Registry
 import PostgreSQLStore
 import RegistryPostgreSQL
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 
 /// docs/scale.md, "Roles: owner and runtime", on the private server: the

@@ -3,7 +3,7 @@ import PostgreSQLStore
 @testable import Registry
 import RegistryPostgreSQL
 import SQLiteStore
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 import Testing
 

@@ -2,7 +2,7 @@ import Foundation
 import PostgreSQLStore
 @testable import Registry
 import RegistryPostgreSQL
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 import Testing
 

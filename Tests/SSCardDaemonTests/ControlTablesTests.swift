@@ -1,6 +1,6 @@
 import Foundation
 @testable import SSCardControl
-import SSCardTestSupport
+import SSCardRig
 import Testing
 import Varlink
 

@@ -1,5 +1,5 @@
 import Foundation
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// Clients doing the card lifecycle at once, one card each, for the tests

@@ -1,5 +1,5 @@
 import Foundation
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// A client calling GetStatus back to back on a thread of its own, keeping

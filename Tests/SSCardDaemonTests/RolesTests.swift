@@ -1,5 +1,5 @@
 import Foundation
-import SSCardTestSupport
+import SSCardRig
 import Testing
 import Varlink
 
@@ -35,9 +35,12 @@ struct RolesTests {
         #expect(temporary.code == 0)
         #expect(temporary.output.contains("temporarilyLost"))
 
-        for denied in [["seal", "--card", number, "--reason", "x"], ["history", "--card", number], ["readers", "--bogus", "1"]] {
-            let result = try rig.sscardctl(denied, uid: uid, groups: kioskGroups)
-            #expect(result.code != 0, "\(denied)")
+        // Each case asserts the exit code it means: 4 where sscardd refused the
+        // role, 2 where sscardctl refused the words before any call.
+        for (arguments, code) in [(["seal", "--card", number, "--reason", "x"], 4), (["history", "--card", number], 4),
+                                  (["readers", "--bogus", "1"], 2)] {
+            let result = try rig.sscardctl(arguments, uid: uid, groups: kioskGroups)
+            #expect(result.code == Int32(code), "\(arguments): \(result.output)")
         }
         // The audit trail names the kiosk's uid, its role and channel, and records the denied calls.
         let trail = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []

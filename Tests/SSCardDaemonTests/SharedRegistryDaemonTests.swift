@@ -1,6 +1,6 @@
 import Foundation
 import PostgreSQLStore
-import SSCardTestSupport
+import SSCardRig
 import Testing
 import Varlink
 

@@ -1,5 +1,5 @@
 import Foundation
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// Clock: a running sscardd under libfaketime, its wall clock stepped across

@@ -1,5 +1,5 @@
 import Foundation
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// The soak run's clients, each a `ClientLoop`: what a busy service point

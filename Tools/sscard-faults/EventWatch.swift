@@ -1,5 +1,5 @@
 import Foundation
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// A Monitor subscription (Reader or Registry) on a thread of its own, so a

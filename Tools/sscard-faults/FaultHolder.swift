@@ -1,4 +1,4 @@
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 import Varlink
 

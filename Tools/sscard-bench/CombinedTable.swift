@@ -1,4 +1,4 @@
-import SSCardTestSupport
+import SSCardRig
 /// Every benchmark's figures in one Markdown table (`sscard-bench all`).
 ///
 /// The per-area benchmarks each return a `BenchmarkTable`; this collates them

@@ -1,4 +1,4 @@
-import SSCardTestSupport
+import SSCardRig
 
 /// The fault run's output: every check of every scenario, as a Markdown table
 /// readable in a terminal and pasteable into docs/reliability.md.

@@ -1,4 +1,4 @@
-import SSCardTestSupport
+import SSCardRig
 /// The benchmark's output: one row per figure, beside its same-run comparison.
 struct BenchmarkTable {
     struct Row {

@@ -1,5 +1,5 @@
 import Foundation
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// org.sscard.Registry.Monitor on a thread of its own: every committed change

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 import Varlink
 

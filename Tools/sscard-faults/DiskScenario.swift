@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// Disk: the state directory on a small tmpfs that fills up while sscardd

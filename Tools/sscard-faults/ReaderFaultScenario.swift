@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// Section 4 of the fault runs: readers and cards misbehaving under a running

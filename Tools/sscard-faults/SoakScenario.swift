@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// Section 6 of the fault runs: ten minutes of mixed load on one sscardd —

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import SSCardTestSupport
+import SSCardRig
 import Varlink
 
 /// sscardd started on a state directory it cannot use must stop at once,
