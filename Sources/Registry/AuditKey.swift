@@ -11,17 +11,20 @@ public struct AuditKey: Sendable, CustomStringConvertible, CustomDebugStringConv
     /// least the hash's length (RFC 2104, section 3).
     public static let minimumLength = 32
 
-    private let bytes: [UInt8]
+    /// The key as HMAC uses it (its padded blocks hashed); the raw bytes are not kept.
+    private let prepared: HMACSHA256.Prepared
+    private let length: Int
 
     /// Nil when `bytes` is shorter than `minimumLength`.
     public init?(bytes: [UInt8]) {
         guard bytes.count >= Self.minimumLength else { return nil }
-        self.bytes = bytes
+        prepared = HMACSHA256.Prepared(key: bytes)
+        length = bytes.count
     }
 
     /// HMAC-SHA256 of `message` under this key.
-    public func mac(_ message: [UInt8]) -> [UInt8] { HMACSHA256.mac(key: bytes, message) }
+    public func mac(_ message: [UInt8]) -> [UInt8] { prepared.mac(message) }
 
-    public var description: String { "AuditKey(\(bytes.count) bytes, not shown)" }
+    public var description: String { "AuditKey(\(length) bytes, not shown)" }
     public var debugDescription: String { description }
 }

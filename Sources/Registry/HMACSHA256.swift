@@ -31,6 +31,34 @@ public struct HMACSHA256 {
         return outer.finalize()
     }
 
+    /// A key with its padded blocks already hashed: the two compressions of
+    /// the pads are done once per key instead of once per message, which is a
+    /// third of the work for an audit entry's MAC.
+    public struct Prepared: Sendable {
+        private let inner: SHA256
+        private let outer: SHA256
+
+        public init(key: [UInt8]) {
+            var block = key.count > HMACSHA256.blockSize ? SHA256.hash(key) : key
+            block += [UInt8](repeating: 0, count: HMACSHA256.blockSize - block.count)
+            var inner = SHA256()
+            inner.update(block.map { $0 ^ 0x36 })
+            var outer = SHA256()
+            outer.update(block.map { $0 ^ 0x5c })
+            for index in block.indices { block[index] = 0 }
+            self.inner = inner
+            self.outer = outer
+        }
+
+        public func mac<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+            var inner = self.inner
+            inner.update(bytes)
+            var outer = self.outer
+            outer.update(inner.finalize())
+            return outer.finalize()
+        }
+    }
+
     public static func mac<Bytes: Sequence>(key: [UInt8], _ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var hmac = HMACSHA256(key: key)
         hmac.update(bytes)
