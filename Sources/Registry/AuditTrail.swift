@@ -38,9 +38,10 @@ public enum AuditTrail {
 
     /// Checks the chains `scope` names, entry by entry (`AuditChainCheck`),
     /// and reports the first entry that fails; `progress` hears the count of
-    /// entries checked every `progressInterval` entries.
+    /// entries checked every `progressInterval` entries, and may throw to
+    /// abandon the walk (its caller went away).
     public static func verify(_ reader: any RegistryReading, scope: Scope,
-                              progress: (Int) -> Void = { _ in }) throws -> AuditVerification {
+                              progress: (Int) throws -> Void = { _ in }) throws -> AuditVerification {
         var check: AuditChainCheck?
         var currentChain: String?
         var checked = 0
@@ -76,7 +77,7 @@ public enum AuditTrail {
                 return false
             }
             checked += 1
-            if checked % progressInterval == 0 { progress(checked) }
+            if checked % progressInterval == 0 { try progress(checked) }
             return true
         }
         if scope.allChains {

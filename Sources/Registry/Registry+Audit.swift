@@ -7,12 +7,13 @@ extension Registry {
     /// Verifies this registry's own chain against `head`, a head remembered
     /// outside the database (nil: none known), either from `start` — the last
     /// verified checkpoint — onwards, or with `whole` every chain from its
-    /// genesis. `progress` hears the number of entries checked so far.
+    /// genesis. `progress` hears the number of entries checked so far; a throw
+    /// from it abandons the walk.
     ///
     /// Runs in one snapshot, so entries appended meanwhile are not part of it;
     /// the reply's `verifiedHead` is the next walk's starting point.
     public func verifyAudit(head: AuditHead?, start: AuditHead?, whole: Bool,
-                            progress: (Int) -> Void = { _ in }) throws -> AuditVerification {
+                            progress: (Int) throws -> Void = { _ in }) throws -> AuditVerification {
         try store.read(snapshot: true) { reader in
             let scope = AuditTrail.Scope(chain: reader.auditChain, head: head, start: whole ? nil : start,
                                          allChains: whole)

@@ -39,6 +39,8 @@ extension RegistryMethods {
         var lastProgress = ContinuousClock.now
         let streaming = context.call.more
         let result = try registry.verifyAudit(head: head, start: start, whole: whole) { checked in
+            // A caller that hung up gets nothing more: stop walking for it.
+            guard reply.isConnected else { throw CallerGone() }
             guard streaming, ContinuousClock.now - lastProgress >= Self.verifyProgressInterval else { return }
             lastProgress = ContinuousClock.now
             reply.send(["progress": true, "intact": true, "entriesChecked": .int(Int64(checked)),
@@ -60,4 +62,9 @@ extension RegistryMethods {
         if let verified = result.verifiedHead { reply["verifiedHead"] = .string(verified.text) }
         return .object(reply)
     }
+}
+
+/// A VerifyAudit abandoned because its caller disconnected.
+struct CallerGone: Error, CustomStringConvertible {
+    var description: String { "the caller disconnected; the audit walk was abandoned" }
 }

@@ -44,7 +44,7 @@ struct AuditTrailDaemonTests {
         let first = try #require(rig.daemon)
         #expect(first.output.contains { $0.contains("audit trail keyed") })
         #expect(rig.stop() == 0)
-        let stopLine = try #require(first.output.last { $0.contains("audit checkpoint (stop)") })
+        let stopLine = try #require(try first.completeOutput().last { $0.contains("audit checkpoint (stop)") })
         let head = try #require(stopLine.split(separator: " ").last.map(String.init))
         let headFile = try String(contentsOfFile: rig.stateDirectory + "/audit-head", encoding: .utf8)
         #expect(headFile.contains(head))
@@ -120,7 +120,7 @@ struct AuditTrailDaemonTests {
         _ = try first.waitForLine(containing: "audit checkpoint (interval)")
         client.close()
         #expect(rig.stop() == 0)
-        let stopLine = try #require(first.output.last { $0.contains("audit checkpoint (stop)") })
+        let stopLine = try #require(try first.completeOutput().last { $0.contains("audit checkpoint (stop)") })
         let head = try #require(stopLine.split(separator: " ").last.map(String.init))
         let last = try #require(Int(head.split(separator: ":")[0]))
 
