@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "sscard-kiosk", dependencies: ["SSCardKiosk"]),
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
         // Moves a service point's SQLite registry to PostgreSQL (the logic is RegistryPostgreSQL's RegistryTransfer).
-        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL"]),
+        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL", "Registry"]),
 
         // Development tools (Tools/): benchmarks, fault runs, probes, and the
         // rig they share with the tests. Targets of this package so that the

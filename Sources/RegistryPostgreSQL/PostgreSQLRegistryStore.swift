@@ -52,6 +52,10 @@ public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
         /// transaction-scoped); a `RegistryChangeFeed` does (LISTEN), and must
         /// not be started on such a store.
         public var transactionPooling = false
+        /// Seals this daemon's audit entries (HMAC) and checks keyed ones.
+        /// Daemons sharing a registry share the key, so that each can verify
+        /// every chain. Never stored.
+        public var auditKey: AuditKey?
         public init() {}
     }
 
@@ -113,7 +117,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
         do {
             (applied, problems) = try pool.withConnection { connection -> ([String], [String]) in
                 let applied = try PostgreSQLRegistrySchema.migrate(connection)
-                return (applied, try Self.check(connection, chain: auditChain, level: options.integrityCheck))
+                return (applied, try Self.check(connection, chain: auditChain, level: options.integrityCheck,
+                                                 key: options.auditKey))
             }
         } catch let error as PostgreSQLError where error.isConnectionFailure {
             throw error
@@ -201,7 +206,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
     /// The full check: the schema objects and every audit chain. Empty means intact.
     public func checkIntegrity() throws -> [String] {
         try pool.transaction(.repeatableRead, readOnly: true) { connection in
-            try Self.check(connection, chain: auditChain, level: .full)
+            try Self.check(connection, chain: auditChain, level: .full, key: options.auditKey)
         }
     }
 
@@ -211,7 +216,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
 
     func access(_ connection: PGConnection, locking: Bool) -> PostgreSQLRegistryAccess {
         PostgreSQLRegistryAccess(db: connection, auditChain: auditChain, locking: locking,
-                                 serverClockGuard: options.serverClockGuard, origin: origin)
+                                 serverClockGuard: options.serverClockGuard, origin: origin, auditKey: options.auditKey)
     }
 
     static let requiredRelations = ["holders", "applications", "cards", "audit", "audit_chains", "cards_by_ssn",
@@ -221,7 +226,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
 
     /// Schema objects present, this daemon's chain head agreeing with its last
     /// entry, and the chain's newest entries intact (or, `full`, every chain).
-    static func check(_ connection: PGConnection, chain: String, level: IntegrityCheck) throws -> [String] {
+    static func check(_ connection: PGConnection, chain: String, level: IntegrityCheck,
+                      key: AuditKey?) throws -> [String] {
         var problems: [String] = []
         for relation in requiredRelations {
             let present = try connection.queryOne("SELECT to_regclass($1) IS NOT NULL", [.text(relation)]) { $0.bool(0) }
@@ -235,7 +241,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
             problems.append("schema trigger \(trigger) is missing")
         }
         guard problems.isEmpty else { return problems }
-        let access = PostgreSQLRegistryAccess(db: connection, auditChain: chain, locking: false, serverClockGuard: false)
+        let access = PostgreSQLRegistryAccess(db: connection, auditChain: chain, locking: false, serverClockGuard: false,
+                                              auditKey: key)
         let tail = try access.chainTail(chain, limit: tailLength)
         let head = try connection.queryOne("SELECT last_seq FROM audit_chains WHERE chain = $1", [.text(chain)]) {
             $0.int64(0) ?? 0
@@ -243,7 +250,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
         if (head ?? 0) != (tail.last?.sequence ?? 0) {
             problems.append("audit chain \"\(chain)\" head says \(head ?? 0) but its last entry is \(tail.last?.sequence ?? 0)")
         }
-        let verification = level == .full ? try AuditTrail.verify(access) : AuditTrail.verifyTail(tail)
+        let verification = level == .full ? try AuditTrail.verify(access) : AuditTrail.verifyTail(tail, key: key)
         if let broken = verification.firstBrokenSequence {
             let name = verification.firstBrokenChain ?? chain
             problems.append("audit chain \"\(name)\" broken at entry \(broken): \(verification.problem ?? "")")

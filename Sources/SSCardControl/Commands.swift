@@ -169,9 +169,13 @@ extension Control {
             .init(method: registry + "PendingReleases",
                   parameters: a.option("limit").flatMap(Int64.init).map { ["limit": .int($0)] } ?? [:])
         },
-        "verify-audit": Command(summary: "verify-audit", options: [],
-                                render: .keyValue(key: nil, order: ["intact", "entriesChecked", "firstBrokenSequence", "problem"])) { _ in
-            .init(method: registry + "VerifyAudit", parameters: [:])
+        "verify-audit": Command(summary: "verify-audit [--whole] [--head SEQUENCE:HEX]", options: ["whole", "head"],
+                                render: .keyValue(key: nil, order: ["intact", "entriesChecked", "firstBrokenSequence", "problem",
+                                                                    "from", "whole", "head", "verifiedHead"])) { a in
+            var p: [String: JSONValue] = [:]
+            if a.flag("whole") { p["whole"] = true }
+            if let head = a.option("head") { p["head"] = .string(head) }
+            return .init(method: registry + "VerifyAudit", parameters: .object(p), more: true, progress: true)
         },
         "backup": Command(summary: "backup PATH [--overwrite]", options: ["overwrite"],
                           render: .keyValue(key: nil, order: ["path"])) { a in

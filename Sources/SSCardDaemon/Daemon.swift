@@ -60,12 +60,16 @@ public final class Daemon: Sendable {
     public func run() throws {
         Self.blockSignals()
         let settings = try StartSettings(configuration, configurationPath: configurationPath)
-        let registry = RegistryService(configuration: configuration, log: log)
+        let registry = RegistryService(configuration: configuration, auditKey: settings.auditKey?.key, log: log)
+        let checkpoints = AuditCheckpointService(registry: registry, configuration: configuration,
+                                                 keyPath: settings.auditKey?.path, log: log)
         let readers = CardReaders(choice: settings.readerChoice, log: log)
         let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
-                                       settings: settings, registry: registry, readers: readers, log: log)
+                                       settings: settings, registry: registry, checkpoints: checkpoints,
+                                       readers: readers, log: log)
         let services = ServiceGroup([
             registry,
+            checkpoints,
             LossKeeperService(registry: registry, shared: configuration.registryEngine == .postgresql, log: log),
             ChangeFeedService(registry: registry, configuration: configuration, log: log),
             readers,

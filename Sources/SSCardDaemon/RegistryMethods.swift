@@ -11,6 +11,8 @@ struct RegistryMethods: Sendable {
     let registry: Registry
     let readers: CardReaders
     let securityModule: (any SecurityModule & Sendable)?
+    /// The audit chain's head outside the database, for VerifyAudit.
+    var auditCheckpoints: AuditCheckpoints? = nil
 
     typealias Method = @Sendable (RegistryMethods, CallContext) throws -> JSONValue
 
@@ -33,7 +35,6 @@ struct RegistryMethods: Sendable {
         "GetStatus": { try $0.getStatus($1) },
         "History": { try $0.history($1) },
         "PendingReleases": { try $0.pendingReleases($1) },
-        "VerifyAudit": { try $0.verifyAudit($1) },
         "Backup": { try $0.backup($1) },
     ]
 
@@ -77,14 +78,6 @@ struct RegistryMethods: Sendable {
         return ["releases": .array(pending.map {
             ["cardNumber": .string($0.cardNumber.rawValue), "lossExpiresAt": .string($0.deadline.rfc3339)]
         })]
-    }
-
-    func verifyAudit(_ context: CallContext) throws -> JSONValue {
-        let result = try registry.verifyAudit()
-        var reply: [String: JSONValue] = ["intact": .bool(result.isIntact), "entriesChecked": .int(Int64(result.entriesChecked))]
-        if let broken = result.firstBrokenSequence { reply["firstBrokenSequence"] = .int(broken) }
-        if let problem = result.problem { reply["problem"] = .string(problem) }
-        return .object(reply)
     }
 
     func backup(_ context: CallContext) throws -> JSONValue {

@@ -11,11 +11,14 @@ import Registry
 final class RegistryService: DaemonService {
     let name = "registry store"
     private let configuration: Configuration
+    /// The key of the audit chain's HMACs, if the daemon has one (`AuditKeyFile`).
+    private let auditKey: AuditKey?
     private let log: Log
     private var opened: (store: any RegistryStore, registry: Registry)?
 
-    init(configuration: Configuration, log: Log) {
+    init(configuration: Configuration, auditKey: AuditKey?, log: Log) {
         self.configuration = configuration
+        self.auditKey = auditKey
         self.log = log
     }
 
@@ -33,7 +36,7 @@ final class RegistryService: DaemonService {
 
     func start() throws {
         try StateDirectory.check(configuration.stateDirectory)
-        let store = try configuration.registryEngine.openStore(configuration, log: log)
+        let store = try configuration.registryEngine.openStore(configuration, log: log, auditKey: auditKey)
         let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
                                 servicePoint: configuration.servicePoint)
         opened = (store, registry)

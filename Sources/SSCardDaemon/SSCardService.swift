@@ -55,6 +55,7 @@ final class SSCardService: VarlinkHandler, Sendable {
             switch (call.interface, call.methodName) {
             case ("org.sscard.Registry", "Monitor"): try monitorRegistry(context, reply)
             case ("org.sscard.Reader", "Monitor"): try monitorReaders(context, reply)
+            case ("org.sscard.Registry", "VerifyAudit"): try registryMethods.verifyAudit(context, reply)
             case ("org.sscard.Registry", let name):
                 guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
                 reply.send(try method(registryMethods, context))

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PCSC
 import PostgreSQLStore
+import Registry
 import SocialSecurityCard
 
 /// What the start resolves from the configuration before it opens anything:
@@ -17,6 +18,8 @@ public struct StartSettings: Sendable {
     /// The gid for the socket file, when `socket-group` names one.
     public let socketGroupID: gid_t?
     public let readerChoice: ReaderChoice
+    /// The audit chain's HMAC key and the file it came from, if any.
+    let auditKey: (key: AuditKey, path: String)?
 
     /// Checks and loads; `configurationPath` is the file errors are reported against.
     public init(_ configuration: Configuration, configurationPath: String) throws {
@@ -34,6 +37,11 @@ public struct StartSettings: Sendable {
             socketGroupID = gid
         } else {
             socketGroupID = nil
+        }
+        do {
+            auditKey = try AuditKeyFile.load(configuration)
+        } catch {
+            throw problem("\(error)")
         }
         // A password in sscardd.conf makes the file a secret too.
         if configuration.postgresqlConninfo.map({ PGConninfo.carriesSecret($0.text) }) == true {

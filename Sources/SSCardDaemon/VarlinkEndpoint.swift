@@ -18,14 +18,16 @@ final class VarlinkEndpoint: DaemonService {
     private let registryService: RegistryService
     private let readers: CardReaders
     private let log: Log
+    private let checkpoints: AuditCheckpointService
     private var serving: (service: SSCardService, server: VarlinkServer)?
 
     init(configuration: Configuration, configurationPath: String, settings: StartSettings, registry: RegistryService,
-         readers: CardReaders, log: Log) {
+         checkpoints: AuditCheckpointService, readers: CardReaders, log: Log) {
         self.configuration = configuration
         self.configurationPath = configurationPath
         self.settings = settings
         registryService = registry
+        self.checkpoints = checkpoints
         self.readers = readers
         self.log = log
     }
@@ -36,7 +38,8 @@ final class VarlinkEndpoint: DaemonService {
     func start() throws {
         let service = SSCardService(
             registryMethods: RegistryMethods(registry: registryService.registry, readers: readers,
-                                             securityModule: settings.securityModule),
+                                             securityModule: settings.securityModule,
+                                             auditCheckpoints: checkpoints.checkpoints),
             readerMethods: ReaderMethods(readers: readers, terminalNumber: configuration.terminalNumber,
                                          terminalDevice: configuration.terminalDevice),
             roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
