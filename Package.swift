@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "sscard-kiosk", dependencies: ["SSCardKiosk"]),
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
         // Moves a service point's SQLite registry to PostgreSQL (the logic is RegistryPostgreSQL's RegistryTransfer).
-        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL"]),
+        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL", "Registry"]),
 
         // Development tools (Tools/): benchmarks, fault runs, probes, and the
         // rig they share with the tests. Targets of this package so that the
@@ -90,7 +90,7 @@ let package = Package(
 
         // Tests: one target per module, plus the daemon end to end.
         .testTarget(name: "SSCardValuesTests", dependencies: ["SSCardValues"]),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "SSCardRig"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "RegistryPostgreSQL", "PostgreSQLStore",
                                                           "SSCardRig", "sscard-registry-writer",
                                                           "sscard-migrate-registry"]),
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "SSCardDaemonTests",
                     dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardInterfaces", "SSCardControl", "Varlink", "VirtualCard",
                                    "SocialSecurityCard", "SSCardValues", "PostgreSQLStore", "SSCardRig", "sscardd", "sscardctl", "sscard-vcard"]),
-        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardInterfaces", "SSCardValues", "Varlink"]),
+        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardInterfaces", "SSCardValues", "Varlink", "SSCardRig"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).
         .testTarget(name: "BenchmarkTests", dependencies: ["sscard-bench"]),
     ]

@@ -53,6 +53,9 @@ public struct PGConninfo: Sendable, Equatable, CustomStringConvertible {
     /// Whether the text itself carries a password (rather than a passfile or the environment).
     public var hasPassword: Bool { value("password") != nil }
 
+    /// Whether `text` itself (not a passfile it names) carries a secret.
+    public static func carriesSecret(_ text: String) -> Bool { (try? PGConninfo(text))?.hasSecret ?? false }
+
     /// Whether the text carries any secret (a password, a client key's passphrase).
     public var hasSecret: Bool { parameters.contains { secretParameterKeys.contains($0.key) } }
 

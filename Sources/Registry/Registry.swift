@@ -76,11 +76,6 @@ public final class Registry: Sendable {
         try store.read(snapshot: false) { try $0.pendingLosses(limit: limit) }
     }
 
-    /// Walks the whole audit chain and reports the first broken link.
-    public func verifyAudit() throws -> AuditVerification {
-        try store.read(snapshot: true) { try AuditTrail.verify($0) }
-    }
-
     // MARK: Plumbing
 
     /// Runs a mutation as one durable transaction and publishes the events

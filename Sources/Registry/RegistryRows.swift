@@ -120,7 +120,7 @@ public enum RegistryRows {
                                proxySsn: row.string(c + 12).map(SocialSecurityNumber.init(storedValue:))),
             oldState: row.string(c + 13), newState: row.string(c + 14), reason: row.string(c + 15),
             detail: row.string(c + 16), previousHash: row.bytes(c + 17) ?? [], hash: row.bytes(c + 18) ?? [],
-            chain: chainFirst ? row.string(0) ?? "" : "")
+            chain: chainFirst ? row.string(0) ?? "" : "", keyed: (row.int64(c + 19) ?? 0) != 0)
     }
 
     public static func auditValues(_ entry: AuditEntry, chainFirst: Bool = false) -> [ColumnValue] {
@@ -129,6 +129,7 @@ public enum RegistryRows {
          .text(entry.action), .text(entry.outcome.rawValue), .optionalText(entry.cardNumber), .optionalText(entry.ssn),
          .optionalInteger(entry.applicationId), .text(entry.evidence.document.rawValue),
          .optionalText(entry.evidence.proxySsn?.rawValue), .optionalText(entry.oldState), .optionalText(entry.newState),
-         .optionalText(entry.reason), .optionalText(entry.detail), .bytes(entry.previousHash), .bytes(entry.hash)]
+         .optionalText(entry.reason), .optionalText(entry.detail), .bytes(entry.previousHash), .bytes(entry.hash),
+         .integer(entry.keyed ? 1 : 0)]
     }
 }

@@ -7,6 +7,9 @@ struct Command: Sendable {
         var method: String
         var parameters: JSONValue
         var more = false
+        /// The call streams `progress` replies before its one result: shown
+        /// on a terminal (stderr) as a counter, and left out of the output.
+        var progress = false
     }
 
     enum Rendering: Sendable {

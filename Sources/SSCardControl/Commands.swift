@@ -170,9 +170,13 @@ extension Control {
             .init(method: RegistryMethod.pendingReleases.name,
                   parameters: a.option("limit").flatMap(Int64.init).map { .fields([.limit: .int($0)]) } ?? [:])
         },
-        "verify-audit": Command(summary: "verify-audit", options: [],
-                                render: .keyValue(key: nil, order: [.intact, .entriesChecked, .firstBrokenSequence, .problem])) { _ in
-            .init(method: RegistryMethod.verifyAudit.name, parameters: [:])
+        "verify-audit": Command(summary: "verify-audit [--whole] [--head SEQUENCE:HEX]", options: ["whole", "head"],
+                                render: .keyValue(key: nil, order: [.intact, .entriesChecked, .firstBrokenSequence, .problem,
+                                                                    .from, .whole, .head, .verifiedHead])) { a in
+            var p: [WireKey: JSONValue] = [:]
+            if a.flag("whole") { p[.whole] = true }
+            if let head = a.option("head") { p[.head] = .string(head) }
+            return .init(method: RegistryMethod.verifyAudit.name, parameters: .fields(p), more: true, progress: true)
         },
         "backup": Command(summary: "backup PATH [--overwrite]", options: ["overwrite"],
                           render: .keyValue(key: nil, order: [.path])) { a in

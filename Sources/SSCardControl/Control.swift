@@ -27,7 +27,17 @@ public enum Control {
             }
             let client = try VarlinkClient(path: socket, timeout: request.more ? nil : .seconds(60))
             defer { client.close() }
-            if request.more {
+            if request.progress {
+                try client.stream(request.method, request.parameters) { reply in
+                    if reply[.progress]?.bool == true {
+                        showProgress(reply)
+                        return true
+                    }
+                    showProgress(nil)
+                    print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
+                    return true
+                }
+            } else if request.more {
                 try client.stream(request.method, request.parameters) { reply in
                     // Straight to the file descriptor: a stream must not wait in a stdio buffer.
                     let line = (arguments.flag("json") ? reply.description : render(reply, command.render, labels)) + "\n"
@@ -59,6 +69,19 @@ public enum Control {
         } catch {
             return fail("sscardctl: \(error)", .failure)
         }
+    }
+
+    /// A long call's progress on the terminal, overwritten in place; nothing
+    /// when stderr is not a terminal (scripts read only the result). Nil clears the line.
+    static func showProgress(_ reply: JSONValue?) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        guard let reply else {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            return
+        }
+        let checked = reply[.entriesChecked]?.int ?? 0
+        let from = reply[.from]?.int ?? 1
+        FileHandle.standardError.write(Data("\r\u{1B}[Kverifying: \(checked) entries checked (from entry \(from))".utf8))
     }
 
     static func fail(_ message: String, _ code: ExitCode) -> Int32 {

@@ -1,5 +1,6 @@
 import Foundation
 import SSCardValues
+import Synchronization
 
 /// One line per event on stderr, with the journald priority prefix.
 ///
@@ -7,25 +8,26 @@ import SSCardValues
 /// (`SocialSecurityNumber.description` and friends); `Log` additionally
 /// refuses to print anything that looks like a full 18-character social
 /// security number, as a last line of defence against a careless message.
-public final class Log: @unchecked Sendable {
-    private let lock = NSLock()
-    private var threshold: LogLevel
-    private let write: (String) -> Void
+public final class Log: Sendable {
+    private let threshold: Mutex<LogLevel>
+    /// Held while a line is written, so lines from many threads never interleave.
+    private let output: Mutex<@Sendable (String) -> Void>
 
-    public init(level: LogLevel, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
-        threshold = level
-        self.write = write
+    public init(level: LogLevel,
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        threshold = Mutex(level)
+        output = Mutex(write)
     }
 
     public var level: LogLevel {
-        get { lock.withLock { threshold } }
-        set { lock.withLock { threshold = newValue } }
+        get { threshold.withLock { $0 } }
+        set { threshold.withLock { $0 = newValue } }
     }
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
         guard level <= self.level else { return }
-        let text = Self.scrub(message()).replacingOccurrences(of: "\n", with: " ")
-        lock.withLock { write("<\(level.rawValue)>\(text)\n") }
+        let line = "<\(level.rawValue)>" + Self.scrub(message()).replacingOccurrences(of: "\n", with: " ") + "\n"
+        output.withLock { write in write(line) }
     }
 
     public func error(_ message: @autoclosure () -> String) { log(.error, message()) }

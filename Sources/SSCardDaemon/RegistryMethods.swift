@@ -12,6 +12,8 @@ struct RegistryMethods: Sendable {
     let registry: Registry
     let readers: CardReaders
     let securityModule: (any SecurityModule & Sendable)?
+    /// The audit chain's head outside the database, for VerifyAudit.
+    var auditCheckpoints: AuditCheckpoints? = nil
 
     typealias Method = @Sendable (RegistryMethods, CallContext) throws -> JSONValue
 
@@ -34,7 +36,6 @@ struct RegistryMethods: Sendable {
         .getStatus: { try $0.getStatus($1) },
         .history: { try $0.history($1) },
         .pendingReleases: { try $0.pendingReleases($1) },
-        .verifyAudit: { try $0.verifyAudit($1) },
         .backup: { try $0.backup($1) },
     ]
 
@@ -78,14 +79,6 @@ struct RegistryMethods: Sendable {
         return .fields([.releases: .array(pending.map {
             .fields([.cardNumber: .string($0.cardNumber.rawValue), .lossExpiresAt: .string($0.deadline.rfc3339)])
         })])
-    }
-
-    func verifyAudit(_ context: CallContext) throws -> JSONValue {
-        let result = try registry.verifyAudit()
-        var reply: [WireKey: JSONValue] = [.intact: .bool(result.isIntact), .entriesChecked: .int(Int64(result.entriesChecked))]
-        if let broken = result.firstBrokenSequence { reply[.firstBrokenSequence] = .int(broken) }
-        if let problem = result.problem { reply[.problem] = .string(problem) }
-        return .fields(reply)
     }
 
     func backup(_ context: CallContext) throws -> JSONValue {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a connected client may do, from its Unix credentials.
 public enum Role: String, CaseIterable, Comparable, Sendable {
@@ -83,14 +84,13 @@ public struct RoleResolver: Sendable {
 }
 
 /// uid → user name, shared by the worker threads.
-final class UserNames: @unchecked Sendable {
-    private let lock = NSLock()
-    private var known: [uid_t: String] = [:]
+final class UserNames: Sendable {
+    private let known = Mutex<[uid_t: String]>([:])
 
     func name(uid: uid_t) -> String {
-        if let name = lock.withLock({ known[uid] }) { return name }
+        if let name = known.withLock({ $0[uid] }) { return name }
         let name = RoleResolver.userName(uid: uid)
-        lock.withLock {
+        known.withLock { known in
             if known.count >= 4096 { known.removeAll() }
             known[uid] = name
         }

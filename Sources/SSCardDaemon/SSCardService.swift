@@ -4,17 +4,17 @@ import SocialSecurityCard
 import SSCardInterfaces
 import SSCardProtocol
 import SSCardValues
+import Synchronization
 import Varlink
 
 /// The varlink handler: resolves the caller's role, enforces the policy
 /// table, dispatches to the interface's methods and maps every error to a
 /// varlink error. Denied calls are answered PermissionDenied and recorded in
 /// the audit trail.
-final class SSCardService: VarlinkHandler, @unchecked Sendable {
+final class SSCardService: VarlinkHandler, Sendable {
     let registryMethods: RegistryMethods
     let readerMethods: ReaderMethods
-    private let lock = NSLock()
-    private var currentRoles: RoleResolver
+    private let currentRoles: Mutex<RoleResolver>
     let servicePoint: String
     let log: Log
     let streams = MonitorStreams()
@@ -23,7 +23,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
          log: Log) {
         self.registryMethods = registryMethods
         self.readerMethods = readerMethods
-        currentRoles = roles
+        currentRoles = Mutex(roles)
         self.servicePoint = servicePoint
         self.log = log
     }
@@ -32,8 +32,8 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
 
     /// The role resolver; SIGHUP replaces it when the group names change.
     var roles: RoleResolver {
-        get { lock.withLock { currentRoles } }
-        set { lock.withLock { currentRoles = newValue } }
+        get { currentRoles.withLock { $0 } }
+        set { currentRoles.withLock { $0 = newValue } }
     }
 
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {
@@ -56,6 +56,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
             switch SSCardMethod(name: call.method) {
             case .registry(.monitor): try monitorRegistry(context, reply)
             case .reader(.monitor): try monitorReaders(context, reply)
+            case .registry(.verifyAudit): try registryMethods.verifyAudit(context, reply)
             case let .registry(name):
                 guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
                 reply.send(try method(registryMethods, context))

@@ -234,8 +234,24 @@ method Monitor() -> (
   reason: ?string
 )
 
-# Walks the whole audit chain.
-method VerifyAudit() -> (intact: bool, entriesChecked: int, firstBrokenSequence: ?int, problem: ?string)
+# Verifies the audit chain against a head remembered outside the database: `head`
+# (SEQUENCE:HEX, as the journal's audit checkpoints show it), else sscardd's head file.
+# Reports truncation (the chain ends before the head), rewriting (another hash at the
+# head's sequence, a MAC that does not match, an unkeyed entry after a keyed one) and
+# broken links. By default it walks this daemon's chain from the last verified checkpoint;
+# `whole` walks every chain from its genesis. Called with `more`, it streams replies with
+# `progress` true (entries checked so far) about every second, then the result.
+method VerifyAudit(whole: ?bool, head: ?string) -> (
+  intact: bool,
+  entriesChecked: int,
+  firstBrokenSequence: ?int,
+  problem: ?string,
+  progress: ?bool,
+  from: ?int,
+  whole: ?bool,
+  head: ?string,
+  verifiedHead: ?string
+)
 
 # Writes an online backup of the registry to an absolute path on the daemon's host.
 # The live registry's files are refused; an existing path is refused unless

@@ -36,8 +36,10 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case expiryDate
     case feeFen
     case firstBrokenSequence
+    case from
     case guardianSsn
     case hash
+    case head
     case holder
     case identity
     case intact
@@ -62,6 +64,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case pin
     case previousState
     case problem
+    case progress
     case proxySsn
     case readError
     case reader
@@ -88,5 +91,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case statusWord
     case triesLeft
     case updatedAt
+    case verifiedHead
+    case whole
     case zh
 }

@@ -12,6 +12,9 @@ public final class VarlinkServer: @unchecked Sendable {
     public let configuration: Configuration
     /// True when the listening socket came from systemd or `listeningDescriptor`.
     public let isSocketInherited: Bool
+    /// Where clients reach this server: the path bound, or the address of
+    /// the inherited socket (which need not be `configuration.socketPath`).
+    public let socketAddress: String
 
     private let loop: ConnectionLoop
     private let workers: CallWorkers
@@ -35,6 +38,7 @@ public final class VarlinkServer: @unchecked Sendable {
                                                 group: configuration.socketGroup)
         }
         isSocketInherited = inherited != nil
+        socketAddress = listener.localAddress ?? configuration.socketPath
         var offered = [VarlinkInterface.service]
         for interface in interfaces where !offered.contains(where: { $0.name == interface.name }) {
             offered.append(interface)

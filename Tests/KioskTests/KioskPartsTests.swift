@@ -1,8 +1,9 @@
 import Foundation
 import SSCardInterfaces
+@testable import SSCardKiosk
+import SSCardRig
 import Testing
 import Varlink
-@testable import SSCardKiosk
 
 @Suite struct KeyDecoderTests {
     @Test func keys() {
@@ -164,7 +165,7 @@ import Varlink
         #expect(listen(listener, 1) == 0)
         defer { close(listener); unlink(path) }
 
-        let received = LockedBytes()
+        let received = LockedValue<[UInt8]>([])
         let server = Thread {
             let connection = accept(listener, nil, nil)
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -185,7 +186,7 @@ import Varlink
                                         plain: [WireKey.reader.rawValue: "Virtual \"PCD\" 00"],
                                         secrets: [("oldPin", PinDigits("123456")), ("newPin", PinDigits("6543210"))])
         #expect(reply[.card]?[.state]?.string == "active")
-        var bytes = received.get()
+        var bytes = received.value
         #expect(bytes.last == 0)
         bytes.removeLast()
         let request = try JSONValue(parsing: bytes)
@@ -202,9 +203,3 @@ import Varlink
     }
 }
 
-final class LockedBytes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bytes: [UInt8] = []
-    func set(_ value: [UInt8]) { lock.withLock { bytes = value } }
-    func get() -> [UInt8] { lock.withLock { bytes } }
-}

@@ -55,8 +55,10 @@ extension PgBouncerDaemonTests {
     func configuration() throws {
         let rig = try DaemonRig(extra: "registry-engine = postgresql\npostgresql-conninfo = host=/tmp", start: false)
         let path = rig.configPath
+        // Each file ends with an empty socket-group: --check-config checks the
+        // group exists, and the default ('sscard') need not on a test machine.
         func write(_ lines: String) throws {
-            try ("registry-engine = postgresql\npostgresql-conninfo = host=/tmp\n" + lines)
+            try ("registry-engine = postgresql\npostgresql-conninfo = host=/tmp\n" + lines + "socket-group =\n")
                 .write(toFile: path, atomically: true, encoding: .utf8)
         }
         func check(start: Bool = false) throws -> (code: Int32, output: String) {
@@ -84,7 +86,7 @@ extension PgBouncerDaemonTests {
         #expect(bad.code == 78)
         #expect(bad.output.contains("\(path):3: 'postgresql-pooling' must be session or transaction"), "\(bad.output)")
         // With the sqlite engine the key is allowed and unused, like the conninfo.
-        try "postgresql-pooling = transaction\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "postgresql-pooling = transaction\nsocket-group =\n".write(toFile: path, atomically: true, encoding: .utf8)
         let sqlite = try check()
         #expect(sqlite.code == 0, "\(sqlite.output)")
     }

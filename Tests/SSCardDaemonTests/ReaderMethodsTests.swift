@@ -146,10 +146,10 @@ struct ReaderMethodsTests {
 
         // The slow card's ReadCard holds the readers' queue.
         let slowRead = DispatchSemaphore(value: 0)
-        let slowReadDone = LockedFlag()
+        let slowReadDone = LockedValue(false)
         Thread.detachNewThread {
             _ = try? Fixture.client(rig).call(ReaderMethod.readCard.name, .fields([.reader: .string(PCSCRig.reader1)]))
-            slowReadDone.set()
+            slowReadDone.set(true)
             slowRead.signal()
         }
         // Meanwhile a card comes into reader 0 and leaves before its read can run.
@@ -159,7 +159,7 @@ struct ReaderMethodsTests {
         try daemon.waitForLine(containing: "card inserted in \(PCSCRig.reader0)", after: linesBefore)
         quick.terminate()
         try watcher.wait { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == PCSCRig.reader0 }
-        try #require(!slowReadDone.isSet, "the slow ReadCard ended before the removal: the race was not set up")
+        try #require(!slowReadDone.value, "the slow ReadCard ended before the removal: the race was not set up")
         _ = slowRead.wait(timeout: .now() + 30)
         // Through the readers' queue, after the queued insertion read.
         _ = try Fixture.client(rig).call(ReaderMethod.listReaders.name, [:])
@@ -181,10 +181,3 @@ struct ReaderMethodsTests {
     }
 }
 
-/// A flag one thread sets and another reads.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
-}

@@ -191,7 +191,7 @@ struct RegistryMethodsTests {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/SSCardInterfaces/Interfaces")
         for name in SSCardInterface.allCases.map(\.rawValue) {
-            let description = try client.call("org.varlink.service.GetInterfaceDescription", ["interface": .string(name)])
+            let description = try client.call("org.varlink.service.GetInterfaceDescription", .fields([.interface: .string(name)]))
             let file = try String(contentsOf: sources.appendingPathComponent(name + ".varlink"), encoding: .utf8)
             #expect(description["description"]?.string.map { $0 + "\n" } == file)
         }

@@ -85,7 +85,9 @@ struct SharedRegistryDaemonTests {
         #expect(bad.output.contains("colour"))
         #expect(!bad.output.contains("hunter2"))
         // With the sqlite engine a conninfo is allowed and unused (switching engines is one line).
-        try "postgresql-conninfo = host=/tmp\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+        // (An empty socket-group: --check-config checks the group exists, and
+        // the default, 'sscard', need not on a test machine.)
+        try "postgresql-conninfo = host=/tmp\nsocket-group =\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let sqlite = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(sqlite.code == 0, "\(sqlite.output)")
         // change-feed is on or off, and a bad value names its line.
@@ -94,7 +96,7 @@ struct SharedRegistryDaemonTests {
         let feed = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(feed.code == 78)
         #expect(feed.output.contains("\(rig.configPath):2: 'change-feed' must be on or off"), "\(feed.output)")
-        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp\nchange-feed = off\n"
+        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp\nchange-feed = off\nsocket-group =\n"
             .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let off = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(off.code == 0, "\(off.output)")
@@ -106,7 +108,7 @@ struct SharedRegistryDaemonTests {
         #expect(hosts.output.contains("\(rig.configPath):2: 'postgresql-conninfo' lists several hosts but not "
             + "target_session_attrs=read-write"), "\(hosts.output)")
         for attributes in ["read-write", "primary"] {
-            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\n"
+            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\nsocket-group =\n"
                 .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
             let accepted = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
             #expect(accepted.code == 0, "\(attributes): \(accepted.output)")
@@ -131,12 +133,12 @@ struct SharedRegistryDaemonTests {
         // Writers hammer the card while the server stops under them.
         let outcomes = NSLock.Outcomes()
         let writers = DispatchGroup()
-        let stopWriting = NSLock.Flag()
+        let stopWriting = LockedValue(false)
         for _ in 0..<2 {
             DispatchQueue.global().async(group: writers) {
                 guard let writer = try? Fixture.client(rig) else { return outcomes.add(.failed("connect")) }
                 defer { writer.close() }
-                while !stopWriting.isSet {
+                while !stopWriting.value {
                     for method in [RegistryMethod.lock, .unlock] {
                         do {
                             _ = try writer.call(method.name, .fields([.cardNumber: .string(number),
@@ -174,7 +176,7 @@ struct SharedRegistryDaemonTests {
 
         try PostgreSQLRig.shared.start()
         try daemon.waitForLine(containing: "registry database reachable again", after: unavailableLine, timeout: 30)
-        stopWriting.set()
+        stopWriting.set(true)
         writers.wait()
         let reply = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))
         let state = try #require(reply[.card]?[.state]?.string)
@@ -340,12 +342,5 @@ extension NSLock {
             }
             return true
         }
-    }
-
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        var isSet: Bool { lock.withLock { value } }
-        func set() { lock.withLock { value = true } }
     }
 }

@@ -33,6 +33,8 @@ public final class DaemonRig: @unchecked Sendable {
         configPath = directory + "/sscardd.conf"
         let keys = directory + "/issuer-keys.conf"
         try Self.issuerKeys.write(toFile: keys, atomically: true, encoding: .utf8)
+        // sscardd refuses issuer keys the group or others may read.
+        chmod(keys, 0o600)
         let configuration = """
             state-directory = \(stateDirectory)
             socket-path = \(socketPath)
