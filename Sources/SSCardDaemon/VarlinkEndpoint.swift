@@ -62,6 +62,9 @@ final class VarlinkEndpoint: DaemonService {
         serving = nil
         service.streams.endAll(.fields([.action: "stopping", .actor: "system"]))
         server.stop()
+        // No call runs any more: what is counted of role-less refusals is written
+        // while the store is still open (it stops after this service).
+        service.flushRolelessRefusals()
     }
 
     func serverConfiguration() throws -> VarlinkServer.Configuration {

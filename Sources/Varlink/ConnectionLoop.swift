@@ -187,7 +187,15 @@ final class ConnectionLoop: @unchecked Sendable {
         let now = ContinuousClock.now
         guard now >= nextIdleSweep else { return }
         nextIdleSweep = now + .seconds(1)
-        for connection in Array(connections.values) where connection.hasBeenIdle(for: timeout, now: now) {
+        for connection in Array(connections.values) {
+            // A call whose worker wrote the final reply itself completes
+            // without waking this thread; notice it here, and count the
+            // silence from now (at most a sweep late).
+            if let link = connection.inFlight, connection.queuedCount == 0, link.takeCompletion(watch: false) {
+                connection.inFlight = nil
+                connection.lastActivity = now
+            }
+            guard connection.hasBeenIdle(for: timeout, now: now) else { continue }
             stateLock.lock()
             idleClosed += 1
             stateLock.unlock()
