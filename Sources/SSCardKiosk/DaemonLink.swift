@@ -72,9 +72,10 @@ final class DaemonLink: @unchecked Sendable {
     // MARK: Monitor
 
     /// Keeps one Monitor stream at a time, reconnecting with backoff. The
-    /// stream itself is `followMonitor`: keeping it out of this loop keeps
-    /// the optimiser's loop passes from facing the reconnect loop and the
-    /// inlined read loop as one nest (docs/internals.md, "The release build").
+    /// stream itself is `followMonitor`, out of this loop: with a client's
+    /// creation, stream and release inside this loop, the release build's
+    /// loop-invariant code motion does not finish (docs/internals.md,
+    /// "The release build").
     private func monitorLoop() {
         var delay = 0.25
         var wasUp: Bool?
@@ -93,6 +94,10 @@ final class DaemonLink: @unchecked Sendable {
 
     /// Follows one Monitor stream until it ends; true if sscardd answered it.
     /// `quiet` leaves a failure to connect unlogged (the daemon was already down).
+    /// Never inlined: inlined back into `monitorLoop`, the client's whole life
+    /// would again sit inside the reconnect loop, where Swift 6.3's LICM pass
+    /// does not finish (docs/internals.md, "The release build").
+    @inline(never)
     private func followMonitor(quiet: Bool) -> Bool {
         var announced = false
         do {
