@@ -27,8 +27,8 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     public var sequence: Int64
     public var at: Timestamp
     public var actor: Actor
-    /// A card operation's raw value, or a registry action (apply, bind, …).
-    public var action: String
+    /// What was done or attempted (`AuditAction`: one vocabulary).
+    public var action: AuditAction
     public var outcome: Outcome
     public var cardNumber: String?
     public var ssn: String?
@@ -47,7 +47,7 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     /// and covered by the hash (the canonical content's version field).
     public var keyed: Bool
 
-    public init(sequence: Int64, at: Timestamp, actor: Actor, action: String, outcome: Outcome,
+    public init(sequence: Int64, at: Timestamp, actor: Actor, action: AuditAction, outcome: Outcome,
                 cardNumber: String? = nil, ssn: String? = nil, applicationId: Int64? = nil,
                 evidence: Evidence = .none, oldState: String? = nil, newState: String? = nil,
                 reason: String? = nil, detail: String? = nil,
@@ -80,7 +80,7 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     public var canonicalContent: [UInt8] {
         let fields: [String] = [
             keyed ? "v2" : "v1", String(sequence), String(at.milliseconds), actor.id, actor.role.rawValue,
-            actor.channel.rawValue, actor.servicePoint, action, outcome.rawValue,
+            actor.channel.rawValue, actor.servicePoint, action.rawValue, outcome.rawValue,
             cardNumber ?? "", ssn ?? "", applicationId.map(String.init) ?? "",
             evidence.document.rawValue, evidence.proxySsn?.rawValue ?? "",
             oldState ?? "", newState ?? "", reason ?? "", detail ?? "",

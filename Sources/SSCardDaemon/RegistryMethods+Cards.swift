@@ -50,7 +50,7 @@ extension RegistryMethods {
             let name = try p.holderName(.name)
             let status = try registry.status(of: number)
             guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {
-                try? registry.recordRefusedAttempt(action: "reportTemporaryLoss", actor: context.actor,
+                try? registry.recordRefusedAttempt(action: AuditAction(.reportTemporaryLoss), actor: context.actor,
                                                    cardNumber: number, reason: "holder name or number does not match")
                 throw VarlinkError(RegistryErrorName.identityMismatch,
                                    [.reason: "the holder's name or number does not match the card"])

@@ -95,7 +95,7 @@ final class SSCardService: VarlinkHandler, Sendable {
         }
         let why = denial.parameters[.reason]?.string ?? "permission denied for role \(actor.role.rawValue)"
         try? registry.recordRefusedAttempt(
-            action: call.methodName, actor: actor,
+            action: AuditAction(refusedCall: SSCardMethod(name: call.method)), actor: actor,
             cardNumber: call.parameters[.cardNumber]?.string.flatMap { try? CardNumber($0) },
             ssn: call.parameters[.ssn]?.string.flatMap { try? SocialSecurityNumber($0) },
             reason: why)
@@ -110,7 +110,7 @@ final class SSCardService: VarlinkHandler, Sendable {
         for summary in summaries {
             let who = Actor(id: roles.userName(uid: summary.uid), role: .none, channel: actor?.channel ?? .counter,
                             servicePoint: servicePoint)
-            try? registry.recordRefusedAttempt(action: "refusedCalls", actor: who, reason: summary.reason)
+            try? registry.recordRefusedAttempt(action: .refusedCalls, actor: who, reason: summary.reason)
         }
     }
 
@@ -158,9 +158,10 @@ final class SSCardService: VarlinkHandler, Sendable {
         switch event {
         case let .cardChanged(card, action, actor):
             let name = (try? registry.status(of: card.cardNumber).holderName) ?? HolderName(storedValue: "")
-            return .fields([.action: .string(action), .actor: .string(actor.id), .card: RegistryJSON.card(card, name: name)])
+            return .fields([.action: .string(action.rawValue), .actor: .string(actor.id),
+                            .card: RegistryJSON.card(card, name: name)])
         case let .applicationChanged(application, action, actor):
-            return .fields([.action: .string(action), .actor: .string(actor.id),
+            return .fields([.action: .string(action.rawValue), .actor: .string(actor.id),
                     .application: RegistryJSON.application(application)])
         case let .holderChanged(ssn, actor):
             return .fields([.action: "updateHolder", .actor: .string(actor.id), .ssn: .string(ssn.rawValue)])
