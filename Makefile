@@ -1,6 +1,6 @@
 # sscard: build, test and install.
 #
-#   make build                      swift build -c release (Swift runtime linked statically)
+#   make build                      the shipped programs, swift build -c release (Swift runtime linked statically)
 #   make test                       scripts/test
 #   make check                      scripts/check-deploy (units, udev, polkit, man, completion, install, sandbox)
 #   make install DESTDIR=/tmp/root PREFIX=/usr
@@ -34,21 +34,33 @@ BINPATH ?= $(shell $(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)
 
 INSTALL ?= install
 
+# What ships: the package's declared products, and nothing else (the
+# development tools under Tools/ are built by scripts/test and scripts/bench).
+PROGRAMS = sscardd sscardctl sscard-kiosk sscard-migrate-registry
+LIBEXEC_PROGRAMS = sscard-vcard
+PRODUCTS = $(PROGRAMS) $(LIBEXEC_PROGRAMS)
+
 UNITS = systemd/sscardd.socket systemd/sscardd.service systemd/sscard-kiosk.service
 MAN1 = man/sscardctl.1
 MAN5 = man/sscardd.conf.5
-MAN8 = man/sscardd.8 man/sscard-kiosk.8
+MAN8 = man/sscardd.8 man/sscard-kiosk.8 man/sscard-migrate-registry.8
 
-.PHONY: all build print-binpath test check check-units check-udev check-polkit check-man check-completion check-install check-sandbox \
+.PHONY: all build print-binpath print-products test check check-units check-udev check-polkit check-man check-completion check-install check-sandbox \
         install uninstall
 
 all: build
 
 build:
-	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+	@for product in $(PRODUCTS); do \
+	    echo "$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$product"; \
+	    $(SWIFT) build $(SWIFT_BUILD_FLAGS) --product $$product || exit 1; \
+	done
 
 print-binpath:
 	@echo $(BINPATH)
+
+print-products:
+	@echo $(PRODUCTS)
 
 test:
 	scripts/test
@@ -78,7 +90,7 @@ check-sandbox:
 	scripts/check-sandbox
 
 install:
-	@for program in sscardd sscardctl sscard-kiosk sscard-vcard; do \
+	@for program in $(PRODUCTS); do \
 	    test -x "$(BINPATH)/$$program" || { echo "make install: $(BINPATH)/$$program is missing; run 'make build' first" >&2; exit 1; }; \
 	done
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(UNITDIR) \
@@ -86,8 +98,8 @@ install:
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(BASHCOMPLETIONDIR) $(DESTDIR)$(SYSCONFDIR)/sscard
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(POLKITRULESDIR)
-	$(INSTALL) -m 0755 $(BINPATH)/sscardd $(BINPATH)/sscardctl $(BINPATH)/sscard-kiosk $(DESTDIR)$(BINDIR)/
-	$(INSTALL) -m 0755 $(BINPATH)/sscard-vcard $(DESTDIR)$(LIBEXECDIR)/
+	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(LIBEXEC_PROGRAMS)) $(DESTDIR)$(LIBEXECDIR)/
 	for unit in $(UNITS); do \
 	    sed 's|/usr/bin/|$(BINDIR)/|g' $$unit > $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
@@ -106,8 +118,8 @@ install:
 	    $(INSTALL) -m 0644 share/sscardd.conf $(DESTDIR)$(SYSCONFDIR)/sscard/sscardd.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sscardd $(DESTDIR)$(BINDIR)/sscardctl $(DESTDIR)$(BINDIR)/sscard-kiosk
-	rm -f $(DESTDIR)$(LIBEXECDIR)/sscard-vcard
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
+	rm -f $(addprefix $(DESTDIR)$(LIBEXECDIR)/,$(LIBEXEC_PROGRAMS))
 	-rmdir $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/sscard.conf $(DESTDIR)$(TMPFILESDIR)/sscard.conf

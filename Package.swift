@@ -6,23 +6,25 @@
 //   C (CSQLite, CLibPQ, CPCSCLite, CSystemShims)
 //   → values, stores, PC/SC, transport (SSCardValues, SQLiteStore, PostgreSQLStore, PCSC, Varlink)
 //   → domain (SocialSecurityCard, Registry, RegistryPostgreSQL, VirtualCard)
-//   → protocol (SSCardProtocol) → daemon and client (SSCardDaemon, SSCardControl)
+//   → the wire contract (SSCardInterfaces) → protocol (SSCardProtocol) → daemon and client (SSCardDaemon, SSCardControl)
 //   → thin executables.
 import PackageDescription
 
+#if !os(Linux)
+#error("sscard builds on Linux only: its C shims use SO_PEERCRED, epoll and eventfd, and it serves pcsc-lite's pcscd")
+#endif
+
 let package = Package(
     name: "sscard",
-    platforms: [.macOS(.v13)],
+    // No `platforms` (they name Apple systems): Linux only, as the #error above says.
+    // The products are exactly what `make install` ships (docs/internals.md).
     products: [
         .executable(name: "sscardd", targets: ["sscardd"]),
         .executable(name: "sscardctl", targets: ["sscardctl"]),
         .executable(name: "sscard-kiosk", targets: ["sscard-kiosk"]),
-        .executable(name: "sscard-vcard", targets: ["sscard-vcard"]),
-        .executable(name: "sscard-bench", targets: ["sscard-bench"]),
-        .executable(name: "sscard-bench-card", targets: ["sscard-bench-card"]),
-        .executable(name: "sscard-bench-floor", targets: ["sscard-bench-floor"]),
-        .executable(name: "sscard-faults", targets: ["sscard-faults"]),
         .executable(name: "sscard-migrate-registry", targets: ["sscard-migrate-registry"]),
+        // Installed in /usr/lib/sscard for commissioning (docs/operations.md).
+        .executable(name: "sscard-vcard", targets: ["sscard-vcard"]),
     ],
     targets: [
         // C layer: system libraries, and the Linux calls Swift's Glibc module
@@ -46,53 +48,63 @@ let package = Package(
         .target(name: "RegistryPostgreSQL", dependencies: ["Registry", "PostgreSQLStore", "SQLiteStore", "SSCardValues"]),
         .target(name: "VirtualCard", dependencies: ["PCSC", "SSCardValues", "SocialSecurityCard"]),
 
-        // Protocol: the org.sscard interfaces and their JSON.
-        .target(name: "SSCardProtocol", dependencies: ["Varlink", "Registry", "SocialSecurityCard", "SSCardValues"],
-                exclude: ["Interfaces"]),
+        // The wire contract: the org.sscard IDL files and the names of their methods, errors and keys.
+        .target(name: "SSCardInterfaces", dependencies: ["Varlink"], exclude: ["Interfaces"]),
+
+        // Protocol: the org.sscard interfaces' JSON for registry and card values.
+        .target(name: "SSCardProtocol", dependencies: ["SSCardInterfaces", "Varlink", "Registry", "SocialSecurityCard", "SSCardValues"]),
 
         // Daemon and client.
-        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
-                                                    "SocialSecurityCard", "PCSC", "Varlink"]),
-        .target(name: "SSCardControl", dependencies: ["Varlink", "SSCardValues"]),
-        .target(name: "SSCardKiosk", dependencies: ["Varlink", "SSCardValues"]),
+        .target(name: "SSCardDaemon", dependencies: ["SSCardProtocol", "SSCardInterfaces", "Registry", "RegistryPostgreSQL", "PostgreSQLStore",
+                                                    "SocialSecurityCard", "PCSC", "Varlink", "CSystemShims"]),
+        .target(name: "SSCardControl", dependencies: ["SSCardInterfaces", "Varlink", "SSCardValues"]),
+        .target(name: "SSCardKiosk", dependencies: ["SSCardInterfaces", "Varlink", "SSCardValues"]),
 
         // Executables.
         .executableTarget(name: "sscardd", dependencies: ["SSCardDaemon"]),
         .executableTarget(name: "sscardctl", dependencies: ["SSCardControl"]),
         .executableTarget(name: "sscard-kiosk", dependencies: ["SSCardKiosk"]),
         .executableTarget(name: "sscard-vcard", dependencies: ["VirtualCard"]),
-        .executableTarget(name: "sscard-docgen", dependencies: ["Registry"]),
         // Moves a service point's SQLite registry to PostgreSQL (the logic is RegistryPostgreSQL's RegistryTransfer).
-        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL"]),
-        .executableTarget(name: "sscard-bench", dependencies: ["SSCardTestSupport", "Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
-                                                             "PostgreSQLStore"]),
-        // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
-        .executableTarget(name: "sscard-bench-floor", dependencies: ["CSQLite"], cSettings: [.define("_GNU_SOURCE")]),
-        .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"]),
-        // Fault-injection runs against real daemons, pcscd and virtual cards (docs/reliability.md).
-        .executableTarget(name: "sscard-faults", dependencies: ["SSCardTestSupport", "Varlink", "SSCardValues"]),
-        .executableTarget(name: "sscard-decode-probe", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues", "VirtualCard"]),
-        .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"],
-                          path: "Tests/Support/sscard-registry-writer"),
+        .executableTarget(name: "sscard-migrate-registry", dependencies: ["RegistryPostgreSQL", "Registry"]),
 
-        // Tests, and what several test targets share: the private pcscd rig and child processes.
-        .target(name: "SSCardTestSupport", path: "Tests/Support/SSCardTestSupport"),
+        // Development tools (Tools/): benchmarks, fault runs, probes, and the
+        // rig they share with the tests. Targets of this package so that the
+        // tests can run them, but no products: `make build` never builds them
+        // and `make install` never ships them (docs/internals.md).
+        .target(name: "SSCardRig", path: "Tools/SSCardRig"),
+        .executableTarget(name: "sscard-docgen", dependencies: ["Registry"], path: "Tools/sscard-docgen"),
+        .executableTarget(name: "sscard-bench", dependencies: ["SSCardRig", "SSCardInterfaces", "Registry", "SQLiteStore", "CSQLite", "RegistryPostgreSQL",
+                                                             "PostgreSQLStore"],
+                          path: "Tools/sscard-bench"),
+        // The daemon benchmark's floor: a plain C socket server over the same SQLite query.
+        .executableTarget(name: "sscard-bench-floor", dependencies: ["CSQLite"], path: "Tools/sscard-bench-floor",
+                          cSettings: [.define("_GNU_SOURCE")]),
+        .executableTarget(name: "sscard-bench-card", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues"],
+                          path: "Tools/sscard-bench-card"),
+        // Fault-injection runs against real daemons, pcscd and virtual cards (docs/reliability.md).
+        .executableTarget(name: "sscard-faults", dependencies: ["SSCardRig", "SSCardInterfaces", "Varlink", "SSCardValues"], path: "Tools/sscard-faults"),
+        .executableTarget(name: "sscard-decode-probe", dependencies: ["PCSC", "SocialSecurityCard", "SSCardValues", "VirtualCard"],
+                          path: "Tools/sscard-decode-probe"),
+        .executableTarget(name: "sscard-registry-writer", dependencies: ["Registry"], path: "Tools/sscard-registry-writer"),
+
+        // Tests: one target per module, plus the daemon end to end.
         .testTarget(name: "SSCardValuesTests", dependencies: ["SSCardValues"]),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "SSCardRig"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLiteStore", "RegistryPostgreSQL", "PostgreSQLStore",
-                                                          "SSCardTestSupport", "sscard-registry-writer",
+                                                          "SSCardRig", "sscard-registry-writer",
                                                           "sscard-migrate-registry"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard"]),
         .testTarget(name: "VarlinkTests", dependencies: ["Varlink", "CSystemShims", "SSCardValues"]),
+        .testTarget(name: "SSCardInterfacesTests", dependencies: ["SSCardInterfaces"]),
         .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
         .testTarget(name: "VirtualCardTests", dependencies: ["VirtualCard", "PCSC"]),
         .testTarget(name: "PCSCIntegrationTests",
-                    dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardTestSupport", "sscard-vcard"]),
+                    dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardRig", "sscard-vcard"]),
         .testTarget(name: "SSCardDaemonTests",
-                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardControl", "Varlink", "VirtualCard", "PostgreSQLStore",
-                                   "PCSC", "SocialSecurityCard",
-                                   "SSCardTestSupport", "sscardd", "sscardctl", "sscard-vcard"]),
-        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "Varlink"]),
+                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardInterfaces", "SSCardControl", "Varlink", "VirtualCard", "PCSC",
+                                   "SocialSecurityCard", "SSCardValues", "PostgreSQLStore", "SSCardRig", "sscardd", "sscardctl", "sscard-vcard"]),
+        .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardInterfaces", "SSCardValues", "Varlink", "SSCardRig"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).
         .testTarget(name: "BenchmarkTests", dependencies: ["sscard-bench"]),
     ]

@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -96,4 +97,8 @@ int sscard_epoll_wait(int epoll_fd, uint64_t *tokens, uint32_t *events, int max,
 
 int sscard_eventfd_create(void) {
     return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+int sscard_forbid_dumps(void) {
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

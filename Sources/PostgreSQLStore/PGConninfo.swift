@@ -16,8 +16,13 @@ public struct PGConninfo: Sendable, Equatable, CustomStringConvertible {
         public var description: String { reason }
     }
 
-    /// Keys whose values are secrets.
-    static let secretKeys: Set<String> = ["password"]
+    /// Keys whose values are secrets: those libpq itself marks for hiding
+    /// (`dispchar` "*": password, sslpassword, and whatever a newer libpq
+    /// adds), and these in any case.
+    static let secretKeys: Set<String> = ["password", "sslpassword"]
+
+    /// The keys of this conninfo whose values are secrets.
+    public let secretParameterKeys: Set<String>
 
     public init(_ text: String) throws(Invalid) {
         var message: UnsafeMutablePointer<CChar>?
@@ -28,15 +33,19 @@ public struct PGConninfo: Sendable, Equatable, CustomStringConvertible {
         }
         defer { PQconninfoFree(options) }
         var parsed: [(key: String, value: String)] = []
+        var secrets = Self.secretKeys
         var option = options
         while let keyword = option.pointee.keyword {
+            let key = String(cString: keyword)
+            if let display = option.pointee.dispchar, display.pointee == CChar(UInt8(ascii: "*")) { secrets.insert(key) }
             if let value = option.pointee.val, value.pointee != 0 {
-                parsed.append((String(cString: keyword), String(cString: value)))
+                parsed.append((key, String(cString: value)))
             }
             option = option.advanced(by: 1)
         }
         self.text = text
         parameters = parsed
+        secretParameterKeys = secrets
     }
 
     public func value(_ key: String) -> String? { parameters.first { $0.key == key }?.value }
@@ -44,11 +53,17 @@ public struct PGConninfo: Sendable, Equatable, CustomStringConvertible {
     /// Whether the text itself carries a password (rather than a passfile or the environment).
     public var hasPassword: Bool { value("password") != nil }
 
+    /// Whether `text` itself (not a passfile it names) carries a secret.
+    public static func carriesSecret(_ text: String) -> Bool { (try? PGConninfo(text))?.hasSecret ?? false }
+
+    /// Whether the text carries any secret (a password, a client key's passphrase).
+    public var hasSecret: Bool { parameters.contains { secretParameterKeys.contains($0.key) } }
+
     /// The parameters as "key=value" with every secret replaced by "********":
     /// what logs and errors show.
     public var masked: String {
         parameters.map { key, value in
-            let shown = Self.secretKeys.contains(key) ? "********" : value
+            let shown = secretParameterKeys.contains(key) ? "********" : value
             let quoted = shown.isEmpty || shown.contains(where: { $0 == " " || $0 == "'" || $0 == "\\" })
                 ? "'" + shown.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
                 : shown

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A connection of its own that LISTENs on one channel and hands every
 /// notification to `deliver`, on a thread of its own, across reconnects.
@@ -14,7 +15,7 @@ import Foundation
 /// Both callbacks get the listening connection for such reads. An error either
 /// throws counts as a lost connection: the session is closed and made again
 /// after the backoff, and `onConnected` runs again.
-public final class PGListener: @unchecked Sendable {
+public final class PGListener: Sendable {
     public let conninfo: String
     public let channel: String
     /// The session's `application_name` (nil: the conninfo's).
@@ -24,9 +25,12 @@ public final class PGListener: @unchecked Sendable {
     private let onLost: @Sendable (Error) -> Void
     private let minimumBackoff: TimeInterval
     private let maximumBackoff: TimeInterval
-    private let lock = NSLock()
-    private var stopping = false
-    private var started = false
+    private struct Phase {
+        var started = false
+        var stopping = false
+    }
+
+    private let phase = Mutex(Phase())
     private let done = DispatchSemaphore(value: 0)
     /// How often the thread looks at `stopping` while no notification arrives.
     private let pollInterval: TimeInterval = 0.2
@@ -47,7 +51,7 @@ public final class PGListener: @unchecked Sendable {
     }
 
     public func start() {
-        lock.withLock { started = true }
+        phase.withLock { $0.started = true }
         let thread = Thread { [self] in run() }
         thread.name = "sscard.pg-listener"
         thread.start()
@@ -55,14 +59,14 @@ public final class PGListener: @unchecked Sendable {
 
     /// Stops the thread and waits until it has closed its connection.
     public func stop() {
-        let wasRunning = lock.withLock {
-            defer { stopping = true }
-            return started && !stopping
+        let wasRunning = phase.withLock { phase in
+            defer { phase.stopping = true }
+            return phase.started && !phase.stopping
         }
         if wasRunning { done.wait() }
     }
 
-    private var isStopping: Bool { lock.withLock { stopping } }
+    private var isStopping: Bool { phase.withLock { $0.stopping } }
 
     private func run() {
         var failures = 0

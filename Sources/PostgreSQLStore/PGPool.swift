@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Connections to one PostgreSQL database, handed out one caller at a time,
 /// with reconnection after a lost connection.
@@ -17,7 +18,7 @@ import Foundation
 /// with one connection attempt per worker. The first successful connection
 /// resets the backoff: the daemon serves again without a restart. Failover to a promoted replica is such a reconnect,
 /// given a conninfo that lists the hosts (`host=a,b target_session_attrs=read-write`).
-public final class PGPool: @unchecked Sendable {
+public final class PGPool: Sendable {
     public enum Isolation: String, Sendable {
         case readCommitted = "READ COMMITTED"
         case repeatableRead = "REPEATABLE READ"
@@ -31,17 +32,21 @@ public final class PGPool: @unchecked Sendable {
     private let limit: Int
     private let minimumBackoff: TimeInterval
     private let maximumBackoff: TimeInterval
-    private let lock = NSLock()
-    private var idle: [(connection: PGConnection, generation: Int)] = []
-    private var generation = 0
-    private var failures = 0
-    private var retryAt: Date?
-    private var lastFailure = ""
-    /// A connection attempt after failures is under way (the single probe).
-    private var probing = false
-    private var attempts = 0
-    private var closed = false
-    private var availabilityObserver: (@Sendable (Availability) -> Void)?
+    private let state = Mutex(State())
+
+    /// Everything the callers share, behind one lock.
+    private struct State {
+        var idle: [(connection: PGConnection, generation: Int)] = []
+        var generation = 0
+        var failures = 0
+        var retryAt: Date?
+        var lastFailure = ""
+        /// A connection attempt after failures is under way (the single probe).
+        var probing = false
+        var attempts = 0
+        var closed = false
+        var availabilityObserver: (@Sendable (Availability) -> Void)?
+    }
 
     /// A change between reaching the server and not reaching it.
     public enum Availability: Sendable, Equatable {
@@ -61,15 +66,15 @@ public final class PGPool: @unchecked Sendable {
     }
 
     /// How many connection attempts have failed in a row (0 when connected).
-    public var consecutiveFailures: Int { lock.withLock { failures } }
+    public var consecutiveFailures: Int { state.withLock { $0.failures } }
 
     /// Connection attempts made so far, successful or not (for tests and health).
-    public var connectionAttempts: Int { lock.withLock { attempts } }
+    public var connectionAttempts: Int { state.withLock { $0.attempts } }
 
     /// Calls `observer` on every change of availability, on the thread that
     /// noticed it (for the daemon's log and health); replaces the previous observer.
     public func observeAvailability(_ observer: @escaping @Sendable (Availability) -> Void) {
-        lock.withLock { availabilityObserver = observer }
+        state.withLock { $0.availabilityObserver = observer }
     }
 
     /// Makes one connection now, or throws why not (used at start to fail fast).
@@ -79,51 +84,54 @@ public final class PGPool: @unchecked Sendable {
 
     private func take() throws -> (PGConnection, Int, Bool) {
         var probe = false
-        let (reused, current): ((PGConnection, Int)?, Int) = try lock.withLock {
-            guard !closed else { throw PostgreSQLError(kind: .misuse, message: "the connection pool is closed") }
-            while let candidate = idle.popLast() {
-                if candidate.generation == generation && candidate.connection.isUsable {
-                    return ((candidate.connection, candidate.generation), generation)
+        let (reused, current): ((PGConnection, Int)?, Int) = try state.withLock { state in
+            guard !state.closed else { throw PostgreSQLError(kind: .misuse, message: "the connection pool is closed") }
+            while let candidate = state.idle.popLast() {
+                if candidate.generation == state.generation && candidate.connection.isUsable {
+                    return ((candidate.connection, candidate.generation), state.generation)
                 }
                 candidate.connection.close()
             }
-            if let retryAt, retryAt > Date() {
+            if let retryAt = state.retryAt, retryAt > Date() {
                 let wait = String(format: "%.2f", retryAt.timeIntervalSinceNow)
                 throw PostgreSQLError(kind: .unavailable,
-                                      message: "reconnecting (next attempt in \(wait) s); last failure: \(lastFailure)")
+                                      message: "reconnecting (next attempt in \(wait) s); last failure: \(state.lastFailure)")
             }
-            if failures > 0 {
-                guard !probing else {
+            if state.failures > 0 {
+                guard !state.probing else {
                     throw PostgreSQLError(kind: .unavailable,
-                                          message: "reconnecting (an attempt is under way); last failure: \(lastFailure)")
+                                          message: "reconnecting (an attempt is under way); last failure: \(state.lastFailure)")
                 }
-                probing = true
+                state.probing = true
                 probe = true
             }
-            attempts += 1
-            return (nil, generation)
+            state.attempts += 1
+            return (nil, state.generation)
         }
         if let reused { return (reused.0, reused.1, true) }
         do {
             let connection = try PGConnection(conninfo: conninfo, preparesStatements: preparesStatements)
-            let observer = lock.withLock { () -> (@Sendable (Availability) -> Void)? in
+            let wasProbe = probe
+            let observer = state.withLock { state -> (@Sendable (Availability) -> Void)? in
                 defer {
-                    failures = 0
-                    retryAt = nil
-                    if probe { probing = false }
+                    state.failures = 0
+                    state.retryAt = nil
+                    if wasProbe { state.probing = false }
                 }
-                return failures > 0 ? availabilityObserver : nil
+                return state.failures > 0 ? state.availabilityObserver : nil
             }
             observer?(.available)
             return (connection, current, false)
         } catch {
-            let observer = lock.withLock { () -> (@Sendable (Availability) -> Void)? in
-                failures += 1
-                let delay = min(maximumBackoff, minimumBackoff * pow(2, Double(min(failures - 1, 20))))
-                retryAt = Date().addingTimeInterval(delay * Double.random(in: 0.5...1.0))
-                lastFailure = error.message
-                if probe { probing = false }
-                return failures == 1 ? availabilityObserver : nil
+            let wasProbe = probe
+            let (minimumBackoff, maximumBackoff) = (self.minimumBackoff, self.maximumBackoff)
+            let observer = state.withLock { state -> (@Sendable (Availability) -> Void)? in
+                state.failures += 1
+                let delay = min(maximumBackoff, minimumBackoff * pow(2, Double(min(state.failures - 1, 20))))
+                state.retryAt = Date().addingTimeInterval(delay * Double.random(in: 0.5...1.0))
+                state.lastFailure = error.message
+                if wasProbe { state.probing = false }
+                return state.failures == 1 ? state.availabilityObserver : nil
             }
             observer?(.unavailable(error.message))
             throw error
@@ -131,15 +139,16 @@ public final class PGPool: @unchecked Sendable {
     }
 
     private func giveBack(_ connection: PGConnection, generation taken: Int) {
-        lock.withLock {
+        let limit = self.limit
+        state.withLock { state in
             if connection.isBroken || !connection.isUsable {
                 // Everything connected before this break is suspect: drop it.
-                if taken == generation { generation += 1 }
+                if taken == state.generation { state.generation += 1 }
                 connection.close()
-                for entry in idle { entry.connection.close() }
-                idle.removeAll()
-            } else if !closed && idle.count < limit && taken == generation {
-                idle.append((connection, taken))
+                for entry in state.idle { entry.connection.close() }
+                state.idle.removeAll()
+            } else if !state.closed && state.idle.count < limit && taken == state.generation {
+                state.idle.append((connection, taken))
             } else {
                 connection.close()
             }
@@ -201,10 +210,10 @@ public final class PGPool: @unchecked Sendable {
     }
 
     public func close() {
-        lock.withLock {
-            closed = true
-            for entry in idle { entry.connection.close() }
-            idle.removeAll()
+        state.withLock { state in
+            state.closed = true
+            for entry in state.idle { entry.connection.close() }
+            state.idle.removeAll()
         }
     }
 }

@@ -5,6 +5,12 @@ import SSCardValues
 ///
 /// Entries are chained: `hash` = SHA-256(`previousHash` ‖ canonical content),
 /// so editing, inserting or deleting any entry breaks every link after it.
+/// That alone stops no one who can write the database: they can recompute
+/// the hashes. So entries appended with an audit key (`keyed`) carry
+/// HMAC-SHA256(key, `previousHash` ‖ canonical content) instead, and the key
+/// is never in the database (docs/lifecycle.md, "Audit trail"). A chain
+/// started before keys keeps its unkeyed entries; the first keyed entry
+/// seals them, and every entry after a keyed one must be keyed.
 ///
 /// A registry holds one chain per writer: the SQLite engine has the single
 /// chain "" (one service point, one file); on PostgreSQL each service point
@@ -24,8 +30,8 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     public var sequence: Int64
     public var at: Timestamp
     public var actor: Actor
-    /// A card operation's raw value, or a registry action (apply, bind, …).
-    public var action: String
+    /// What was done or attempted (`AuditAction`: one vocabulary).
+    public var action: AuditAction
     public var outcome: Outcome
     public var cardNumber: String?
     public var ssn: String?
@@ -38,14 +44,20 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     /// Extra facts, e.g. whether the electronic credential continues.
     public var detail: String?
     public var previousHash: [UInt8]
+    /// SHA-256 for an unkeyed entry, HMAC-SHA256 under the audit key for a keyed one.
     public var hash: [UInt8]
+    /// Whether `hash` is a MAC under the audit key. Stored beside the entry,
+    /// and covered by the hash (the canonical content's version field).
+    public var keyed: Bool
 
-    public init(sequence: Int64, at: Timestamp, actor: Actor, action: String, outcome: Outcome,
+    public init(sequence: Int64, at: Timestamp, actor: Actor, action: AuditAction, outcome: Outcome,
                 cardNumber: String? = nil, ssn: String? = nil, applicationId: Int64? = nil,
                 evidence: Evidence = .none, oldState: String? = nil, newState: String? = nil,
                 reason: String? = nil, detail: String? = nil,
-                previousHash: [UInt8] = AuditEntry.genesisHash, hash: [UInt8] = [], chain: String = "") {
+                previousHash: [UInt8] = AuditEntry.genesisHash, hash: [UInt8] = [], chain: String = "",
+                keyed: Bool = false) {
         self.chain = chain
+        self.keyed = keyed
         self.sequence = sequence
         self.at = at
         self.actor = actor
@@ -70,8 +82,8 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     /// cannot occur in any field (unit separator 0x1F; fields are stripped of it).
     public var canonicalContent: [UInt8] {
         let fields: [String] = [
-            "v1", String(sequence), String(at.milliseconds), actor.id, actor.role.rawValue,
-            actor.channel.rawValue, actor.servicePoint, action, outcome.rawValue,
+            keyed ? "v2" : "v1", String(sequence), String(at.milliseconds), actor.id, actor.role.rawValue,
+            actor.channel.rawValue, actor.servicePoint, action.rawValue, outcome.rawValue,
             cardNumber ?? "", ssn ?? "", applicationId.map(String.init) ?? "",
             evidence.document.rawValue, evidence.proxySsn?.rawValue ?? "",
             oldState ?? "", newState ?? "", reason ?? "", detail ?? "",
@@ -84,16 +96,21 @@ public struct AuditEntry: Hashable, Codable, Sendable {
         return bytes
     }
 
-    /// This entry's hash given the previous one.
-    public func computedHash() -> [UInt8] {
-        SHA256.hash(previousHash + canonicalContent)
+    /// This entry's hash given the previous one: SHA-256 when unkeyed, the
+    /// MAC under `key` when keyed (nil when keyed and no key is given).
+    public func computedHash(key: AuditKey? = nil) -> [UInt8]? {
+        guard keyed else { return SHA256.hash(previousHash + canonicalContent) }
+        guard let key else { return nil }
+        return key.mac(previousHash + canonicalContent)
     }
 
-    /// Returns a copy linked to `previous` with its hash filled in.
-    public func sealed(after previous: [UInt8]) -> AuditEntry {
+    /// Returns a copy linked to `previous` with its hash filled in: keyed
+    /// under `key` when one is given, unkeyed otherwise.
+    public func sealed(after previous: [UInt8], key: AuditKey? = nil) -> AuditEntry {
         var copy = self
         copy.previousHash = previous
-        copy.hash = copy.computedHash()
+        copy.keyed = key != nil
+        copy.hash = copy.computedHash(key: key) ?? []
         return copy
     }
 }
@@ -108,10 +125,14 @@ public struct AuditVerification: Hashable, Codable, Sendable {
     public var firstBrokenChain: String?
     /// How many chains were walked.
     public var chainsChecked: Int
+    /// When intact: the newest entry of the verifying daemon's own chain, the
+    /// next walk's starting checkpoint.
+    public var verifiedHead: AuditHead?
 
     public init(entriesChecked: Int, firstBrokenSequence: Int64?, problem: String?,
-                firstBrokenChain: String? = nil, chainsChecked: Int = 1) {
+                firstBrokenChain: String? = nil, chainsChecked: Int = 1, verifiedHead: AuditHead? = nil) {
         self.entriesChecked = entriesChecked
+        self.verifiedHead = firstBrokenSequence == nil ? verifiedHead : nil
         self.firstBrokenSequence = firstBrokenSequence
         self.problem = problem
         self.firstBrokenChain = firstBrokenSequence == nil ? nil : firstBrokenChain

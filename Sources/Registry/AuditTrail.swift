@@ -1,77 +1,123 @@
 /// Appending to and checking the hash-chained audit trail.
 public enum AuditTrail {
     /// Numbers, links and seals `draft` after the last entry of the writer's
-    /// chain, and appends it. The engine makes the read of the last link and
-    /// the append atomic per chain (SQLite: one writer; PostgreSQL: the
-    /// chain's head row is locked until commit).
+    /// chain, and appends it: keyed when the writer has the audit key. The
+    /// engine makes the read of the last link and the append atomic per chain
+    /// (SQLite: one writer; PostgreSQL: the chain's head row is locked until commit).
     static func append(_ draft: AuditEntry, to writer: any RegistryWriting) throws {
         let last = try writer.lastAuditLink()
         var entry = draft
         entry.chain = writer.auditChain
         entry.sequence = (last?.sequence ?? 0) + 1
-        try writer.append(entry.sealed(after: last?.hash ?? AuditEntry.genesisHash))
+        try writer.append(entry.sealed(after: last?.hash ?? AuditEntry.genesisHash, key: writer.auditKey))
     }
 
-    /// Checks every link of every chain in sequence order: each entry's
-    /// previous hash must be the entry before's hash (the genesis hash for a
-    /// chain's first), sequence numbers must be consecutive from 1, and each
-    /// hash must match the content. Reports the first entry that fails.
-    public static func verify(_ reader: any RegistryReading) throws -> AuditVerification {
-        var expectedPrevious = AuditEntry.genesisHash
-        var expectedSequence: Int64 = 1
+    /// What a verification walks and what it holds the chain to.
+    public struct Scope: Sendable {
+        /// The chain `head` and `start` belong to (the reader's own chain).
+        public var chain: String
+        /// A head remembered outside the database: the chain must reach it
+        /// with the same hash at its sequence, and be keyed after it.
+        public var head: AuditHead?
+        /// Walk `chain` from this entry, known good (the last verified
+        /// checkpoint), instead of from the genesis; ignored with `allChains`.
+        public var start: AuditHead?
+        /// Every chain of the registry from its genesis (PostgreSQL holds one per service point).
+        public var allChains: Bool
+
+        public init(chain: String, head: AuditHead? = nil, start: AuditHead? = nil, allChains: Bool = true) {
+            self.chain = chain
+            self.head = head
+            self.start = start
+            self.allChains = allChains
+        }
+    }
+
+    /// How often `verify` reports progress, in entries.
+    public static let progressInterval = 1024
+
+    /// Checks the chains `scope` names, entry by entry (`AuditChainCheck`),
+    /// and reports the first entry that fails; `progress` hears the count of
+    /// entries checked every `progressInterval` entries, and may throw to
+    /// abandon the walk (its caller went away).
+    public static func verify(_ reader: any RegistryReading, scope: Scope,
+                              progress: (Int) throws -> Void = { _ in }) throws -> AuditVerification {
+        var check: AuditChainCheck?
+        var currentChain: String?
         var checked = 0
         var chains = 0
-        var currentChain: String?
         var broken: (Int64, String, String)?
-        try reader.forEachAuditEntry { entry in
-            if entry.chain != currentChain {
-                // Chains come one after another, each in sequence order.
-                currentChain = entry.chain
-                chains += 1
-                expectedPrevious = AuditEntry.genesisHash
-                expectedSequence = 1
+        var ownHead: AuditHead?
+        var sawOwnChain = false
+
+        func begin(_ chain: String) {
+            currentChain = chain
+            chains += 1
+            let own = chain == scope.chain
+            sawOwnChain = sawOwnChain || own
+            check = AuditChainCheck(chain: chain, key: reader.auditKey, head: own ? scope.head : nil,
+                                    start: own && !scope.allChains ? scope.start : nil)
+        }
+        func end() -> Bool {
+            guard let check, let chain = currentChain else { return true }
+            if chain == scope.chain { ownHead = check.verified }
+            if let (sequence, problem) = check.finish() {
+                broken = (sequence, problem, chain)
+                return false
             }
-            if entry.sequence != expectedSequence {
-                broken = (entry.sequence, "expected sequence \(expectedSequence): an entry is missing or inserted", entry.chain)
-            } else if entry.previousHash != expectedPrevious {
-                broken = (entry.sequence, "link to the previous entry does not match", entry.chain)
-            } else if entry.computedHash() != entry.hash {
-                broken = (entry.sequence, "content does not match its hash", entry.chain)
-            }
-            guard broken == nil else { return false }
-            checked += 1
-            expectedPrevious = entry.hash
-            expectedSequence += 1
             return true
         }
+        let body: (AuditEntry) throws -> Bool = { entry in
+            if entry.chain != currentChain {
+                guard end() else { return false }
+                begin(entry.chain)
+            }
+            if let problem = check!.check(entry) {
+                broken = (entry.sequence, problem, entry.chain)
+                return false
+            }
+            checked += 1
+            if checked % progressInterval == 0 { try progress(checked) }
+            return true
+        }
+        if scope.allChains {
+            try reader.forEachAuditEntry(body)
+        } else {
+            try reader.forEachAuditEntry(inChain: scope.chain, from: scope.start?.sequence ?? 1, body)
+        }
+        if broken == nil, end(), !sawOwnChain {
+            // The own chain has no entries at all (or none from the start on).
+            begin(scope.chain)
+            _ = end()
+        }
         return AuditVerification(entriesChecked: checked, firstBrokenSequence: broken?.0, problem: broken?.1,
-                                 firstBrokenChain: broken?.2, chainsChecked: chains)
+                                 firstBrokenChain: broken?.2, chainsChecked: max(chains, 1),
+                                 verifiedHead: broken == nil ? ownHead : nil)
+    }
+
+    /// Every chain from its genesis, against no remembered head.
+    public static func verify(_ reader: any RegistryReading) throws -> AuditVerification {
+        try verify(reader, scope: Scope(chain: reader.auditChain))
     }
 
     /// Checks the newest `count` entries only: cheap enough for every start,
-    /// and it catches a truncated or edited tail, the likeliest damage after
-    /// a crash or a careless restore. The full walk is `verify`. `entries`
-    /// are the newest of one chain, oldest first.
-    public static func verifyTail(_ entries: [AuditEntry]) -> AuditVerification {
-        var checked = 0
-        for (index, entry) in entries.enumerated() {
-            if index > 0 {
-                let previous = entries[index - 1]
-                if entry.sequence != previous.sequence + 1 {
-                    return AuditVerification(entriesChecked: checked, firstBrokenSequence: entry.sequence,
-                                             problem: "sequence gap after \(previous.sequence)")
-                }
-                if entry.previousHash != previous.hash {
-                    return AuditVerification(entriesChecked: checked, firstBrokenSequence: entry.sequence,
-                                             problem: "link to the previous entry does not match")
-                }
-            }
-            if entry.computedHash() != entry.hash {
-                return AuditVerification(entriesChecked: checked, firstBrokenSequence: entry.sequence,
-                                         problem: "content does not match its hash")
-            }
-            checked += 1
+    /// and it catches an edited tail or a keyed chain opened without its key.
+    /// Removal from the end needs a head remembered outside the database
+    /// (`verify` with `Scope.head`). `entries` are the newest of one chain, oldest first.
+    public static func verifyTail(_ entries: [AuditEntry], key: AuditKey?) -> AuditVerification {
+        guard let first = entries.first else {
+            return AuditVerification(entriesChecked: 0, firstBrokenSequence: nil, problem: nil)
         }
-        return AuditVerification(entriesChecked: checked, firstBrokenSequence: nil, problem: nil)
+        // The first entry is taken as known good for its link only; its own
+        // hash is still checked against its content.
+        var check = AuditChainCheck(chain: first.chain, key: key, head: nil,
+                                    start: AuditHead(chain: first.chain, sequence: first.sequence, hash: first.hash))
+        for entry in entries {
+            if let problem = check.check(entry) {
+                return AuditVerification(entriesChecked: check.checked, firstBrokenSequence: entry.sequence,
+                                         problem: problem)
+            }
+        }
+        return AuditVerification(entriesChecked: check.checked, firstBrokenSequence: nil, problem: nil)
     }
 }

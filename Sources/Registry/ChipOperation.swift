@@ -23,6 +23,15 @@ public enum ChipOperation: String, CaseIterable, Sendable {
         }
     }
 
+    /// The audit trail's action: a reset or change is its lifecycle
+    /// operation's own; a verification is `verifyPin`.
+    public var auditAction: AuditAction {
+        switch self {
+        case .resetPassword, .changePassword: return AuditAction(lifecycleOperation)
+        case .verifyPin: return .verifyPin
+        }
+    }
+
     /// Whether the registry's card record changes when the chip operation
     /// succeeds (a reset or change is recorded as its lifecycle operation);
     /// a verification changes nothing and is recorded as an entry alone.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The wall clock, injected everywhere so that tests move time instead of sleeping.
 public protocol WallClock: Sendable {
@@ -18,17 +19,16 @@ public struct SystemClock: WallClock {
 }
 
 /// A clock that tests set and step, forwards or backwards, like an NTP step.
-public final class ManualClock: WallClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Timestamp
+public final class ManualClock: WallClock, Sendable {
+    private let current: Mutex<Timestamp>
 
-    public init(_ start: Timestamp) { current = start }
+    public init(_ start: Timestamp) { current = Mutex(start) }
 
-    public func now() -> Timestamp { lock.withLock { current } }
+    public func now() -> Timestamp { current.withLock { $0 } }
 
-    public func set(_ timestamp: Timestamp) { lock.withLock { current = timestamp } }
+    public func set(_ timestamp: Timestamp) { current.withLock { $0 = timestamp } }
 
-    public func advance(milliseconds: Int64) { lock.withLock { current = current.adding(milliseconds: milliseconds) } }
+    public func advance(milliseconds: Int64) { current.withLock { $0 = $0.adding(milliseconds: milliseconds) } }
 
-    public func advance(days: Int) { lock.withLock { current = current.adding(days: days) } }
+    public func advance(days: Int) { current.withLock { $0 = $0.adding(days: days) } }
 }

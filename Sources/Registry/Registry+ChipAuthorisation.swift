@@ -15,7 +15,7 @@ extension Registry {
     /// already in the audit trail.
     @discardableResult
     public func authorise(_ operation: ChipOperation, _ request: CardRequest) throws -> CardRecord {
-        let attempt = Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
+        let attempt = Attempt(action: operation.auditAction, actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         do {
             if operation.needsEvidence { try Self.checkEvidence(for: operation.lifecycleOperation, request) }
@@ -51,7 +51,7 @@ extension Registry {
                     (result, reason, detail) = (.failed, why, statusWord.map { "statusWord=\($0)" })
                 }
                 try AuditTrail.append(AuditEntry(
-                    sequence: 0, at: clock.now(), actor: request.actor, action: operation.rawValue, outcome: result,
+                    sequence: 0, at: clock.now(), actor: request.actor, action: operation.auditAction, outcome: result,
                     cardNumber: request.cardNumber.rawValue, ssn: card?.ssn.rawValue,
                     applicationId: card?.applicationId, evidence: request.evidence,
                     oldState: card?.state.rawValue, newState: card?.state.rawValue,

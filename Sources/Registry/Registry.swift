@@ -76,11 +76,6 @@ public final class Registry: Sendable {
         try store.read(snapshot: false) { try $0.pendingLosses(limit: limit) }
     }
 
-    /// Walks the whole audit chain and reports the first broken link.
-    public func verifyAudit() throws -> AuditVerification {
-        try store.read(snapshot: true) { try AuditTrail.verify($0) }
-    }
-
     // MARK: Plumbing
 
     /// Runs a mutation as one durable transaction and publishes the events
@@ -130,7 +125,7 @@ public final class Registry: Sendable {
 
 /// What a caller tried to do, for the audit entry of a refusal.
 struct Attempt {
-    var action: String
+    var action: AuditAction
     var actor: Actor
     var evidence: Evidence
     var cardNumber: CardNumber?
@@ -141,7 +136,7 @@ struct Attempt {
 extension Registry {
     /// Records an attempt refused before it reached the registry's rules,
     /// e.g. a call the caller's role does not permit.
-    public func recordRefusedAttempt(action: String, actor: Actor, cardNumber: CardNumber? = nil,
+    public func recordRefusedAttempt(action: AuditAction, actor: Actor, cardNumber: CardNumber? = nil,
                                      ssn: SocialSecurityNumber? = nil, reason: String) throws {
         do {
             try store.write { writer in

@@ -38,6 +38,15 @@ public protocol RegistryReading {
     func applications(of ssn: SocialSecurityNumber) throws -> [Application]
     /// Audit entries about a card or a holder, oldest first.
     func auditEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry]
+    /// The audit chain this store appends to: "" for the SQLite engine's
+    /// single chain, the service point's chain on PostgreSQL.
+    var auditChain: String { get }
+    /// The key keyed audit entries are sealed and checked with; nil when the
+    /// store was opened without one (the chain then stays unkeyed).
+    var auditKey: AuditKey? { get }
+    /// The entries of one chain from sequence `first` on, in sequence order;
+    /// `body` returns false to stop.
+    func forEachAuditEntry(inChain chain: String, from first: Int64, _ body: (AuditEntry) throws -> Bool) throws
     /// Every audit entry, chain after chain (in the order of the chains'
     /// names), each chain in sequence order; `body` returns false to stop.
     func forEachAuditEntry(_ body: (AuditEntry) throws -> Bool) throws
@@ -56,9 +65,6 @@ public protocol RegistryReading {
 
 /// The writes the registry logic performs, inside `RegistryStore.write`.
 public protocol RegistryWriting: RegistryReading {
-    /// The audit chain this writer appends to: "" for the SQLite engine's
-    /// single chain, the service point's chain on PostgreSQL.
-    var auditChain: String { get }
     func insert(_ holder: Holder, at time: Timestamp) throws
     func update(_ holder: Holder, at time: Timestamp) throws
     /// Inserts an application and returns its new id.

@@ -2,7 +2,7 @@
 ///
 /// Written here because the project takes no package dependencies and
 /// Foundation on Linux has no digest API. Tested against the FIPS examples.
-public struct SHA256 {
+public struct SHA256: Sendable {
     private var state: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]

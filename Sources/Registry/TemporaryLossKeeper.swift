@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Releases temporary losses when their deadlines pass, while the daemon runs.
 ///
@@ -10,16 +11,19 @@ import Foundation
 /// never early. At start it releases everything that fell due while the
 /// daemon was down. Its sleeps are on the monotonic clock (a semaphore with a
 /// `DispatchTime` timeout), so a wall-clock step never stretches a sleep.
-public final class TemporaryLossKeeper: @unchecked Sendable {
+public final class TemporaryLossKeeper: Sendable {
     private let registry: Registry
     private let maximumSleep: TimeInterval
     private let onError: @Sendable (Error) -> Void
     private let onRelease: @Sendable (Int) -> Void
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopping = false
-    private var started = false
+    private struct Phase {
+        var started = false
+        var stopping = false
+    }
+
+    private let phase = Mutex(Phase())
 
     public init(registry: Registry, maximumSleep: TimeInterval = 0.5,
                 onRelease: @escaping @Sendable (Int) -> Void = { _ in },
@@ -43,7 +47,7 @@ public final class TemporaryLossKeeper: @unchecked Sendable {
         }
         let thread = Thread { [self] in run() }
         thread.name = "sscard.loss-keeper"
-        lock.withLock { started = true }
+        phase.withLock { $0.started = true }
         thread.start()
     }
 
@@ -52,16 +56,16 @@ public final class TemporaryLossKeeper: @unchecked Sendable {
 
     /// Stops the thread and waits until it has left its loop.
     public func stop() {
-        let wasStarted = lock.withLock {
-            defer { stopping = true }
-            return started && !stopping
+        let wasStarted = phase.withLock { phase in
+            defer { phase.stopping = true }
+            return phase.started && !phase.stopping
         }
         guard wasStarted else { return }
         wake.signal()
         done.wait()
     }
 
-    private var isStopping: Bool { lock.withLock { stopping } }
+    private var isStopping: Bool { phase.withLock { $0.stopping } }
 
     private func run() {
         while !isStopping {

@@ -21,6 +21,8 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     /// This store's id in change notifications, so its own listener skips
     /// what the daemon has already published.
     var origin = ""
+    /// Seals appended entries and checks keyed ones; never stored.
+    var auditKey: AuditKey? = nil
     /// What this transaction knows of its chain's head once it holds the head's
     /// lock: later appends in the same transaction (a batch of auto-releases)
     /// need not read it again.
@@ -43,7 +45,7 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         """
     static let auditColumns = """
         chain, seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
-        document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash
+        document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash, keyed
         """
     static let serverNowMilliseconds = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"
 
@@ -115,6 +117,20 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     func chainTail(_ chain: String, limit: Int) throws -> [AuditEntry] {
         try db.query("SELECT \(Self.auditColumns) FROM audit WHERE chain = $1 ORDER BY seq DESC LIMIT $2",
                      [.text(chain), .integer(Int64(limit))]).map(PGRowDecoding.auditEntry).reversed()
+    }
+
+    func forEachAuditEntry(inChain chain: String, from first: Int64, _ body: (AuditEntry) throws -> Bool) throws {
+        var after = first - 1
+        while true {
+            let page = try db.query("SELECT \(Self.auditColumns) FROM audit WHERE chain = $1 AND seq > $2 "
+                                        + "ORDER BY seq LIMIT 4096",
+                                    [.text(chain), .integer(after)]).map(PGRowDecoding.auditEntry)
+            for entry in page {
+                guard try body(entry) else { return }
+            }
+            guard let last = page.last, page.count == 4096 else { return }
+            after = last.sequence
+        }
     }
 
     func forEachAuditEntry(_ body: (AuditEntry) throws -> Bool) throws {
@@ -226,7 +242,7 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
 
     func append(_ entry: AuditEntry) throws {
         try db.query("INSERT INTO audit (\(Self.auditColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                         + "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20)", PGRowDecoding.auditValues(entry))
+                         + "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)", PGRowDecoding.auditValues(entry))
         // The head moves with the entry; a done change also notifies the other
         // daemons (RETURNING calls pg_notify once, for the one row: one round trip for both).
         // Inside the transaction: delivered at commit, never for a rollback.

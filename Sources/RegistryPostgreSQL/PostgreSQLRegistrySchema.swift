@@ -105,6 +105,10 @@ enum PostgreSQLRegistrySchema {
             CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
             """),
+        // Keyed entries: HMAC under a key outside the database (docs/lifecycle.md).
+        (id: "0002-audit-keyed", sql: """
+            ALTER TABLE audit ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1));
+            """),
     ]
 
     /// The advisory lock every daemon takes around migrating: one applies,
@@ -121,6 +125,11 @@ enum PostgreSQLRegistrySchema {
     /// that waited on the lock sees the winner's commit (READ COMMITTED:
     /// each statement reads the latest commits) and applies nothing.
     static func migrate(_ connection: PGConnection) throws -> [String] {
+        // Everything applied already: no DDL at all, not even CREATE TABLE IF
+        // NOT EXISTS, so a runtime role without CREATE on the schema opens a
+        // registry its owner role migrated (docs/scale.md, "Roles").
+        let known = Set(migrations.map(\.id))
+        if Set(try appliedIdentifiers(connection)) == known { return [] }
         var applied: [String] = []
         for (index, migration) in migrations.enumerated() {
             try connection.execute("BEGIN")

@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
 import Registry
+import Synchronization
 
 /// The registry on PostgreSQL, shared by many sscardd processes.
 ///
@@ -21,7 +22,7 @@ import Registry
 /// the server rolls its transaction back; the pool reconnects with backoff
 /// (`PGPool`). The registry is unavailable meanwhile; the daemon keeps
 /// running and serves again once a connection succeeds.
-public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
+public final class PostgreSQLRegistryStore: RegistryStore, Sendable {
     public struct OpenError: Error, CustomStringConvertible {
         public let reason: String
         public var description: String { "cannot open the registry on PostgreSQL: \(reason)" }
@@ -51,6 +52,10 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         /// transaction-scoped); a `RegistryChangeFeed` does (LISTEN), and must
         /// not be started on such a store.
         public var transactionPooling = false
+        /// Seals this daemon's audit entries (HMAC) and checks keyed ones.
+        /// Daemons sharing a registry share the key, so that each can verify
+        /// every chain. Never stored.
+        public var auditKey: AuditKey?
         public init() {}
     }
 
@@ -62,8 +67,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
     public let origin = UUID().uuidString
     /// Transactions run again after a conflict, for tests and benchmarks.
     public var retriedTransactions: Int { statistics.withLock { $0 } }
-    private let statistics = NSLock.Protected(0)
-    private let readiness = NSLock.Protected(Readiness.pending)
+    private let statistics = Mutex(0)
+    private let readiness = Mutex(Readiness.pending)
     private let preparing = NSLock()
 
     enum Readiness: Equatable {
@@ -112,7 +117,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         do {
             (applied, problems) = try pool.withConnection { connection -> ([String], [String]) in
                 let applied = try PostgreSQLRegistrySchema.migrate(connection)
-                return (applied, try Self.check(connection, chain: auditChain, level: options.integrityCheck))
+                return (applied, try Self.check(connection, chain: auditChain, level: options.integrityCheck,
+                                                 key: options.auditKey))
             }
         } catch let error as PostgreSQLError where error.isConnectionFailure {
             throw error
@@ -200,7 +206,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
     /// The full check: the schema objects and every audit chain. Empty means intact.
     public func checkIntegrity() throws -> [String] {
         try pool.transaction(.repeatableRead, readOnly: true) { connection in
-            try Self.check(connection, chain: auditChain, level: .full)
+            try Self.check(connection, chain: auditChain, level: .full, key: options.auditKey)
         }
     }
 
@@ -210,7 +216,7 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
 
     func access(_ connection: PGConnection, locking: Bool) -> PostgreSQLRegistryAccess {
         PostgreSQLRegistryAccess(db: connection, auditChain: auditChain, locking: locking,
-                                 serverClockGuard: options.serverClockGuard, origin: origin)
+                                 serverClockGuard: options.serverClockGuard, origin: origin, auditKey: options.auditKey)
     }
 
     static let requiredRelations = ["holders", "applications", "cards", "audit", "audit_chains", "cards_by_ssn",
@@ -220,7 +226,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
 
     /// Schema objects present, this daemon's chain head agreeing with its last
     /// entry, and the chain's newest entries intact (or, `full`, every chain).
-    static func check(_ connection: PGConnection, chain: String, level: IntegrityCheck) throws -> [String] {
+    static func check(_ connection: PGConnection, chain: String, level: IntegrityCheck,
+                      key: AuditKey?) throws -> [String] {
         var problems: [String] = []
         for relation in requiredRelations {
             let present = try connection.queryOne("SELECT to_regclass($1) IS NOT NULL", [.text(relation)]) { $0.bool(0) }
@@ -234,7 +241,8 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
             problems.append("schema trigger \(trigger) is missing")
         }
         guard problems.isEmpty else { return problems }
-        let access = PostgreSQLRegistryAccess(db: connection, auditChain: chain, locking: false, serverClockGuard: false)
+        let access = PostgreSQLRegistryAccess(db: connection, auditChain: chain, locking: false, serverClockGuard: false,
+                                              auditKey: key)
         let tail = try access.chainTail(chain, limit: tailLength)
         let head = try connection.queryOne("SELECT last_seq FROM audit_chains WHERE chain = $1", [.text(chain)]) {
             $0.int64(0) ?? 0
@@ -242,23 +250,11 @@ public final class PostgreSQLRegistryStore: RegistryStore, @unchecked Sendable {
         if (head ?? 0) != (tail.last?.sequence ?? 0) {
             problems.append("audit chain \"\(chain)\" head says \(head ?? 0) but its last entry is \(tail.last?.sequence ?? 0)")
         }
-        let verification = level == .full ? try AuditTrail.verify(access) : AuditTrail.verifyTail(tail)
+        let verification = level == .full ? try AuditTrail.verify(access) : AuditTrail.verifyTail(tail, key: key)
         if let broken = verification.firstBrokenSequence {
             let name = verification.firstBrokenChain ?? chain
             problems.append("audit chain \"\(name)\" broken at entry \(broken): \(verification.problem ?? "")")
         }
         return problems
-    }
-}
-
-extension NSLock {
-    /// A value guarded by a lock.
-    final class Protected<Value>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: Value
-        init(_ value: Value) { self.value = value }
-        func withLock<T>(_ body: (inout Value) -> T) -> T {
-            lock.withLock { body(&value) }
-        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PostgreSQLStore
 import Registry
 import SQLiteStore
+import SSCardValues
 
 /// Moves one service point's SQLite registry into an empty PostgreSQL
 /// registry, audit trail included, and proves the copy
@@ -21,6 +22,9 @@ public struct RegistryTransfer {
     public let conninfo: String
     /// The chain the entries go to: the service point's name.
     public let chain: String
+    /// The source's audit key, when its chain is keyed: the copy keeps the
+    /// MACs as they are, and both sides are verified with it.
+    public let auditKey: AuditKey?
 
     /// What was copied and checked.
     public struct Report: Equatable, Sendable {
@@ -33,10 +37,11 @@ public struct RegistryTransfer {
         public var chain = ""
     }
 
-    public init(sourcePath: String, conninfo: String, chain: String) {
+    public init(sourcePath: String, conninfo: String, chain: String, auditKey: AuditKey? = nil) {
         self.sourcePath = sourcePath
         self.conninfo = conninfo
         self.chain = chain
+        self.auditKey = auditKey
     }
 
     /// The copied tables: name, columns in both engines' order, and the key that orders them.
@@ -47,7 +52,7 @@ public struct RegistryTransfer {
         ("cards", "card_number, card_id, ssn, application_id, state, previous_state, loss_deadline, "
             + "electronic_credential, replaced_by, updated_at", "card_number"),
         ("audit", "seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id, "
-            + "document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash", "seq"),
+            + "document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash, keyed", "seq"),
     ]
 
     /// The service point a SQLite registry's trail names, when it names exactly one.
@@ -67,7 +72,7 @@ public struct RegistryTransfer {
         guard !chain.isEmpty else { throw TransferError.servicePointUnknown([]) }
         let sourceStore: SQLiteRegistryStore
         do {
-            sourceStore = try SQLiteRegistryStore(path: sourcePath, integrityCheck: .full)
+            sourceStore = try SQLiteRegistryStore(path: sourcePath, integrityCheck: .full, auditKey: auditKey)
         } catch {
             throw TransferError.sourceUnusable(sourcePath, String(describing: error))
         }
@@ -77,7 +82,9 @@ public struct RegistryTransfer {
         let masked = (try? PGConninfo(conninfo).masked) ?? "(unparsable connection string)"
         let target: PostgreSQLRegistryStore
         do {
-            target = try PostgreSQLRegistryStore(conninfo: conninfo, auditChain: chain)
+            var options = PostgreSQLRegistryStore.Options()
+            options.auditKey = auditKey
+            target = try PostgreSQLRegistryStore(conninfo: conninfo, auditChain: chain, options: options)
         } catch {
             throw TransferError.targetUnusable(masked, String(describing: error))
         }
@@ -165,7 +172,7 @@ public struct RegistryTransfer {
                 throw TransferError.verificationFailed("chain head says \(head), \(report.auditEntries) entries copied")
             }
         }
-        let sourceTrail = try SQLiteRegistryStore(path: sourcePath, integrityCheck: .full)
+        let sourceTrail = try SQLiteRegistryStore(path: sourcePath, integrityCheck: .full, auditKey: auditKey)
         defer { try? sourceTrail.close() }
         let before = try sourceTrail.read(snapshot: true) { try AuditTrail.verify($0) }
         let after = try target.read(snapshot: true) { try AuditTrail.verify($0) }
@@ -182,7 +189,7 @@ public struct RegistryTransfer {
     static func shownKey(_ table: String, _ key: String?) -> String {
         guard let key else { return "NULL" }
         guard table == "holders", key.count > 8 else { return key }
-        return String(key.prefix(4)) + String(repeating: "*", count: key.count - 8) + String(key.suffix(4))
+        return PersonalData.maskSSN(key)
     }
 }
 

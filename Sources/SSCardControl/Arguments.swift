@@ -5,7 +5,7 @@ struct Arguments: Sendable {
     private var flags: Set<String> = []
 
     /// Options that take no value.
-    static let flagNames: Set<String> = ["json", "readers", "help", "more", "pad"]
+    static let flagNames: Set<String> = ["json", "readers", "help", "more", "pad", "overwrite", "whole"]
 
     init(_ words: [String]) throws(UsageError) {
         var index = 0

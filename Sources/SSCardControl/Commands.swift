@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import SSCardValues
 import Varlink
 
@@ -8,176 +9,183 @@ extension Control {
     static let evidenceSummary = " [--document D [--proxy S]]"
 
     /// `--document` and `--proxy` as an evidence object, `--reason` as reason.
-    static func common(_ a: Arguments, into parameters: inout [String: JSONValue]) {
+    static func common(_ a: Arguments, into parameters: inout [WireKey: JSONValue]) {
         if let document = a.option("document") {
-            var evidence: [String: JSONValue] = ["document": .string(document)]
-            if let proxy = a.option("proxy") { evidence["proxySsn"] = .string(proxy) }
-            parameters["evidence"] = .object(evidence)
+            var evidence: [WireKey: JSONValue] = [.document: .string(document)]
+            if let proxy = a.option("proxy") { evidence[.proxySsn] = .string(proxy) }
+            parameters[.evidence] = .fields(evidence)
         }
-        if let reason = a.option("reason") { parameters["reason"] = .string(reason) }
+        if let reason = a.option("reason") { parameters[.reason] = .string(reason) }
     }
 
     /// A card operation named by --card (or, where allowed, --reader).
-    static func cardCommand(_ method: String, _ summary: String, readerAllowed: Bool = false) -> Command {
+    static func cardCommand(_ method: RegistryMethod, _ summary: String, readerAllowed: Bool = false) -> Command {
         Command(summary: summary + evidenceSummary, options: evidenceOptions.union(["card", "reader"]),
-                render: .keyValue(key: "card", order: cardOrder)) { a in
-            var p: [String: JSONValue] = [:]
-            if let card = a.option("card") { p["cardNumber"] = .string(card) }
-            if readerAllowed, let reader = a.option("reader") { p["reader"] = .string(reader) }
-            guard p["cardNumber"] != nil || (readerAllowed && a.option("reader") != nil) else {
+                render: .keyValue(key: .card, order: cardOrder)) { a in
+            var p: [WireKey: JSONValue] = [:]
+            if let card = a.option("card") { p[.cardNumber] = .string(card) }
+            if readerAllowed, let reader = a.option("reader") { p[.reader] = .string(reader) }
+            guard p[.cardNumber] != nil || (readerAllowed && a.option("reader") != nil) else {
                 throw UsageError(readerAllowed ? "--card or --reader is required" : "--card is required")
             }
             common(a, into: &p)
-            return .init(method: registry + method, parameters: .object(p))
+            return .init(method: method.name, parameters: .fields(p))
         }
     }
 
     static let commands: [String: Command] = [
         "status": Command(summary: "status --card N | --ssn S | --reader R", options: ["card", "ssn", "reader"],
                           render: .status) { a in
-            var p: [String: JSONValue] = [:]
-            if let card = a.option("card") { p["cardNumber"] = .string(card) }
-            if let ssn = a.option("ssn") { p["ssn"] = .string(ssn) }
-            if let reader = a.option("reader") { p["reader"] = .string(reader) }
-            return .init(method: registry + "GetStatus", parameters: .object(p))
+            var p: [WireKey: JSONValue] = [:]
+            if let card = a.option("card") { p[.cardNumber] = .string(card) }
+            if let ssn = a.option("ssn") { p[.ssn] = .string(ssn) }
+            if let reader = a.option("reader") { p[.reader] = .string(reader) }
+            return .init(method: RegistryMethod.getStatus.name, parameters: .fields(p))
         },
         "read": Command(summary: "read [--reader R]", options: ["reader"],
-                        render: .keyValue(key: "identity", order: identityOrder)) { a in
-            .init(method: reader + "ReadCard", parameters: a.option("reader").map { ["reader": .string($0)] } ?? [:])
+                        render: .keyValue(key: .identity, order: identityOrder)) { a in
+            .init(method: ReaderMethod.readCard.name, parameters: a.option("reader").map { .fields([.reader: .string($0)]) } ?? [:])
         },
         "readers": Command(summary: "readers", options: [],
-                           render: .rows(key: "readers", columns: ["name", "interface", "cardPresent", "securePinEntry", "atr"])) { _ in
-            .init(method: reader + "ListReaders", parameters: [:])
+                           render: .rows(key: .readers, columns: [.name, .interface, .cardPresent, .securePinEntry, .atr])) { _ in
+            .init(method: ReaderMethod.listReaders.name, parameters: [:])
         },
         "apply": Command(summary: "apply --ssn S --name N --document idCard [--phone --address --guardian G --proxy P]",
                          options: evidenceOptions.union(["ssn", "name", "phone", "address", "guardian"]),
-                         render: .keyValue(key: "application", order: applicationOrder)) { a in
-            var holder: [String: JSONValue] = ["ssn": .string(try a.required("ssn")), "name": .string(try a.required("name"))]
-            if let phone = a.option("phone") { holder["phone"] = .string(phone) }
-            if let address = a.option("address") { holder["address"] = .string(address) }
-            if let guardian = a.option("guardian") { holder["guardianSsn"] = .string(guardian) }
-            var p: [String: JSONValue] = ["holder": .object(holder)]
+                         render: .keyValue(key: .application, order: applicationOrder)) { a in
+            var holder: [WireKey: JSONValue] = [.ssn: .string(try a.required("ssn")), .name: .string(try a.required("name"))]
+            if let phone = a.option("phone") { holder[.phone] = .string(phone) }
+            if let address = a.option("address") { holder[.address] = .string(address) }
+            if let guardian = a.option("guardian") { holder[.guardianSsn] = .string(guardian) }
+            var p: [WireKey: JSONValue] = [.holder: .fields(holder)]
             common(a, into: &p)
-            guard p["evidence"] != nil else { throw UsageError("--document is required") }
-            return .init(method: registry + "Apply", parameters: .object(p))
+            guard p[.evidence] != nil else { throw UsageError("--document is required") }
+            return .init(method: RegistryMethod.apply.name, parameters: .fields(p))
         },
         "advance": Command(summary: "advance APPLICATION-ID STAGE [--reason R]", options: ["reason"],
-                           render: .keyValue(key: "application", order: applicationOrder)) { a in
+                           render: .keyValue(key: .application, order: applicationOrder)) { a in
             guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }
-            var p: [String: JSONValue] = ["applicationId": .int(id), "stage": .string(try a.word(2, "stage"))]
-            if let reason = a.option("reason") { p["reason"] = .string(reason) }
-            return .init(method: registry + "AdvanceApplication", parameters: .object(p))
+            var p: [WireKey: JSONValue] = [.applicationId: .int(id), .stage: .string(try a.word(2, "stage"))]
+            if let reason = a.option("reason") { p[.reason] = .string(reason) }
+            return .init(method: RegistryMethod.advanceApplication.name, parameters: .fields(p))
         },
         "bind": Command(summary: "bind APPLICATION-ID (--reader R | --card N --card-id C --ssn S --name N)",
                         options: evidenceOptions.union(["reader", "card", "card-id", "ssn", "name"]),
-                        render: .keyValue(key: "card", order: cardOrder)) { a in
+                        render: .keyValue(key: .card, order: cardOrder)) { a in
             guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }
-            var p: [String: JSONValue] = ["applicationId": .int(id)]
+            var p: [WireKey: JSONValue] = [.applicationId: .int(id)]
             if let reader = a.option("reader") {
-                p["reader"] = .string(reader)
+                p[.reader] = .string(reader)
             } else {
-                p["identity"] = ["cardNumber": .string(try a.required("card")), "cardId": .string(try a.required("card-id")),
-                                 "ssn": .string(try a.required("ssn")), "name": .string(a.option("name") ?? "")]
+                p[.identity] = .fields([.cardNumber: .string(try a.required("card")), .cardId: .string(try a.required("card-id")),
+                                 .ssn: .string(try a.required("ssn")), .name: .string(a.option("name") ?? "")])
             }
             common(a, into: &p)
-            return .init(method: registry + "BindCard", parameters: .object(p))
+            return .init(method: RegistryMethod.bindCard.name, parameters: .fields(p))
         },
-        "activate": cardCommand("Activate", "activate --card N | --reader R", readerAllowed: true),
+        "activate": cardCommand(.activate, "activate --card N | --reader R", readerAllowed: true),
         "loss": Command(summary: "loss temporary|formal (--card N | --ssn S) [--name N] [--electronic-credential yes|no]"
                             + evidenceSummary,
                         options: evidenceOptions.union(["card", "ssn", "name", "electronic-credential"]),
-                        render: .keyValue(key: "card", order: cardOrder)) { a in
-            var p: [String: JSONValue] = ["kind": .string(try a.word(1, "loss kind (temporary or formal)"))]
-            if let card = a.option("card") { p["cardNumber"] = .string(card) }
-            if let ssn = a.option("ssn") { p["ssn"] = .string(ssn) }
-            if let name = a.option("name") { p["name"] = .string(name) }
+                        render: .keyValue(key: .card, order: cardOrder)) { a in
+            var p: [WireKey: JSONValue] = [.kind: .string(try a.word(1, "loss kind (temporary or formal)"))]
+            if let card = a.option("card") { p[.cardNumber] = .string(card) }
+            if let ssn = a.option("ssn") { p[.ssn] = .string(ssn) }
+            if let name = a.option("name") { p[.name] = .string(name) }
             if let choice = a.option("electronic-credential") {
                 guard choice == "yes" || choice == "no" else { throw UsageError("--electronic-credential is yes or no") }
-                p["electronicCredentialContinues"] = .bool(choice == "yes")
+                p[.electronicCredentialContinues] = .bool(choice == "yes")
             }
-            guard p["cardNumber"] != nil || p["ssn"] != nil else { throw UsageError("--card or --ssn is required") }
+            guard p[.cardNumber] != nil || p[.ssn] != nil else { throw UsageError("--card or --ssn is required") }
             common(a, into: &p)
-            return .init(method: registry + "ReportLoss", parameters: .object(p))
+            return .init(method: RegistryMethod.reportLoss.name, parameters: .fields(p))
         },
-        "release": cardCommand("ReleaseLoss", "release --card N"),
-        "lock": cardCommand("Lock", "lock --card N"),
-        "unlock": cardCommand("Unlock", "unlock --card N"),
-        "seal": cardCommand("Seal", "seal --card N --reason R"),
-        "unseal": cardCommand("Unseal", "unseal --card N"),
-        "cancel": cardCommand("Cancel", "cancel --card N --reason R"),
+        "release": cardCommand(.releaseLoss, "release --card N"),
+        "lock": cardCommand(.lock, "lock --card N"),
+        "unlock": cardCommand(.unlock, "unlock --card N"),
+        "seal": cardCommand(.seal, "seal --card N --reason R"),
+        "unseal": cardCommand(.unseal, "unseal --card N"),
+        "cancel": cardCommand(.cancel, "cancel --card N --reason R"),
         "reset-password": Command(summary: "reset-password --card N [--reader R] (new PIN read from the terminal with --reader)",
                                   options: evidenceOptions.union(["card", "reader"]),
-                                  render: .keyValue(key: "card", order: cardOrder)) { a in
-            var p: [String: JSONValue] = ["cardNumber": .string(try a.required("card"))]
+                                  render: .keyValue(key: .card, order: cardOrder)) { a in
+            var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card"))]
             if let reader = a.option("reader") {
-                p["reader"] = .string(reader)
-                p["newPin"] = .string(try SecretPrompt.read("New PIN: "))
+                p[.reader] = .string(reader)
+                p[.newPin] = .string(try SecretPrompt.read("New PIN: "))
             }
             common(a, into: &p)
-            return .init(method: registry + "ResetPassword", parameters: .object(p))
+            return .init(method: RegistryMethod.resetPassword.name, parameters: .fields(p))
         },
         "change-password": Command(summary: "change-password (--card N | --reader R) (PINs read from the terminal)",
                                    options: evidenceOptions.union(["card", "reader"]),
-                                   render: .keyValue(key: "card", order: cardOrder)) { a in
-            var p: [String: JSONValue] = [:]
-            if let card = a.option("card") { p["cardNumber"] = .string(card) }
-            if let reader = a.option("reader") { p["reader"] = .string(reader) }
-            p["oldPin"] = .string(try SecretPrompt.read("Current PIN: "))
-            p["newPin"] = .string(try SecretPrompt.read("New PIN: "))
+                                   render: .keyValue(key: .card, order: cardOrder)) { a in
+            var p: [WireKey: JSONValue] = [:]
+            if let card = a.option("card") { p[.cardNumber] = .string(card) }
+            if let reader = a.option("reader") { p[.reader] = .string(reader) }
+            p[.oldPin] = .string(try SecretPrompt.read("Current PIN: "))
+            p[.newPin] = .string(try SecretPrompt.read("New PIN: "))
             common(a, into: &p)
-            return .init(method: registry + "ChangePassword", parameters: .object(p))
+            return .init(method: RegistryMethod.changePassword.name, parameters: .fields(p))
         },
         "verify-pin": Command(summary: "verify-pin [--reader R] [--pad] (PIN read from the terminal)", options: ["reader", "pad"],
-                              render: .keyValue(key: nil, order: ["result", "triesLeft"])) { a in
-            var p: [String: JSONValue] = [:]
-            if let reader = a.option("reader") { p["reader"] = .string(reader) }
-            if !a.flag("pad") { p["pin"] = .string(try SecretPrompt.read("PIN: ")) }
-            return .init(method: reader + "VerifyPin", parameters: .object(p))
+                              render: .keyValue(key: nil, order: [.result, .triesLeft])) { a in
+            var p: [WireKey: JSONValue] = [:]
+            if let reader = a.option("reader") { p[.reader] = .string(reader) }
+            if !a.flag("pad") { p[.pin] = .string(try SecretPrompt.read("PIN: ")) }
+            return .init(method: ReaderMethod.verifyPin.name, parameters: .fields(p))
         },
         "replace": Command(summary: "replace --card N --replacement-reason lost [--new-name N] --document D",
                            options: evidenceOptions.union(["card", "replacement-reason", "new-name"]),
-                           render: .keyValue(key: "application", order: applicationOrder)) { a in
-            var p: [String: JSONValue] = ["cardNumber": .string(try a.required("card")),
-                                          "replacementReason": .string(try a.required("replacement-reason"))]
-            if let name = a.option("new-name") { p["newName"] = .string(name) }
+                           render: .keyValue(key: .application, order: applicationOrder)) { a in
+            var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card")),
+                                          .replacementReason: .string(try a.required("replacement-reason"))]
+            if let name = a.option("new-name") { p[.newName] = .string(name) }
             common(a, into: &p)
-            return .init(method: registry + "Replace", parameters: .object(p))
+            return .init(method: RegistryMethod.replace.name, parameters: .fields(p))
         },
         "update-holder": Command(summary: "update-holder --ssn S [--phone P] [--address A] --document D",
                                  options: evidenceOptions.union(["ssn", "phone", "address"]),
-                                 render: .keyValue(key: "holder", order: ["name", "ssn", "phone", "address"])) { a in
-            var p: [String: JSONValue] = ["ssn": .string(try a.required("ssn"))]
-            if let phone = a.option("phone") { p["phone"] = .string(phone) }
-            if let address = a.option("address") { p["address"] = .string(address) }
+                                 render: .keyValue(key: .holder, order: [.name, .ssn, .phone, .address])) { a in
+            var p: [WireKey: JSONValue] = [.ssn: .string(try a.required("ssn"))]
+            if let phone = a.option("phone") { p[.phone] = .string(phone) }
+            if let address = a.option("address") { p[.address] = .string(address) }
             common(a, into: &p)
-            return .init(method: registry + "UpdateHolder", parameters: .object(p))
+            return .init(method: RegistryMethod.updateHolder.name, parameters: .fields(p))
         },
         "history": Command(summary: "history (--card N | --ssn S) [--limit N]", options: ["card", "ssn", "limit"],
-                           render: .rows(key: "entries", columns: ["sequence", "at", "actor", "action", "outcome",
-                                                                   "oldState", "newState", "reason"])) { a in
-            var p: [String: JSONValue] = [:]
-            if let card = a.option("card") { p["cardNumber"] = .string(card) }
-            if let ssn = a.option("ssn") { p["ssn"] = .string(ssn) }
+                           render: .rows(key: .entries, columns: [.sequence, .at, .actor, .action, .outcome,
+                                                                   .oldState, .newState, .reason])) { a in
+            var p: [WireKey: JSONValue] = [:]
+            if let card = a.option("card") { p[.cardNumber] = .string(card) }
+            if let ssn = a.option("ssn") { p[.ssn] = .string(ssn) }
             if let limit = a.option("limit") {
                 guard let number = Int64(limit) else { throw UsageError("--limit must be a number") }
-                p["limit"] = .int(number)
+                p[.limit] = .int(number)
             }
-            return .init(method: registry + "History", parameters: .object(p))
+            return .init(method: RegistryMethod.history.name, parameters: .fields(p))
         },
         "pending": Command(summary: "pending [--limit N]", options: ["limit"],
-                           render: .rows(key: "releases", columns: ["cardNumber", "lossExpiresAt"])) { a in
-            .init(method: registry + "PendingReleases",
-                  parameters: a.option("limit").flatMap(Int64.init).map { ["limit": .int($0)] } ?? [:])
+                           render: .rows(key: .releases, columns: [.cardNumber, .lossExpiresAt])) { a in
+            .init(method: RegistryMethod.pendingReleases.name,
+                  parameters: a.option("limit").flatMap(Int64.init).map { .fields([.limit: .int($0)]) } ?? [:])
         },
-        "verify-audit": Command(summary: "verify-audit", options: [],
-                                render: .keyValue(key: nil, order: ["intact", "entriesChecked", "firstBrokenSequence", "problem"])) { _ in
-            .init(method: registry + "VerifyAudit", parameters: [:])
+        "verify-audit": Command(summary: "verify-audit [--whole] [--head SEQUENCE:HEX]", options: ["whole", "head"],
+                                render: .keyValue(key: nil, order: [.intact, .entriesChecked, .firstBrokenSequence, .problem,
+                                                                    .from, .whole, .head, .verifiedHead])) { a in
+            var p: [WireKey: JSONValue] = [:]
+            if a.flag("whole") { p[.whole] = true }
+            if let head = a.option("head") { p[.head] = .string(head) }
+            return .init(method: RegistryMethod.verifyAudit.name, parameters: .fields(p), more: true, progress: true)
         },
-        "backup": Command(summary: "backup PATH", options: [], render: .keyValue(key: nil, order: ["path"])) { a in
-            .init(method: registry + "Backup", parameters: ["path": .string(try a.word(1, "backup path"))])
+        "backup": Command(summary: "backup PATH [--overwrite]", options: ["overwrite"],
+                          render: .keyValue(key: nil, order: [.path])) { a in
+            var parameters: [WireKey: JSONValue] = [.path: .string(try a.word(1, "backup path"))]
+            if a.flag("overwrite") { parameters[.overwrite] = true }
+            return .init(method: RegistryMethod.backup.name, parameters: .fields(parameters))
         },
         "monitor": Command(summary: "monitor [--readers]", options: ["readers"], render: .event) { a in
-            .init(method: (a.flag("readers") ? reader : registry) + "Monitor", parameters: [:], more: true)
+            .init(method: a.flag("readers") ? ReaderMethod.monitor.name : RegistryMethod.monitor.name, parameters: [:], more: true)
         },
         "info": Command(summary: "info", options: [], render: .raw) { _ in
             .init(method: "org.varlink.service.GetInfo", parameters: [:])

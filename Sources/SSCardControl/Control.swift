@@ -1,12 +1,10 @@
 import Foundation
+import SSCardInterfaces
 import Varlink
 
 /// sscardctl: one subcommand per daemon method, readable tables by default
 /// and JSON with --json.
 public enum Control {
-    static let registry = "org.sscard.Registry."
-    static let reader = "org.sscard.Reader."
-
     public static func main(_ words: [String]) -> Int32 {
         let labels = Labels()
         let arguments: Arguments
@@ -29,7 +27,17 @@ public enum Control {
             }
             let client = try VarlinkClient(path: socket, timeout: request.more ? nil : .seconds(60))
             defer { client.close() }
-            if request.more {
+            if request.progress {
+                try client.stream(request.method, request.parameters) { reply in
+                    if reply[.progress]?.bool == true {
+                        showProgress(reply)
+                        return true
+                    }
+                    showProgress(nil)
+                    print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
+                    return true
+                }
+            } else if request.more {
                 try client.stream(request.method, request.parameters) { reply in
                     // Straight to the file descriptor: a stream must not wait in a stdio buffer.
                     let line = (arguments.flag("json") ? reply.description : render(reply, command.render, labels)) + "\n"
@@ -51,7 +59,7 @@ public enum Control {
                     FileHandle.standardError.write(Data("sscardctl: \(sentence)\n".utf8))
                 }
                 FileHandle.standardError.write(Data("sscardctl: \(describe(error))\n".utf8))
-                if error.name == registry + "RegistryUnavailable" {
+                if error.is(.registryUnavailable) {
                     FileHandle.standardError.write(Data((labels.registryUnavailableHint + "\n").utf8))
                 }
             }
@@ -63,19 +71,41 @@ public enum Control {
         }
     }
 
+    /// A long call's progress on the terminal, overwritten in place; nothing
+    /// when stderr is not a terminal (scripts read only the result). Nil clears the line.
+    static func showProgress(_ reply: JSONValue?) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        guard let reply else {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            return
+        }
+        let checked = reply[.entriesChecked]?.int ?? 0
+        let from = reply[.from]?.int ?? 1
+        FileHandle.standardError.write(Data("\r\u{1B}[Kverifying: \(checked) entries checked (from entry \(from))".utf8))
+    }
+
     static func fail(_ message: String, _ code: ExitCode) -> Int32 {
         FileHandle.standardError.write(Data((message + "\n").utf8))
         return code.rawValue
     }
 
+    /// By the error's member name, whichever interface raised it: both
+    /// org.sscard interfaces declare PermissionDenied, and org.varlink.service
+    /// raises the usage errors a mistyped call meets first.
     static func exitCode(for error: VarlinkError) -> ExitCode {
-        let name = error.name
-        if name.hasSuffix(".PermissionDenied") { return .permissionDenied }
-        if name.hasSuffix(".InvalidParameter") || name.hasSuffix(".InvalidValue") || name.hasSuffix(".PinFormat")
-            || name.hasSuffix(".MethodNotFound") || name.hasSuffix(".InterfaceNotFound") { return .usage }
-        if name.hasSuffix(".RegistryUnavailable") || name.hasSuffix(".StorageFull") { return .registryUnavailable }
-        if name.hasSuffix(".ReaderUnavailable") || name.hasSuffix(".CardFailed") { return .failure }
-        return .refused
+        switch error.name.split(separator: ".").last.map(String.init) ?? "" {
+        case RegistryErrorName.permissionDenied.rawValue, ReaderErrorName.permissionDenied.rawValue:
+            return .permissionDenied
+        case "InvalidParameter", "MethodNotFound", "InterfaceNotFound", RegistryErrorName.invalidValue.rawValue,
+             ReaderErrorName.pinFormat.rawValue:
+            return .usage
+        case RegistryErrorName.registryUnavailable.rawValue, RegistryErrorName.storageFull.rawValue:
+            return .registryUnavailable
+        case ReaderErrorName.readerUnavailable.rawValue, ReaderErrorName.cardFailed.rawValue:
+            return .failure
+        default:
+            return .refused
+        }
     }
 
     static func isConnectFailure(_ error: VarlinkTransportError) -> Bool {
@@ -86,7 +116,7 @@ public enum Control {
     static func describe(_ error: VarlinkError) -> String {
         let short = error.name.split(separator: ".").last.map(String.init) ?? error.name
         let details = (error.parameters.object ?? [:]).sorted { $0.key < $1.key }
-            .map { "\($0.key)=\(TextTable.text($0.value))" }.joined(separator: ", ")
+            .map { "\($0.key)=\(TerminalText.escaped(TextTable.text($0.value)))" }.joined(separator: ", ")
         return details.isEmpty ? short : "\(short): \(details)"
     }
 }

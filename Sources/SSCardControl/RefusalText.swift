@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import SSCardValues
 import Varlink
 
@@ -11,32 +12,33 @@ extension Labels {
     func explain(_ error: VarlinkError) -> String? {
         guard chinese else { return nil }
         let parameters = error.parameters.object ?? [:]
-        func text(_ key: String) -> String { parameters[key]?.string ?? "" }
+        func text(_ key: WireKey) -> String { parameters[key]?.string ?? "" }
         func reason() -> String {
-            let reason = text("reason")
+            let reason = text(.reason)
             return reason.isEmpty ? "" : "（\(reason)）"
         }
+        // By member name: PermissionDenied is both interfaces'.
         switch error.name.split(separator: ".").last.map(String.init) ?? "" {
-        case "CardNotFound":
-            return "登记库中没有卡号为 \(text("cardNumber")) 的社会保障卡。"
-        case "HolderNotFound":
-            return "登记库中没有社会保障号码为 \(text("ssn")) 的持卡人。"
-        case "ApplicationNotFound":
-            return "登记库中没有编号为 \(parameters["applicationId"].map(TextTable.text) ?? "") 的申领。"
-        case "TransitionRefused":
-            let state = ServiceVocabulary.cardState.chinese(text("state"))
-            let operation = ServiceVocabulary.action.chinese(text("operation"))
-            return "卡 \(text("cardNumber")) 当前为「\(state)」，不能办理「\(operation)」\(reason())。"
-        case "RuleViolated":
+        case RegistryErrorName.cardNotFound.rawValue:
+            return "登记库中没有卡号为 \(text(.cardNumber)) 的社会保障卡。"
+        case RegistryErrorName.holderNotFound.rawValue:
+            return "登记库中没有社会保障号码为 \(text(.ssn)) 的持卡人。"
+        case RegistryErrorName.applicationNotFound.rawValue:
+            return "登记库中没有编号为 \(parameters[.applicationId].map(TextTable.text) ?? "") 的申领。"
+        case RegistryErrorName.transitionRefused.rawValue:
+            let state = ServiceVocabulary.cardState.chinese(text(.state))
+            let operation = ServiceVocabulary.action.chinese(text(.operation))
+            return "卡 \(text(.cardNumber)) 当前为「\(state)」，不能办理「\(operation)」\(reason())。"
+        case RegistryErrorName.ruleViolated.rawValue:
             return "不符合业务规则，未办理\(reason())。"
-        case "InvalidValue":
-            return "参数 \(text("parameter")) 的值不正确\(reason())。"
-        case "PermissionDenied":
-            let role = parameters["role"]?.string.map { "（当前角色：\($0)）" } ?? ""
-            return "无权办理 \(text("method"))\(role)。"
-        case "StorageFull":
+        case RegistryErrorName.invalidValue.rawValue:
+            return "参数 \(text(.parameter)) 的值不正确\(reason())。"
+        case RegistryErrorName.permissionDenied.rawValue, ReaderErrorName.permissionDenied.rawValue:
+            let role = parameters[.role]?.string.map { "（当前角色：\($0)）" } ?? ""
+            return "无权办理 \(text(.method))\(role)。"
+        case RegistryErrorName.storageFull.rawValue:
             return "登记库所在磁盘已满：本次业务未办理，释放空间后重试即可。"
-        case "IdentityMismatch":
+        case RegistryErrorName.identityMismatch.rawValue:
             return "卡片芯片信息与登记信息不一致，未办理\(reason())。"
         default:
             return nil

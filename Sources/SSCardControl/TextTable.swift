@@ -1,16 +1,11 @@
+import SSCardValues
 import Varlink
 
 /// Plain-text rendering of replies: key/value blocks and column tables,
 /// aligned by display width (a Han character takes two columns).
 enum TextTable {
-    static func width(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { sum, scalar in
-            sum + ((0x1100...0x115F).contains(scalar.value) || (0x2E80...0xA4CF).contains(scalar.value)
-                || (0xAC00...0xD7A3).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
-                || (0xFE30...0xFE4F).contains(scalar.value) || (0xFF00...0xFF60).contains(scalar.value)
-                || (0xFFE0...0xFFE6).contains(scalar.value) || (0x20000...0x3FFFD).contains(scalar.value) ? 2 : 1)
-        }
-    }
+    /// Terminal columns, as the kiosk counts them (a Han character takes two).
+    static func width(_ text: String) -> Int { DisplayWidth.of(text) }
 
     static func pad(_ text: String, to columns: Int) -> String {
         text + String(repeating: " ", count: max(0, columns - width(text)))
@@ -32,13 +27,14 @@ enum TextTable {
     static func keyValue(_ object: [String: JSONValue], order: [String], labels: Labels) -> String {
         let keys = order.filter { object[$0] != nil } + object.keys.filter { !order.contains($0) }.sorted()
         let labelWidth = keys.map { width(labels($0)) }.max() ?? 0
-        return keys.map { "\(pad(labels($0), to: labelWidth))  \(labels.value($0, object[$0]!))" }.joined(separator: "\n")
+        return keys.map { "\(pad(labels($0), to: labelWidth))  \(TerminalText.escaped(labels.value($0, object[$0]!)))" }
+            .joined(separator: "\n")
     }
 
     /// Rows of objects as columns.
     static func columns(_ rows: [[String: JSONValue]], keys: [String], labels: Labels) -> String {
         let header = keys.map { labels($0) }
-        let cells = rows.map { row in keys.map { labels.value($0, row[$0] ?? .null) } }
+        let cells = rows.map { row in keys.map { TerminalText.escaped(labels.value($0, row[$0] ?? .null)) } }
         let widths = keys.indices.map { column in ([header] + cells).map { width($0[column]) }.max() ?? 0 }
         return ([header] + cells).map { line in
             line.enumerated().map { pad($1, to: widths[$0]) }.joined(separator: "  ").trimmingTrailingSpaces()

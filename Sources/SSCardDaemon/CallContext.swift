@@ -1,4 +1,5 @@
 import Registry
+import SSCardInterfaces
 import SSCardProtocol
 import Varlink
 
@@ -17,7 +18,7 @@ struct CallContext {
     /// The `reader` parameter, checked against the caller's readers; a
     /// kiosk bound to one reader that names none gets its own.
     func reader() throws -> String? {
-        guard let named = try parameters.optionalString("reader") else { return readerScope.soleReader }
+        guard let named = try parameters.optionalString(.reader) else { return readerScope.soleReader }
         guard readerScope.contains(named) else { throw denied("reader '\(named)' is not bound to this kiosk") }
         return named
     }
@@ -26,8 +27,8 @@ struct CallContext {
     var method: String { call.methodName }
 
     func denied(_ why: String) -> VarlinkError {
-        VarlinkError("\(call.interface).PermissionDenied",
-                     ["method": .string(call.method), "role": .string(role.rawValue), "reason": .string(why)])
+        VarlinkError(SSCardInterface.permissionDenied(call.interface),
+                     .fields([.method: .string(call.method), .role: .string(role.rawValue), .reason: .string(why)]))
     }
 }
 

@@ -31,7 +31,7 @@ struct ChipGate: Sendable {
                 return try body(application, connection)
             }.1
         } catch let error as VarlinkError where error.name == Self.identityMismatch.name {
-            try? registry.recordRefusedAttempt(action: operation.rawValue, actor: request.actor,
+            try? registry.recordRefusedAttempt(action: operation.auditAction, actor: request.actor,
                                                cardNumber: request.cardNumber, reason: Self.mismatchReason)
             throw error
         } catch {

@@ -43,12 +43,12 @@ extension Configuration {
     /// reported at start with its line. The error never quotes the value (it
     /// may hold a password); libpq's reason names the offending keyword.
     /// Empty means none.
-    static func conninfo(_ value: String) throws -> PGConninfo? {
+    static func conninfo(_ value: String, key: String = "postgresql-conninfo") throws -> PGConninfo? {
         guard !value.isEmpty else { return nil }
         do {
             return try PGConninfo(value)
         } catch {
-            throw ConfigurationError.Message("'postgresql-conninfo' is not a valid libpq connection string: \(error.reason)")
+            throw ConfigurationError.Message("'\(key)' is not a valid libpq connection string: \(error.reason)")
         }
     }
 

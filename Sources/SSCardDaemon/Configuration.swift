@@ -26,9 +26,18 @@ public struct Configuration: Equatable, Sendable {
     public var kioskReaders: [String: [String]] = [:]
     public var temporaryLossDays = 7
     public var maxConnections = 1024
+    /// Connections one uid may hold at once (root is not held to it).
+    public var maxConnectionsPerUID = 64
+    /// Seconds after which a connection with nothing in flight is closed; 0: never.
+    public var idleTimeoutSeconds = 300
     public var maxMessageBytes = 65_536
     public var workerThreads = 16
     public var integrityCheck: IntegrityCheck = .bounded
+    /// A file holding the audit key, for development and tests; in production
+    /// the key is the systemd credential `audit-key` (docs/lifecycle.md).
+    public var auditKeyFile: String?
+    /// Seconds between checkpoints of the audit chain's head to the head file and the journal.
+    public var auditCheckpointSeconds = 60
     /// Card statuses kept in memory (0: none); about 140 bytes each.
     public var statusCacheCards = 1_000_000
     /// Issuer keys for the software security module; nil disables MAC'd card commands.
@@ -43,6 +52,10 @@ public struct Configuration: Equatable, Sendable {
     public var registryEngine: RegistryEngine = .sqlite
     /// The shared registry's database; shown only masked (`registryLocation`).
     public var postgresqlConninfo: PGConninfo?
+    /// The owner role's connection, used only to apply migrations at start;
+    /// the daemon then works as `postgresqlConninfo`'s runtime role, which
+    /// cannot alter or disable the audit triggers (docs/scale.md).
+    public var postgresqlOwnerConninfo: PGConninfo?
     /// How the daemon's database sessions are pooled on the way to the server:
     /// `transaction` behind PgBouncer's transaction mode (no prepared statements,
     /// needs `change-feed = off`).
@@ -69,12 +82,18 @@ public struct Configuration: Equatable, Sendable {
         var configuration = Configuration(environment: environment)
         guard FileManager.default.fileExists(atPath: path) else {
             if explicit { throw ConfigurationError(path: path, line: nil, message: "no such file") }
+            try? configuration.applyCredentials(environment)
             return configuration
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(path: path, line: nil, message: "cannot be read as UTF-8 text")
         }
         try configuration.apply(text, path: path)
+        do {
+            try configuration.applyCredentials(environment)
+        } catch {
+            throw ConfigurationError(path: path, line: nil, message: "postgresql-conninfo with the pgpass credential: \(error)")
+        }
         return configuration
     }
 
@@ -129,11 +148,15 @@ public struct Configuration: Equatable, Sendable {
         case "kiosk-group": kioskGroup = try text()
         case "temporary-loss-days": temporaryLossDays = try integer(1...365)
         case "max-connections": maxConnections = try integer(1...65_536)
+        case "max-connections-per-uid": maxConnectionsPerUID = try integer(1...65_536)
+        case "idle-timeout": idleTimeoutSeconds = try integer(0...86_400)
         case "max-message-bytes": maxMessageBytes = try integer(1024...16_777_216)
         case "worker-threads": workerThreads = try integer(1...256)
         case "integrity-check":
             guard let level = IntegrityCheck(rawValue: value) else { throw Message("'\(key)' must be bounded or full") }
             integrityCheck = level
+        case "audit-key-file": auditKeyFile = value.isEmpty ? nil : try absolutePath()
+        case "audit-checkpoint-interval": auditCheckpointSeconds = try integer(1...86_400)
         case "status-cache-cards": statusCacheCards = try integer(0...100_000_000)
         case "security-module-keys": securityModuleKeys = value.isEmpty ? nil : try absolutePath()
         case "reader-type": readerType = try integer(1...4)
@@ -141,6 +164,7 @@ public struct Configuration: Equatable, Sendable {
         case "terminal-device": terminalDevice = try text(allowEmpty: true)
         case "registry-engine": registryEngine = try Self.registryEngine(value)
         case "postgresql-conninfo": postgresqlConninfo = try Self.conninfo(value)
+        case "postgresql-owner-conninfo": postgresqlOwnerConninfo = try Self.conninfo(value, key: key)
         case "postgresql-pooling":
             guard let pooling = PostgreSQLPooling(rawValue: value) else {
                 throw Message("'\(key)' must be session or transaction")

@@ -1,28 +1,27 @@
 import Foundation
-import PCSC
-import Registry
-import RegistryPostgreSQL
 import SocialSecurityCard
-import SSCardProtocol
 import Varlink
 
 /// sscardd: the registry, the readers and the varlink socket, started in
-/// order and stopped in reverse.
+/// order and stopped in reverse (docs/internals.md).
 ///
-/// Start: open the registry (migrations, integrity check), release losses that
-/// fell due while down, start the deadline keeper and the reader monitor, then
-/// serve; READY=1 once the socket accepts. SIGTERM: stop accepting, finish the
-/// calls in flight, stop the keeper and readers, close the store. SIGHUP:
-/// reload the settings that can change while running.
-public final class Daemon: @unchecked Sendable {
+/// Start: resolve what the configuration names (key file, socket group,
+/// reader choice), then start the services in order — the registry store
+/// (migrations, integrity check), the deadline keeper (which first releases
+/// losses that fell due while down), the change feed, the reader monitor, the
+/// varlink server, the watchdog — and report READY=1. A service that fails
+/// to start stops those before it, last first, so nothing keeps running
+/// behind a closed store. SIGTERM: stop them in reverse (the server finishes
+/// the calls in flight first). SIGHUP: reload the settings that can change
+/// while running.
+public final class Daemon: Sendable {
     private let configurationPath: String
     private let explicitConfiguration: Bool
-    private var configuration: Configuration
+    private let configuration: Configuration
     private let log: Log
     private let notify = SystemdNotify()
     private let stopped = DispatchSemaphore(value: 0)
     private let signals = DaemonSignals()
-    private var watchdog: DispatchSourceTimer?
 
     public init(configurationPath: String, explicit: Bool, configuration: Configuration, log: Log) {
         self.configurationPath = configurationPath
@@ -38,117 +37,74 @@ public final class Daemon: @unchecked Sendable {
         DaemonSignals.block()
     }
 
-    /// Runs until SIGTERM or SIGINT. Throws only for start-up failures, with
-    /// a message fit for the journal.
+    /// Checks what the start checks before it opens anything, without
+    /// connecting to a database: `sscardd --check-config`.
+    /// Returns what it resolved, one line each, for the operator: where
+    /// the issuer keys come from (never a key) and the registry (masked).
+    @discardableResult
+    public static func checkConfiguration(_ configuration: Configuration, path: String) throws -> [String] {
+        let settings = try StartSettings(configuration, configurationPath: path)
+        var lines = ["registry: \(configuration.registryLocation)"]
+        if let keys = configuration.securityModuleKeys, let module = settings.securityModule as? SoftwareSecurityModule {
+            let names = module.loadedKeys.map(\.description).joined(separator: ", ")
+            lines.append("issuer keys: \(keys) (\(module.loadedKeys.count): \(names))")
+        } else {
+            lines.append("issuer keys: none (PIN reset, unblock and application block are unavailable)")
+        }
+        return lines
+    }
+
+    /// Runs until SIGTERM or SIGINT. Throws only for start-up failures (after
+    /// stopping whatever had started), with a message fit for the journal, or
+    /// when the store fails to close at the end.
     public func run() throws {
         Self.blockSignals()
-        let configuration = self.configuration
-        try StateDirectory.check(configuration.stateDirectory)
-        let store = try configuration.registryEngine.openStore(configuration, log: log)
-        let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
-                                servicePoint: configuration.servicePoint)
-        let shared = configuration.registryEngine == .postgresql
-        let keeperFailures = KeeperFailureLog(log: log)
-        let keeper = TemporaryLossKeeper(
-            registry: registry,
-            onRelease: { [log] count in log.notice("released \(count) expired temporary loss(es)") },
-            onError: { [log] error in
-                if shared { keeperFailures.report(error) } else { log.error("auto-release failed, will retry: \(error)") }
-            })
-        try keeper.start(whenReachable: shared)
-        // A shared registry: Monitor subscribers here also see what other daemons
-        // change, unless the feed is off (its LISTEN needs a session of its own).
-        let postgresqlStore = store as? PostgreSQLRegistryStore
-        if postgresqlStore != nil && configuration.changeFeed == .off {
-            log.notice("change feed off: Monitor subscribers see only this daemon's own changes")
-        }
-        let feed = configuration.changeFeed == .off ? nil : postgresqlStore.map { store in
-            RegistryChangeFeed(store: store, registry: registry, catchUpLimit: configuration.changeFeedCatchUpLimit,
-                               onReport: { [log] report in Self.logFeed(report, log) })
-        }
-        feed?.start()
-        log.info("registry at \(configuration.registryLocation)")
-        if let sqlite = store as? SQLiteRegistryStore, let cache = sqlite.statusCache {
-            // The cache loads in the background; say when it is complete, for
-            // operators and for benchmarks that measure the steady state.
-            let started = ContinuousClock.now
-            Thread.detachNewThread { [log] in
-                sqlite.waitForStatusCacheWarmUp()
-                log.notice("status cache holds \(cache.count) cards (loaded in \(ContinuousClock.now - started))")
-            }
-        }
+        let settings = try StartSettings(configuration, configurationPath: configurationPath)
+        let registry = RegistryService(configuration: configuration, auditKey: settings.auditKey?.key, log: log)
+        let checkpoints = AuditCheckpointService(registry: registry, configuration: configuration,
+                                                 keyPath: settings.auditKey?.path, log: log)
+        let readers = CardReaders(choice: settings.readerChoice, log: log)
+        let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
+                                       settings: settings, registry: registry, checkpoints: checkpoints,
+                                       readers: readers, log: log)
+        let services = ServiceGroup([
+            registry,
+            checkpoints,
+            LossKeeperService(registry: registry, shared: configuration.registryEngine == .postgresql, log: log),
+            ChangeFeedService(registry: registry, configuration: configuration, log: log),
+            readers,
+            endpoint,
+            Watchdog(notify: notify),
+        ], record: { [log] event in Self.log(event, log) })
+        try services.start()
+        guard let service = endpoint.service else { preconditionFailure("the varlink server started without its handler") }
 
-        let readers = CardReaders(choice: ReaderChoice(iType: configuration.readerType) ?? .contactFirst, log: log)
-        readers.start()
-        let securityModule = try configuration.securityModuleKeys.map { path -> any SecurityModule & Sendable in
-            do { return try SoftwareSecurityModule(contentsOfFile: path) } catch {
-                throw ConfigurationError(path: path, line: nil, message: "security module keys: \(error)")
-            }
-        }
-
-        let service = SSCardService(
-            registryMethods: RegistryMethods(registry: registry, readers: readers, securityModule: securityModule),
-            readerMethods: ReaderMethods(registry: registry, readers: readers, terminalNumber: configuration.terminalNumber,
-                                         terminalDevice: configuration.terminalDevice),
-            roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
-        let server = try VarlinkServer(
-            configuration: serverConfiguration(configuration),
-            info: VarlinkServiceInfo(vendor: "sscard", product: "sscardd", version: Version.current,
-                                     url: "https://sscard.invalid/"),
-            interfaces: InterfaceDescriptions.all.map { VarlinkInterface(name: $0.0, description: $0.1) },
-            handler: service)
-        // Before "listening on": a signal sent once that line is out is taken
-        // (and one sent earlier has stayed pending until now).
+        // Signals pending since `blockSignals` (one sent the instant
+        // "listening on" was out) are taken now.
         signals.start { [self] received in
             switch received {
             case .reload: reload(service: service)
             case .stop: stopped.signal()
             }
         }
-        server.start()
-        log.notice("listening on \(configuration.socketPath)\(server.isSocketInherited ? " (socket activation)" : "")")
-
-        startWatchdog()
         _ = try? notify.ready()
         _ = try? notify.status("serving \(configuration.servicePoint)")
 
         stopped.wait()
         _ = try? notify.stopping()
         log.notice("stopping: finishing calls in flight")
-        service.streams.endAll(["action": "stopping", "actor": "system"])
-        server.stop()
-        server.waitUntilStopped()
-        keeper.stop()
-        feed?.stop()
-        readers.stop()
-        try store.close()
+        try services.stop()
         log.notice("stopped")
     }
 
-    /// The change feed's catch-ups and gaps, for the journal (the log masks
-    /// any social security number an error might carry).
-    static func logFeed(_ report: RegistryChangeFeed.Report, _ log: Log) {
-        switch report {
-        case let .caughtUp(replayed):
-            log.notice("change feed reconnected: \(replayed) change(s) other daemons made meanwhile shown to monitors late")
-        case let .gap(reason, detail):
-            log.warning("change feed gap, monitors told to re-read: \(reason)\(detail.map { " (\($0))" } ?? "")")
+    /// The service group's starts and stops, for the journal.
+    static func log(_ event: ServiceGroup.Event, _ log: Log) {
+        switch event {
+        case let .started(name): log.debug("started \(name)")
+        case let .startFailed(name): log.error("\(name) failed to start; stopping what started before it")
+        case let .stopped(name): log.info("stopped \(name)")
+        case let .stopFailed(name, reason): log.error("\(name) failed to stop: \(reason)")
         }
-    }
-
-    func serverConfiguration(_ configuration: Configuration) throws -> VarlinkServer.Configuration {
-        var server = VarlinkServer.Configuration(socketPath: configuration.socketPath)
-        server.socketMode = 0o660
-        if let name = configuration.socketGroup {
-            guard let gid = RoleResolver.groupID(named: name) else {
-                throw ConfigurationError(path: configurationPath, line: nil, message: "socket-group '\(name)' does not exist")
-            }
-            server.socketGroup = gid
-        }
-        server.maxConnections = configuration.maxConnections
-        server.maxMessageBytes = configuration.maxMessageBytes
-        server.workerThreads = configuration.workerThreads
-        return server
     }
 
     /// Re-reads the configuration file; applies the log level and role groups,
@@ -174,18 +130,6 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             log.error("reload refused, keeping the running configuration: \(error)")
         }
-    }
-
-    /// WATCHDOG=1 at half the interval systemd asked for (`watchdogInterval`
-    /// is already that half).
-    private func startWatchdog() {
-        guard let interval = notify.watchdogInterval else { return }
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        let period = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        timer.schedule(deadline: .now() + period, repeating: period)
-        timer.setEventHandler { [notify] in _ = try? notify.watchdog() }
-        timer.resume()
-        watchdog = timer
     }
 }
 

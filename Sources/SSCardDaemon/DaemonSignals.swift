@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// SIGTERM, SIGINT and SIGHUP for sscardd, taken by one thread with `sigwait`.
 ///
@@ -9,7 +10,7 @@ import Glibc
 /// test that sends SIGTERM the instant "listening on" appears gets a graceful
 /// stop. (SIG_IGN followed by a dispatch signal source, as before, discarded
 /// a signal sent between the two; sscard-vcard had the same window.)
-final class DaemonSignals: @unchecked Sendable {
+final class DaemonSignals: Sendable {
     enum Received: Sendable {
         /// SIGTERM or SIGINT.
         case stop
@@ -34,16 +35,15 @@ final class DaemonSignals: @unchecked Sendable {
         return set
     }
 
-    private let lock = NSLock()
-    private var thread: Thread?
+    private let thread = Mutex<Thread?>(nil)
 
     /// Starts the signal thread; `handler` runs on it, one signal at a time,
     /// in the order they were taken. Signals pending from before are taken
     /// at once.
     func start(_ handler: @escaping @Sendable (Received) -> Void) {
         Self.block()
-        lock.withLock {
-            guard thread == nil else { return }
+        thread.withLock { running in
+            guard running == nil else { return }
             let thread = Thread {
                 var set = Self.signalSet
                 while true {
@@ -53,7 +53,7 @@ final class DaemonSignals: @unchecked Sendable {
                 }
             }
             thread.name = "sscard.signals"
-            self.thread = thread
+            running = thread
             thread.start()
         }
     }

@@ -41,10 +41,9 @@ public struct KioskReaderBindings: Sendable {
     }
 
     /// The readers of the kiosk peer with these credentials.
-    public func scope(uid: uid_t, gid: gid_t, peerGroups: [gid_t]) -> ReaderScope {
+    public func scope(uid: uid_t, groups: Set<gid_t>) -> ReaderScope {
         if isEmpty { return .all }
         if let readers = byUid[uid] { return .only(readers) }
-        let groups = Set(peerGroups.isEmpty ? RoleResolver.groups(uid: uid, primary: gid) : peerGroups + [gid])
         return .only(groups.reduce(into: Set<String>()) { $0.formUnion(byGid[$1] ?? []) })
     }
 

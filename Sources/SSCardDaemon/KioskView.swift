@@ -25,7 +25,7 @@ enum KioskView {
         guard case var .object(object) = value else { return value }
         let masks: [String: (String) -> String] = [
             "cardNumber": PersonalData.maskCardNumber, "replacedBy": PersonalData.maskCardNumber,
-            "ssn": PersonalData.maskSSN, "cardId": PersonalData.maskSSN, "name": PersonalData.maskName,
+            "ssn": PersonalData.maskSSN, "cardId": PersonalData.maskIdentificationCode, "name": PersonalData.maskName,
             "birthDate": { String(repeating: "*", count: $0.count) },
             "birthplace": { String(repeating: "*", count: $0.count) },
         ]
@@ -40,7 +40,8 @@ enum KioskView {
     static func maskedBasicInfo(_ text: String) -> String {
         var fields = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         let masks: [Int: (String) -> String] = [
-            1: PersonalData.maskSSN, 2: PersonalData.maskCardNumber, 3: PersonalData.maskSSN, 4: PersonalData.maskName,
+            1: PersonalData.maskSSN, 2: PersonalData.maskCardNumber, 3: PersonalData.maskIdentificationCode,
+            4: PersonalData.maskName,
         ]
         for (index, mask) in masks where index < fields.count { fields[index] = mask(fields[index]) }
         return fields.joined(separator: "|")

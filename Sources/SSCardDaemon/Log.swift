@@ -1,4 +1,6 @@
 import Foundation
+import SSCardValues
+import Synchronization
 
 /// One line per event on stderr, with the journald priority prefix.
 ///
@@ -6,25 +8,26 @@ import Foundation
 /// (`SocialSecurityNumber.description` and friends); `Log` additionally
 /// refuses to print anything that looks like a full 18-character social
 /// security number, as a last line of defence against a careless message.
-public final class Log: @unchecked Sendable {
-    private let lock = NSLock()
-    private var threshold: LogLevel
-    private let write: (String) -> Void
+public final class Log: Sendable {
+    private let threshold: Mutex<LogLevel>
+    /// Held while a line is written, so lines from many threads never interleave.
+    private let output: Mutex<@Sendable (String) -> Void>
 
-    public init(level: LogLevel, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
-        threshold = level
-        self.write = write
+    public init(level: LogLevel,
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        threshold = Mutex(level)
+        output = Mutex(write)
     }
 
     public var level: LogLevel {
-        get { lock.withLock { threshold } }
-        set { lock.withLock { threshold = newValue } }
+        get { threshold.withLock { $0 } }
+        set { threshold.withLock { $0 = newValue } }
     }
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
         guard level <= self.level else { return }
-        let text = Self.scrub(message()).replacingOccurrences(of: "\n", with: " ")
-        lock.withLock { write("<\(level.rawValue)>\(text)\n") }
+        let line = "<\(level.rawValue)>" + Self.scrub(message()).replacingOccurrences(of: "\n", with: " ") + "\n"
+        output.withLock { write in write(line) }
     }
 
     public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
@@ -33,28 +36,7 @@ public final class Log: @unchecked Sendable {
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
     public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
 
-    /// Masks any run of 17 digits followed by a digit or X: an unmasked
-    /// social security number that slipped into a message.
-    static func scrub(_ text: String) -> String {
-        var out = ""
-        var run: [Character] = []
-        func flush() {
-            if run.count == 18, run.prefix(17).allSatisfy(\.isASCII) {
-                out += String(run.prefix(4)) + String(repeating: "*", count: 10) + String(run.suffix(4))
-            } else {
-                out += String(run)
-            }
-            run.removeAll()
-        }
-        for char in text {
-            if char.isASCII && (char.isNumber || ((char == "X" || char == "x") && run.count == 17)) {
-                run.append(char)
-            } else {
-                flush()
-                out.append(char)
-            }
-        }
-        flush()
-        return out
-    }
+    /// The last line of defence: `PersonalData.scrub` masks an SSN that
+    /// slipped into a message unmasked.
+    static func scrub(_ text: String) -> String { PersonalData.scrub(text) }
 }

@@ -1,5 +1,6 @@
 import PCSC
 import SocialSecurityCard
+import SSCardInterfaces
 import Varlink
 
 /// Why a reader operation failed, as org.sscard.Reader errors.
@@ -33,20 +34,19 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
     }
 
     public var varlinkError: VarlinkError {
-        let interface = "org.sscard.Reader"
         switch self {
-        case .noReader: return VarlinkError("\(interface).NoReader")
-        case let .readerNotFound(reader): return VarlinkError("\(interface).ReaderNotFound", ["reader": .string(reader)])
+        case .noReader: return VarlinkError(ReaderErrorName.noReader)
+        case let .readerNotFound(reader): return VarlinkError(ReaderErrorName.readerNotFound, [.reader: .string(reader)])
         case let .noCardInReader(reader):
-            return VarlinkError("\(interface).NoCardInReader", reader.map { ["reader": .string($0)] } ?? [:])
+            return VarlinkError(ReaderErrorName.noCardInReader, reader.map { [.reader: .string($0)] } ?? [:])
         case let .severalCardsPresent(readers):
-            return VarlinkError("\(interface).SeveralCardsPresent", ["readers": .array(readers.map(JSONValue.string))])
+            return VarlinkError(ReaderErrorName.severalCardsPresent, [.readers: .array(readers.map(JSONValue.string))])
         case let .cardFailed(reader, reason, statusWord):
-            var parameters: [String: JSONValue] = ["reader": .string(reader), "reason": .string(reason)]
-            if let statusWord { parameters["statusWord"] = .string(statusWord) }
-            return VarlinkError("\(interface).CardFailed", .object(parameters))
-        case let .pinFormat(reason): return VarlinkError("\(interface).PinFormat", ["reason": .string(reason)])
-        case let .unavailable(reason): return VarlinkError("\(interface).ReaderUnavailable", ["reason": .string(reason)])
+            var parameters: [WireKey: JSONValue] = [.reader: .string(reader), .reason: .string(reason)]
+            if let statusWord { parameters[.statusWord] = .string(statusWord) }
+            return VarlinkError(ReaderErrorName.cardFailed, parameters)
+        case let .pinFormat(reason): return VarlinkError(ReaderErrorName.pinFormat, [.reason: .string(reason)])
+        case let .unavailable(reason): return VarlinkError(ReaderErrorName.readerUnavailable, [.reason: .string(reason)])
         }
     }
 

@@ -1,6 +1,7 @@
 import PCSC
 import Registry
 import SocialSecurityCard
+import SSCardInterfaces
 import SSCardProtocol
 import SSCardValues
 import Varlink
@@ -18,22 +19,22 @@ struct ReaderMethods: Sendable {
 
     typealias Method = @Sendable (ReaderMethods, CallContext) throws -> JSONValue
 
-    static let methods: [String: Method] = [
-        "ListReaders": { try $0.listReaders($1) },
-        "ReadCard": { try $0.readCard($1) },
-        "VerifyPin": { try $0.verifyPin($1) },
-        "ChangePin": { try $0.changePin($1) },
+    static let methods: [ReaderMethod: Method] = [
+        .listReaders: { try $0.listReaders($1) },
+        .readCard: { try $0.readCard($1) },
+        .verifyPin: { try $0.verifyPin($1) },
+        .changePin: { try $0.changePin($1) },
     ]
 
     func listReaders(_ context: CallContext) throws -> JSONValue {
-        ["readers": .array(try readers.list(within: context.readerScope).map { reader in
-            var object: [String: JSONValue] = [
-                "name": .string(reader.name), "interface": .string(reader.kind.rawValue),
-                "cardPresent": .bool(reader.cardPresent), "securePinEntry": .bool(reader.securePinEntry),
+        .fields([.readers: .array(try readers.list(within: context.readerScope).map { reader in
+            var object: [WireKey: JSONValue] = [
+                .name: .string(reader.name), .interface: .string(reader.kind.rawValue),
+                .cardPresent: .bool(reader.cardPresent), .securePinEntry: .bool(reader.securePinEntry),
             ]
-            if reader.cardPresent { object["atr"] = .string(Hex.encode(reader.atr)) }
-            return .object(object)
-        })]
+            if reader.cardPresent { object[.atr] = .string(Hex.encode(reader.atr)) }
+            return .fields(object)
+        })])
     }
 
     func readCard(_ context: CallContext) throws -> JSONValue {
@@ -41,7 +42,7 @@ struct ReaderMethods: Sendable {
             application, _ in try application.readIdentity()
         }
         let basicInfo = try BasicInfo(identity: identity, terminalNumber: terminalNumber, terminalDevice: terminalDevice)
-        return ["reader": .string(reader), "identity": IdentityJSON.identity(identity), "basicInfo": .string(basicInfo.text)]
+        return .fields([.reader: .string(reader), .identity: IdentityJSON.identity(identity), .basicInfo: .string(basicInfo.text)])
     }
 
     /// Verifies a PIN typed on the kiosk's keypad or, without `pin`, on the
@@ -49,7 +50,7 @@ struct ReaderMethods: Sendable {
     /// spends a try, so the registry must allow it first (an active card).
     func verifyPin(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let typed = try p.optionalString("pin").map(pin)
+        let typed = try p.optionalString(.pin).map(pin)
         let reader = try context.reader()
         let request = try holderRequest(context, reader: reader)
         let outcome = try gate.run(.verifyPin, request, reader: reader, scope: context.readerScope) {
@@ -74,8 +75,8 @@ struct ReaderMethods: Sendable {
     /// by reader is (at the counter, with the evidence it needs).
     func changePin(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let old = try pin(try p.string("oldPin"))
-        let new = try pin(try p.string("newPin"))
+        let old = try pin(try p.string(.oldPin))
+        let new = try pin(try p.string(.newPin))
         let reader = try context.reader()
         let request = try holderRequest(context, reader: reader)
         let outcome = try gate.run(.changePassword, request, reader: reader, scope: context.readerScope) {
@@ -89,7 +90,7 @@ struct ReaderMethods: Sendable {
     func holderRequest(_ context: CallContext, reader: String?) throws -> CardRequest {
         let identity = try gate.cardInReader(reader, scope: context.readerScope)
         return CardRequest(cardNumber: identity.cardNumber, actor: context.actor,
-                           evidence: try RegistryJSON.evidence(try context.parameters.nested("evidence")))
+                           evidence: try RegistryJSON.evidence(try context.parameters.nested(.evidence)))
     }
 
     var gate: ChipGate { ChipGate(registry: registry, readers: readers) }
@@ -100,25 +101,25 @@ struct ReaderMethods: Sendable {
 
     static func reply(_ outcome: PINVerification) -> JSONValue {
         switch outcome {
-        case .verified: return ["result": "verified"]
-        case let .wrong(triesLeft): return ["result": "wrong", "triesLeft": .int(Int64(triesLeft))]
-        case .blocked: return ["result": "blocked", "triesLeft": 0]
+        case .verified: return .fields([.result: "verified"])
+        case let .wrong(triesLeft): return .fields([.result: "wrong", .triesLeft: .int(Int64(triesLeft))])
+        case .blocked: return .fields([.result: "blocked", .triesLeft: 0])
         }
     }
 
     /// The Monitor event for a reader event.
     static func event(_ event: CardReaders.Event) -> JSONValue {
-        var object: [String: JSONValue] = ["reader": .string(event.event.reader)]
+        var object: [WireKey: JSONValue] = [.reader: .string(event.event.reader)]
         switch event.event {
-        case .readerAttached: object["event"] = "readerAttached"
-        case .readerDetached: object["event"] = "readerDetached"
+        case .readerAttached: object[.event] = "readerAttached"
+        case .readerDetached: object[.event] = "readerDetached"
         case let .cardInserted(_, atr):
-            object["event"] = "cardInserted"
-            object["atr"] = .string(Hex.encode(atr))
-        case .cardRemoved: object["event"] = "cardRemoved"
+            object[.event] = "cardInserted"
+            object[.atr] = .string(Hex.encode(atr))
+        case .cardRemoved: object[.event] = "cardRemoved"
         }
-        if let identity = event.identity { object["identity"] = IdentityJSON.identity(identity) }
-        if let error = event.readError { object["readError"] = .string(error) }
-        return .object(object)
+        if let identity = event.identity { object[.identity] = IdentityJSON.identity(identity) }
+        if let error = event.readError { object[.readError] = .string(error) }
+        return .fields(object)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PostgreSQLStore
 import Registry
 import RegistryPostgreSQL
+import Synchronization
 
 extension RegistryEngine {
     /// Opens the configured registry store.
@@ -13,7 +14,7 @@ extension RegistryEngine {
     /// first call that reaches the server (the deadline keeper makes one
     /// within half a second). A reachable server with a broken registry
     /// still stops the start. Reachability changes are logged once each.
-    func openStore(_ configuration: Configuration, log: Log) throws -> any RegistryStore {
+    func openStore(_ configuration: Configuration, log: Log, auditKey: AuditKey? = nil) throws -> any RegistryStore {
         switch self {
         case .sqlite:
             // One pooled reader per worker thread (and a few for the deadline
@@ -23,14 +24,21 @@ extension RegistryEngine {
             return try SQLiteRegistryStore(path: configuration.registryPath,
                                            integrityCheck: configuration.integrityCheck,
                                            readerLimit: max(8, configuration.workerThreads + 4),
-                                           statusCache: configuration.statusCacheCards)
+                                           statusCache: configuration.statusCacheCards, auditKey: auditKey)
         case .postgresql:
             guard let conninfo = configuration.postgresqlConninfo else {
                 throw ConfigurationError(path: "", line: nil, message: "'registry-engine = postgresql' needs 'postgresql-conninfo'")
             }
+            if let owner = configuration.postgresqlOwnerConninfo {
+                // Migrations as the owner, then the runtime role for everything else.
+                let applied = try PostgreSQLRegistryStore.migrate(conninfo: owner.text)
+                log.notice("registry migrations as the owner role: "
+                               + (applied.isEmpty ? "schema up to date" : "applied \(applied.joined(separator: ", "))"))
+            }
             var options = PostgreSQLRegistryStore.Options()
             options.poolSize = configuration.workerThreads + 4
             options.integrityCheck = configuration.integrityCheck
+            options.auditKey = auditKey
             // Several hosts: never release a loss before the database server's clock says it is due.
             options.serverClockGuard = true
             options.openWhenReachable = true
@@ -67,17 +75,16 @@ extension RegistryEngine {
 /// second, so an unreachable database (already logged by the store's
 /// reachability messages) is left out, and any other failure is logged once
 /// until it changes.
-final class KeeperFailureLog: @unchecked Sendable {
+final class KeeperFailureLog: Sendable {
     private let log: Log
-    private let lock = NSLock()
-    private var last: String?
+    private let last = Mutex<String?>(nil)
 
     init(log: Log) { self.log = log }
 
     func report(_ error: Error) {
         if let error = error as? PostgreSQLError, error.isConnectionFailure { return }
         let text = String(describing: error)
-        let isNew = lock.withLock {
+        let isNew = last.withLock { last in
             defer { last = text }
             return last != text
         }

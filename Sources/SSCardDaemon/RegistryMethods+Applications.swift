@@ -1,5 +1,6 @@
 import Registry
 import SocialSecurityCard
+import SSCardInterfaces
 import SSCardProtocol
 import SSCardValues
 import Varlink
@@ -7,58 +8,58 @@ import Varlink
 extension RegistryMethods {
     func apply(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        guard let h = try p.nested("holder") else { throw VarlinkError.invalidParameter("holder") }
-        let holder = Holder(ssn: try h.ssn("ssn"),
-                            name: try h.holderName("name"),
-                            phone: try h.optionalString("phone"), address: try h.optionalString("address"),
-                            guardianSsn: try h.optionalSSN("guardianSsn"))
-        guard let evidence = try p.nested("evidence") else { throw VarlinkError.invalidParameter("evidence") }
+        guard let h = try p.nested(.holder) else { throw VarlinkError.invalidParameter(.holder) }
+        let holder = Holder(ssn: try h.ssn(.ssn),
+                            name: try h.holderName(.name),
+                            phone: try h.optionalString(.phone), address: try h.optionalString(.address),
+                            guardianSsn: try h.optionalSSN(.guardianSsn))
+        guard let evidence = try p.nested(.evidence) else { throw VarlinkError.invalidParameter(.evidence) }
         let application = try registry.apply(for: holder, evidence: try RegistryJSON.evidence(evidence), actor: context.actor)
-        return ["application": RegistryJSON.application(application)]
+        return .fields([.application: RegistryJSON.application(application)])
     }
 
     func advance(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let application = try registry.advance(applicationId: try p.int("applicationId"),
-                                               to: try p.choice("stage", ApplicationStage.self),
-                                               actor: context.actor, reason: try p.optionalString("reason"))
-        return ["application": RegistryJSON.application(application)]
+        let application = try registry.advance(applicationId: try p.int(.applicationId),
+                                               to: try p.choice(.stage, ApplicationStage.self),
+                                               actor: context.actor, reason: try p.optionalString(.reason))
+        return .fields([.application: RegistryJSON.application(application)])
     }
 
     /// Binds by a given identity object or by reading the card in a reader.
     func bind(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let chip: ChipIdentity
-        if let identity = try p.nested("identity") {
-            chip = ChipIdentity(cardNumber: try identity.cardNumber("cardNumber"),
-                                cardId: try identity.cardId("cardId"),
-                                ssn: try identity.ssn("ssn"))
-        } else if p.has("reader") {
+        if let identity = try p.nested(.identity) {
+            chip = ChipIdentity(cardNumber: try identity.cardNumber(.cardNumber),
+                                cardId: try identity.cardId(.cardId),
+                                ssn: try identity.ssn(.ssn))
+        } else if p.has(.reader) {
             let read = try cardInReader(p, context)
             chip = ChipIdentity(cardNumber: read.cardNumber, cardId: read.cardId, ssn: read.ssn)
         } else {
-            throw VarlinkError.invalidParameter("identity")
+            throw VarlinkError.invalidParameter(.identity)
         }
-        let card = try registry.bind(applicationId: try p.int("applicationId"), chip: chip, actor: context.actor,
-                                     evidence: try RegistryJSON.evidence(try p.nested("evidence")))
+        let card = try registry.bind(applicationId: try p.int(.applicationId), chip: chip, actor: context.actor,
+                                     evidence: try RegistryJSON.evidence(try p.nested(.evidence)))
         return try cardReply(card)
     }
 
     func replace(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let number = try p.cardNumber("cardNumber")
+        let number = try p.cardNumber(.cardNumber)
         let application = try registry.replace(
-            request(number, context), reason: try p.choice("replacementReason", ReplacementReason.self),
-            newName: try p.optionalHolderName("newName"))
-        return ["application": RegistryJSON.application(application)]
+            request(number, context), reason: try p.choice(.replacementReason, ReplacementReason.self),
+            newName: try p.optionalHolderName(.newName))
+        return .fields([.application: RegistryJSON.application(application)])
     }
 
     func updateHolder(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let holder = try registry.updateHolder(ssn: try p.ssn("ssn"),
-                                               phone: try p.optionalString("phone"),
-                                               address: try p.optionalString("address"), actor: context.actor,
-                                               evidence: try RegistryJSON.evidence(try p.nested("evidence")))
-        return ["holder": RegistryJSON.holder(holder)]
+        let holder = try registry.updateHolder(ssn: try p.ssn(.ssn),
+                                               phone: try p.optionalString(.phone),
+                                               address: try p.optionalString(.address), actor: context.actor,
+                                               evidence: try RegistryJSON.evidence(try p.nested(.evidence)))
+        return .fields([.holder: RegistryJSON.holder(holder)])
     }
 }

@@ -1,6 +1,7 @@
 import PCSC
 import Registry
 import SocialSecurityCard
+import SSCardInterfaces
 import SSCardProtocol
 import SSCardValues
 import Varlink
@@ -8,20 +9,20 @@ import Varlink
 extension RegistryMethods {
     /// Operations that need only the card number: release, lock, seal, cancel…
     func simple(_ operation: CardOperation, _ context: CallContext) throws -> JSONValue {
-        let number = try context.parameters.cardNumber("cardNumber")
+        let number = try context.parameters.cardNumber(.cardNumber)
         return try cardReply(try registry.perform(operation, request(number, context)))
     }
 
     /// A kiosk acts on the card in its reader; counters may name the card.
     func cardNumber(_ context: CallContext) throws -> CardNumber {
         let p = context.parameters
-        if context.isKiosk || !p.has("cardNumber") {
-            guard !p.has("cardNumber") || !context.isKiosk else {
+        if context.isKiosk || !p.has(.cardNumber) {
+            guard !p.has(.cardNumber) || !context.isKiosk else {
                 throw context.denied("a kiosk acts only on the card inserted in its reader")
             }
             return try cardInReader(p, context).cardNumber
         }
-        return try p.cardNumber("cardNumber")
+        return try p.cardNumber(.cardNumber)
     }
 
     func activate(_ context: CallContext) throws -> JSONValue {
@@ -30,18 +31,18 @@ extension RegistryMethods {
 
     func reportLoss(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let kind = try p.choice("kind", LossKind.self)
-        var number = try p.optionalCardNumber("cardNumber")
-        let ssn = try p.optionalSSN("ssn")
+        let kind = try p.choice(.kind, LossKind.self)
+        var number = try p.optionalCardNumber(.cardNumber)
+        let ssn = try p.optionalSSN(.ssn)
         // Self-service: a temporary loss only, decided before anything is read.
         if context.isKiosk && kind != .temporary { throw context.denied("a kiosk may report a temporary loss only") }
         // By reader: sscardd reads the card itself. A kiosk does this, so it
         // never needs the holder's full card number or name.
-        let byReader = number == nil && ssn == nil && (p.has("reader") || context.isKiosk)
+        let byReader = number == nil && ssn == nil && (p.has(.reader) || context.isKiosk)
         if byReader {
             number = try cardInReader(p, context).cardNumber
         } else if number == nil {
-            guard let ssn else { throw VarlinkError.invalidParameter("cardNumber") }
+            guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
             // The holder's card that a loss can apply to: the one usable card.
             let holder = try registry.status(of: ssn)
             guard let card = holder.cards.first(where: { $0.state.holdsTheHoldersSlot && $0.state != .sealed }) else {
@@ -49,22 +50,22 @@ extension RegistryMethods {
             }
             number = card.cardNumber
         }
-        guard let number else { throw VarlinkError.invalidParameter("cardNumber") }
+        guard let number else { throw VarlinkError.invalidParameter(.cardNumber) }
         if context.isKiosk && !byReader {
             // Without the card, a kiosk caller must know the holder's number or card and name.
-            let name = try p.holderName("name")
+            let name = try p.holderName(.name)
             let status = try registry.status(of: number)
             guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {
-                try? registry.recordRefusedAttempt(action: "reportTemporaryLoss", actor: context.actor,
+                try? registry.recordRefusedAttempt(action: AuditAction(.reportTemporaryLoss), actor: context.actor,
                                                    cardNumber: number, reason: "holder name or number does not match")
-                throw VarlinkError("org.sscard.Registry.IdentityMismatch",
-                                   ["reason": "the holder's name or number does not match the card"])
+                throw VarlinkError(RegistryErrorName.identityMismatch,
+                                   [.reason: "the holder's name or number does not match the card"])
             }
         }
         let card = try registry.reportLoss(kind, request(number, context))
         var reply = try cardReply(card)
         if case var .object(object) = reply {
-            object["reminder"] = RegistryJSON.lossReminder
+            object[.reminder] = RegistryJSON.lossReminder
             reply = .object(object)
         }
         return reply
@@ -75,13 +76,13 @@ extension RegistryMethods {
     /// allowed the reset, and the reset is recorded after the chip took it.
     func resetPassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let number = try p.cardNumber("cardNumber")
+        let number = try p.cardNumber(.cardNumber)
         let request = try request(number, context)
-        if let newPinText = try p.optionalString("newPin") {
+        if let newPinText = try p.optionalString(.newPin) {
             let newPin = try pin(newPinText)
             guard let module = securityModule else {
-                throw VarlinkError("org.sscard.Registry.RuleViolated",
-                                   ["rule": "securityModuleMissing", "reason": "no security module keys are configured"])
+                throw VarlinkError(RegistryErrorName.ruleViolated,
+                                   [.rule: "securityModuleMissing", .reason: "no security module keys are configured"])
             }
             try gate.run(.resetPassword, request, reader: try context.reader(), scope: context.readerScope) {
                 application, _ in
@@ -98,11 +99,11 @@ extension RegistryMethods {
     func changePassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try cardNumber(context)
-        guard context.isKiosk || p.has("oldPin") || p.has("newPin") else {
+        guard context.isKiosk || p.has(.oldPin) || p.has(.newPin) else {
             return try cardReply(try registry.changePassword(request(number, context)))
         }
-        let old = try pin(try p.string("oldPin"))
-        let new = try pin(try p.string("newPin"))
+        let old = try pin(try p.string(.oldPin))
+        let new = try pin(try p.string(.newPin))
         let request = try request(number, context)
         let outcome = try gate.run(.changePassword, request, reader: try context.reader(), scope: context.readerScope) {
             application, _ in try application.changePIN(old: old, new: new)
@@ -113,11 +114,11 @@ extension RegistryMethods {
             guard let card else { throw RegistryError.storeFailure("the password change was not recorded") }
             return try cardReply(card)
         case let .wrong(triesLeft):
-            throw VarlinkError("org.sscard.Registry.RuleViolated",
-                               ["rule": "pinRejected", "reason": .string("wrong PIN, \(triesLeft) tries left")])
+            throw VarlinkError(RegistryErrorName.ruleViolated,
+                               [.rule: "pinRejected", .reason: .string("wrong PIN, \(triesLeft) tries left")])
         case .blocked:
-            throw VarlinkError("org.sscard.Registry.RuleViolated",
-                               ["rule": "pinBlocked", "reason": "the PIN is blocked: reset it at a service counter"])
+            throw VarlinkError(RegistryErrorName.ruleViolated,
+                               [.rule: "pinBlocked", .reason: "the PIN is blocked: reset it at a service counter"])
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import PCSC
 import Registry
 import SocialSecurityCard
+import SSCardInterfaces
 import SSCardProtocol
 import SSCardValues
 import Varlink
@@ -11,91 +12,91 @@ struct RegistryMethods: Sendable {
     let registry: Registry
     let readers: CardReaders
     let securityModule: (any SecurityModule & Sendable)?
+    /// The audit chain's head outside the database, for VerifyAudit.
+    var auditCheckpoints: AuditCheckpoints? = nil
 
     typealias Method = @Sendable (RegistryMethods, CallContext) throws -> JSONValue
 
-    static let methods: [String: Method] = [
-        "Apply": { try $0.apply($1) },
-        "AdvanceApplication": { try $0.advance($1) },
-        "BindCard": { try $0.bind($1) },
-        "Activate": { try $0.activate($1) },
-        "ReportLoss": { try $0.reportLoss($1) },
-        "ReleaseLoss": { try $0.simple(.releaseLoss, $1) },
-        "Lock": { try $0.simple(.lock, $1) },
-        "Unlock": { try $0.simple(.unlock, $1) },
-        "ResetPassword": { try $0.resetPassword($1) },
-        "ChangePassword": { try $0.changePassword($1) },
-        "Replace": { try $0.replace($1) },
-        "UpdateHolder": { try $0.updateHolder($1) },
-        "Seal": { try $0.simple(.seal, $1) },
-        "Unseal": { try $0.simple(.unseal, $1) },
-        "Cancel": { try $0.simple(.cancel, $1) },
-        "GetStatus": { try $0.getStatus($1) },
-        "History": { try $0.history($1) },
-        "PendingReleases": { try $0.pendingReleases($1) },
-        "VerifyAudit": { try $0.verifyAudit($1) },
-        "Backup": { try $0.backup($1) },
+    static let methods: [RegistryMethod: Method] = [
+        .apply: { try $0.apply($1) },
+        .advanceApplication: { try $0.advance($1) },
+        .bindCard: { try $0.bind($1) },
+        .activate: { try $0.activate($1) },
+        .reportLoss: { try $0.reportLoss($1) },
+        .releaseLoss: { try $0.simple(.releaseLoss, $1) },
+        .lock: { try $0.simple(.lock, $1) },
+        .unlock: { try $0.simple(.unlock, $1) },
+        .resetPassword: { try $0.resetPassword($1) },
+        .changePassword: { try $0.changePassword($1) },
+        .replace: { try $0.replace($1) },
+        .updateHolder: { try $0.updateHolder($1) },
+        .seal: { try $0.simple(.seal, $1) },
+        .unseal: { try $0.simple(.unseal, $1) },
+        .cancel: { try $0.simple(.cancel, $1) },
+        .getStatus: { try $0.getStatus($1) },
+        .history: { try $0.history($1) },
+        .pendingReleases: { try $0.pendingReleases($1) },
+        .backup: { try $0.backup($1) },
     ]
 
     // MARK: Queries
 
     func getStatus(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        if context.isKiosk && (p.has("cardNumber") || p.has("ssn")) {
+        if context.isKiosk && (p.has(.cardNumber) || p.has(.ssn)) {
             throw context.denied("a kiosk may query only the card inserted in its reader")
         }
-        if let ssn = try p.optionalSSN("ssn") {
+        if let ssn = try p.optionalSSN(.ssn) {
             let status = try registry.status(of: ssn)
-            return [
-                "holder": RegistryJSON.holder(status.holder),
-                "cards": .array(status.cards.map { RegistryJSON.card($0, name: status.holder.name) }),
-                "applications": .array(status.applications.map(RegistryJSON.application)),
-            ]
+            return .fields([
+                .holder: RegistryJSON.holder(status.holder),
+                .cards: .array(status.cards.map { RegistryJSON.card($0, name: status.holder.name) }),
+                .applications: .array(status.applications.map(RegistryJSON.application)),
+            ])
         }
         let number: CardNumber
-        if let given = try p.optionalCardNumber("cardNumber") {
+        if let given = try p.optionalCardNumber(.cardNumber) {
             number = given
         } else {
             number = try cardInReader(p, context).cardNumber
         }
-        return ["card": RegistryJSON.card(try registry.status(of: number))]
+        return .fields([.card: RegistryJSON.card(try registry.status(of: number))])
     }
 
     func history(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let card = try p.optionalCardNumber("cardNumber")
-        let ssn = try p.optionalSSN("ssn")
-        guard card != nil || ssn != nil else { throw VarlinkError.invalidParameter("cardNumber") }
-        let limit = Int(clamping: try p.optionalInt("limit") ?? 1000)
+        let card = try p.optionalCardNumber(.cardNumber)
+        let ssn = try p.optionalSSN(.ssn)
+        guard card != nil || ssn != nil else { throw VarlinkError.invalidParameter(.cardNumber) }
+        let limit = Int(clamping: try p.optionalInt(.limit) ?? 1000)
         let entries = try registry.history(cardNumber: card, ssn: ssn, limit: max(1, min(limit, 100_000)))
-        return ["entries": .array(entries.map(RegistryJSON.auditEntry))]
+        return .fields([.entries: .array(entries.map(RegistryJSON.auditEntry))])
     }
 
     func pendingReleases(_ context: CallContext) throws -> JSONValue {
-        let limit = Int(clamping: try context.parameters.optionalInt("limit") ?? 1000)
+        let limit = Int(clamping: try context.parameters.optionalInt(.limit) ?? 1000)
         let pending = try registry.pendingReleases(limit: max(1, min(limit, 100_000)))
-        return ["releases": .array(pending.map {
-            ["cardNumber": .string($0.cardNumber.rawValue), "lossExpiresAt": .string($0.deadline.rfc3339)]
-        })]
-    }
-
-    func verifyAudit(_ context: CallContext) throws -> JSONValue {
-        let result = try registry.verifyAudit()
-        var reply: [String: JSONValue] = ["intact": .bool(result.isIntact), "entriesChecked": .int(Int64(result.entriesChecked))]
-        if let broken = result.firstBrokenSequence { reply["firstBrokenSequence"] = .int(broken) }
-        if let problem = result.problem { reply["problem"] = .string(problem) }
-        return .object(reply)
+        return .fields([.releases: .array(pending.map {
+            .fields([.cardNumber: .string($0.cardNumber.rawValue), .lossExpiresAt: .string($0.deadline.rfc3339)])
+        })])
     }
 
     func backup(_ context: CallContext) throws -> JSONValue {
-        let path = try context.parameters.string("path")
-        guard path.hasPrefix("/") else { throw context.parameters.invalidValue("path", "must be an absolute path") }
+        let path = try context.parameters.string(.path)
+        let overwrite = try context.parameters.optionalBool(.overwrite) ?? false
+        let target: BackupTarget
         do {
-            try registry.store.backup(to: path)
+            target = try BackupTarget.check(path, registryPath: (registry.store as? SQLiteRegistryStore)?.path,
+                                            overwrite: overwrite)
         } catch {
-            throw VarlinkError("org.sscard.Registry.RegistryUnavailable", ["reason": .string("backup failed: \(error)")])
+            throw context.parameters.invalidValue(.path, "\(error)")
         }
-        return ["path": .string(path)]
+        do {
+            try registry.store.backup(to: target.path)
+        } catch {
+            throw VarlinkError(RegistryErrorName.registryUnavailable, [.reason: .string("backup failed: \(error)")])
+        }
+        return .fields([.path: .string(path)])
     }
 
     // MARK: Shared pieces
@@ -108,9 +109,9 @@ struct RegistryMethods: Sendable {
     func request(_ number: CardNumber, _ context: CallContext) throws -> CardRequest {
         let p = context.parameters
         return CardRequest(cardNumber: number, actor: context.actor,
-                           evidence: try RegistryJSON.evidence(try p.nested("evidence")),
-                           reason: try p.optionalString("reason"),
-                           electronicCredentialContinues: try p.optionalBool("electronicCredentialContinues"))
+                           evidence: try RegistryJSON.evidence(try p.nested(.evidence)),
+                           reason: try p.optionalString(.reason),
+                           electronicCredentialContinues: try p.optionalBool(.electronicCredentialContinues))
     }
 
     /// The reply to a change that has committed: the card with its holder's
@@ -119,6 +120,6 @@ struct RegistryMethods: Sendable {
     /// reported done, without the name, rather than as a failure that did not happen.
     func cardReply(_ card: CardRecord) throws -> JSONValue {
         let status = (try? registry.status(of: card.cardNumber)) ?? CardStatus(card: card, holderName: HolderName(storedValue: ""))
-        return ["card": RegistryJSON.card(status)]
+        return .fields([.card: RegistryJSON.card(status)])
     }
 }

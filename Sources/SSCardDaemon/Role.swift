@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a connected client may do, from its Unix credentials.
 public enum Role: String, CaseIterable, Comparable, Sendable {
@@ -22,28 +23,42 @@ public struct RoleResolver: Sendable {
     /// getpwuid_r reads /etc/passwd (or asks systemd-userdb) each time; a
     /// resolver lives until SIGHUP replaces it, which also renews the names.
     private let names = UserNames()
+    /// Group membership per uid, re-read from the group database every few seconds.
+    private let membership: GroupMembership
 
     public init(configuration: Configuration) {
         adminGid = Self.groupID(named: configuration.adminGroup)
         operatorGid = Self.groupID(named: configuration.operatorGroup)
         kioskGid = Self.groupID(named: configuration.kioskGroup)
         kioskReaders = KioskReaderBindings(configuration: configuration)
+        membership = GroupMembership()
     }
 
-    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?,
+    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?, membership: GroupMembership = GroupMembership(),
          kioskReaders: KioskReaderBindings = KioskReaderBindings(configuration: Configuration(environment: [:]))) {
         self.adminGid = adminGid
         self.operatorGid = operatorGid
         self.kioskGid = kioskGid
+        self.membership = membership
         self.kioskReaders = kioskReaders
     }
 
-    /// The role for a peer, or nil if it has none. `peerGroups` are the
-    /// supplementary groups the kernel reported for the connection
-    /// (SO_PEERGROUPS); without them the user database is asked.
+    /// The role for a peer, or nil if it has none.
+    ///
+    /// Membership comes from the group database for the peer's uid, read
+    /// afresh at most every `GroupMembership.lifetime` (10 s), so that
+    /// `gpasswd -d alice sscard-operator` takes effect within seconds, even on
+    /// a connection opened before it. Only a uid the user database does not
+    /// know (a container's, a test's) falls back to `peerGroups`, what the
+    /// kernel reported for the connection (SO_PEERGROUPS) with its gid.
+    /// The readers of a kiosk peer, by its uid or the same groups its role comes from.
+    public func kioskScope(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> ReaderScope {
+        kioskReaders.scope(uid: uid, groups: membership.groups(uid: uid) ?? Set(peerGroups + [gid]))
+    }
+
     public func role(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> Role? {
         if uid == 0 { return .admin }
-        let groups = Set(peerGroups.isEmpty ? Self.groups(uid: uid, primary: gid) : peerGroups + [gid])
+        let groups = membership.groups(uid: uid) ?? Set(peerGroups + [gid])
         if let adminGid, groups.contains(adminGid) { return .admin }
         if let operatorGid, groups.contains(operatorGid) { return .operator }
         if let kioskGid, groups.contains(kioskGid) { return .kiosk }
@@ -76,32 +91,16 @@ public struct RoleResolver: Sendable {
         guard getgrnam_r(name, &record, &buffer, buffer.count, &result) == 0, let entry = result else { return nil }
         return entry.pointee.gr_gid
     }
-
-    /// The primary group and the supplementary groups of the user with `uid`.
-    static func groups(uid: uid_t, primary: gid_t) -> [gid_t] {
-        var record = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(uid, &record, &buffer, buffer.count, &result) == 0, let entry = result else { return [primary] }
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(entry.pointee.pw_name, primary, &groups, &count) < 0 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            _ = getgrouplist(entry.pointee.pw_name, primary, &groups, &count)
-        }
-        return Array(groups.prefix(Int(max(0, count)))) + [primary]
-    }
 }
 
 /// uid → user name, shared by the worker threads.
-final class UserNames: @unchecked Sendable {
-    private let lock = NSLock()
-    private var known: [uid_t: String] = [:]
+final class UserNames: Sendable {
+    private let known = Mutex<[uid_t: String]>([:])
 
     func name(uid: uid_t) -> String {
-        if let name = lock.withLock({ known[uid] }) { return name }
+        if let name = known.withLock({ $0[uid] }) { return name }
         let name = RoleResolver.userName(uid: uid)
-        lock.withLock {
+        known.withLock { known in
             if known.count >= 4096 { known.removeAll() }
             known[uid] = name
         }

@@ -1,28 +1,30 @@
 import Foundation
 import Registry
 import SocialSecurityCard
+import SSCardInterfaces
 import SSCardProtocol
 import SSCardValues
+import Synchronization
 import Varlink
 
 /// The varlink handler: resolves the caller's role, enforces the policy
 /// table, dispatches to the interface's methods and maps every error to a
 /// varlink error. Denied calls are answered PermissionDenied and recorded in
 /// the audit trail.
-final class SSCardService: VarlinkHandler, @unchecked Sendable {
+final class SSCardService: VarlinkHandler, Sendable {
     let registryMethods: RegistryMethods
     let readerMethods: ReaderMethods
-    private let lock = NSLock()
-    private var currentRoles: RoleResolver
+    private let currentRoles: Mutex<RoleResolver>
     let servicePoint: String
     let log: Log
     let streams = MonitorStreams()
+    let rolelessRefusals = RolelessRefusals()
 
     init(registryMethods: RegistryMethods, readerMethods: ReaderMethods, roles: RoleResolver, servicePoint: String,
          log: Log) {
         self.registryMethods = registryMethods
         self.readerMethods = readerMethods
-        currentRoles = roles
+        currentRoles = Mutex(roles)
         self.servicePoint = servicePoint
         self.log = log
         if roles.kioskReaders.isEmpty {
@@ -37,8 +39,8 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
 
     /// The role resolver; SIGHUP replaces it when the group names change.
     var roles: RoleResolver {
-        get { lock.withLock { currentRoles } }
-        set { lock.withLock { currentRoles = newValue } }
+        get { currentRoles.withLock { $0 } }
+        set { currentRoles.withLock { $0 = newValue } }
     }
 
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {
@@ -48,52 +50,76 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
                           channel: role == .kiosk ? .kiosk : .counter, servicePoint: servicePoint)
         guard let role, AccessPolicy.allows(role, call.method) else {
             log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none"))")
-            var parameters: [String: JSONValue] = ["method": .string(call.method)]
-            if let role { parameters["role"] = .string(role.rawValue) }
-            let denial = VarlinkError("\(call.interface).PermissionDenied", .object(parameters))
+            var parameters: [WireKey: JSONValue] = [.method: .string(call.method)]
+            if let role { parameters[.role] = .string(role.rawValue) }
+            let denial = VarlinkError(SSCardInterface.permissionDenied(call.interface), .fields(parameters))
             recordDenial(call, actor: actor, denial)
             reply.fail(denial)
             return
         }
         do {
             let scope = role == .kiosk
-                ? roles.kioskReaders.scope(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups) : .all
+                ? roles.kioskScope(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups) : .all
             let context = CallContext(call: call, parameters: try Parameters(call.parameters, interface: call.interface),
                                       role: role, actor: actor, readerScope: scope)
-            switch (call.interface, call.methodName) {
-            case ("org.sscard.Registry", "Monitor"): try monitorRegistry(context, reply)
-            case ("org.sscard.Reader", "Monitor"): try monitorReaders(context, reply)
-            case ("org.sscard.Registry", let name):
+            switch SSCardMethod(name: call.method) {
+            case .registry(.monitor): try monitorRegistry(context, reply)
+            case .reader(.monitor): try monitorReaders(context, reply)
+            case .registry(.verifyAudit): try registryMethods.verifyAudit(context, reply)
+            case let .registry(name):
                 guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
                 reply.send(Self.shown(try method(registryMethods, context), to: context))
-            case ("org.sscard.Reader", let name):
+            case let .reader(name):
                 guard let method = ReaderMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
                 reply.send(Self.shown(try method(readerMethods, context), to: context))
-            default:
-                throw VarlinkError.interfaceNotFound(call.interface)
+            case nil:
+                guard SSCardInterface(rawValue: call.interface) != nil else { throw VarlinkError.interfaceNotFound(call.interface) }
+                throw VarlinkError.methodNotFound(call.method)
             }
         } catch {
             let failure = Self.varlinkError(error)
-            if failure.name == "org.sscard.Registry.StorageFull" {
+            if failure.name == RegistryErrorName.storageFull.name {
                 // The operator must free space: say so at error level, once per refused call.
-                log.error("\(call.method) refused: \(failure.parameters["reason"]?.string ?? "storage full")")
+                log.error("\(call.method) refused: \(failure.parameters[.reason]?.string ?? "storage full")")
             } else {
                 log.info("\(call.method) by \(actor.id): \(failure.name)")
             }
-            if failure.name.hasSuffix(".PermissionDenied") { recordDenial(call, actor: actor, failure) }
+            if failure.is(RegistryErrorName.permissionDenied) || failure.is(ReaderErrorName.permissionDenied) {
+                recordDenial(call, actor: actor, failure)
+            }
             reply.fail(failure)
         }
     }
 
     /// Records a denied call against the card or holder it named, when it
     /// named a valid one.
+    /// A peer with no role: its first refusal in a minute is recorded, the
+    /// rest counted into one summary entry (`RolelessRefusals`).
     func recordDenial(_ call: VarlinkCall, actor: Actor, _ denial: VarlinkError) {
-        let why = denial.parameters["reason"]?.string ?? "permission denied for role \(actor.role.rawValue)"
+        if actor.role == .none {
+            let (decision, ended) = rolelessRefusals.note(uid: call.peer.uid, method: call.methodName)
+            writeSummaries(ended, like: actor)
+            guard decision == .recordAttempt else { return }
+        }
+        let why = denial.parameters[.reason]?.string ?? "permission denied for role \(actor.role.rawValue)"
         try? registry.recordRefusedAttempt(
-            action: call.methodName, actor: actor,
-            cardNumber: call.parameters["cardNumber"]?.string.flatMap { try? CardNumber($0) },
-            ssn: call.parameters["ssn"]?.string.flatMap { try? SocialSecurityNumber($0) },
+            action: AuditAction(refusedCall: SSCardMethod(name: call.method)), actor: actor,
+            cardNumber: call.parameters[.cardNumber]?.string.flatMap { try? CardNumber($0) },
+            ssn: call.parameters[.ssn]?.string.flatMap { try? SocialSecurityNumber($0) },
             reason: why)
+    }
+
+    /// Writes what is counted of the refusals of peers without a role; at stop.
+    func flushRolelessRefusals() {
+        writeSummaries(rolelessRefusals.drain(), like: nil)
+    }
+
+    private func writeSummaries(_ summaries: [RolelessRefusals.Summary], like actor: Actor?) {
+        for summary in summaries {
+            let who = Actor(id: roles.userName(uid: summary.uid), role: .none, channel: actor?.channel ?? .counter,
+                            servicePoint: servicePoint)
+            try? registry.recordRefusedAttempt(action: .refusedCalls, actor: who, reason: summary.reason)
+        }
     }
 
     /// A reply as this caller may see it: masked for a kiosk.
@@ -112,7 +138,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         case let error as ReaderFailure: return error.varlinkError
         case let error as CardError: return ReaderFailure.card(error, reader: "").varlinkError
         default:
-            return VarlinkError("org.sscard.Registry.RegistryUnavailable", ["reason": .string(String(describing: error))])
+            return VarlinkError(RegistryErrorName.registryUnavailable, [.reason: .string(String(describing: error))])
         }
     }
 
@@ -127,7 +153,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
             reply.send(Self.json(event, registry: registry), continues: true)
         }
         streams.add(reply) { registry.removeObserver(token) }
-        reply.send(["action": "subscribed", "actor": .string(context.actor.id)], continues: true)
+        reply.send(.fields([.action: "subscribed", .actor: .string(context.actor.id)]), continues: true)
     }
 
     /// Streams reader events, starting with the current readers and the
@@ -145,7 +171,7 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         let (token, present) = readers.subscribe(withCardsPresent: send)
         streams.add(reply) { readers.unsubscribe(token) }
         for reader in (try? readers.list(within: scope)) ?? [] {
-            reply.send(["event": "readerAttached", "reader": .string(reader.name)], continues: true)
+            reply.send(.fields([.event: "readerAttached", .reader: .string(reader.name)]), continues: true)
         }
         for event in present { send(event) }
     }
@@ -154,12 +180,13 @@ final class SSCardService: VarlinkHandler, @unchecked Sendable {
         switch event {
         case let .cardChanged(card, action, actor):
             let name = (try? registry.status(of: card.cardNumber).holderName) ?? HolderName(storedValue: "")
-            return ["action": .string(action), "actor": .string(actor.id), "card": RegistryJSON.card(card, name: name)]
+            return .fields([.action: .string(action.rawValue), .actor: .string(actor.id),
+                            .card: RegistryJSON.card(card, name: name)])
         case let .applicationChanged(application, action, actor):
-            return ["action": .string(action), "actor": .string(actor.id),
-                    "application": RegistryJSON.application(application)]
+            return .fields([.action: .string(action.rawValue), .actor: .string(actor.id),
+                    .application: RegistryJSON.application(application)])
         case let .holderChanged(ssn, actor):
-            return ["action": "updateHolder", "actor": .string(actor.id), "ssn": .string(ssn.rawValue)]
+            return .fields([.action: "updateHolder", .actor: .string(actor.id), .ssn: .string(ssn.rawValue)])
         case let .gap(reason):
             return RegistryJSON.monitorGap(reason: reason)
         }

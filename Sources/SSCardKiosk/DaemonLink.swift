@@ -1,4 +1,5 @@
 import Foundation
+import SSCardInterfaces
 import Varlink
 
 /// Events from background threads for the UI loop: a locked queue plus a
@@ -71,9 +72,10 @@ final class DaemonLink: @unchecked Sendable {
     // MARK: Monitor
 
     /// Keeps one Monitor stream at a time, reconnecting with backoff. The
-    /// stream itself is `followMonitor`: keeping it out of this loop keeps
-    /// the optimiser's loop passes from facing the reconnect loop and the
-    /// inlined read loop as one nest (docs/internals.md, "The release build").
+    /// stream itself is `followMonitor`, out of this loop: with a client's
+    /// creation, stream and release inside this loop, the release build's
+    /// loop-invariant code motion does not finish (docs/internals.md,
+    /// "The release build").
     private func monitorLoop() {
         var delay = 0.25
         var wasUp: Bool?
@@ -92,11 +94,15 @@ final class DaemonLink: @unchecked Sendable {
 
     /// Follows one Monitor stream until it ends; true if sscardd answered it.
     /// `quiet` leaves a failure to connect unlogged (the daemon was already down).
+    /// Never inlined: inlined back into `monitorLoop`, the client's whole life
+    /// would again sit inside the reconnect loop, where Swift 6.3's LICM pass
+    /// does not finish (docs/internals.md, "The release build").
+    @inline(never)
     private func followMonitor(quiet: Bool) -> Bool {
         var announced = false
         do {
             let client = try VarlinkClient(path: socketPath, timeout: nil)
-            try client.stream("org.sscard.Reader.Monitor") { [inbox] reply in
+            try client.stream(ReaderMethod.monitor.name) { [inbox] reply in
                 if !announced {
                     // The first reply proves the daemon serves this kiosk.
                     announced = true
@@ -116,14 +122,14 @@ final class DaemonLink: @unchecked Sendable {
 
     /// A Monitor reply as a kiosk event; nil for events the kiosk ignores.
     static func event(_ reply: JSONValue) -> KioskEvent? {
-        guard let reader = reply["reader"]?.string else { return nil }
-        switch reply["event"]?.string {
+        guard let reader = reply[.reader]?.string else { return nil }
+        switch reply[.event]?.string {
         case "cardInserted":
-            guard let identity = reply["identity"], let cardNumber = identity["cardNumber"]?.string,
-                  let name = identity["name"]?.string
+            guard let identity = reply[.identity], let cardNumber = identity[.cardNumber]?.string,
+                  let name = identity[.name]?.string
             else { return .cardInserted(reader: reader, holder: nil) }
             return .cardInserted(reader: reader, holder: CardHolder(reader: reader, cardNumber: cardNumber, name: name,
-                                                                    ssn: identity["ssn"]?.string ?? ""))
+                                                                    ssn: identity[.ssn]?.string ?? ""))
         case "cardRemoved": return .cardRemoved(reader: reader)
         case "readerDetached": return .readerDetached(reader: reader)
         default: return nil
@@ -147,17 +153,17 @@ final class DaemonLink: @unchecked Sendable {
         switch effect {
         case let .fetchStatus(session, reader, then):
             return (session, then, call { client in
-                try client.call("org.sscard.Registry.GetStatus", ["reader": .string(reader)])
+                try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(reader)]))
             })
         case let .reportLoss(session, reader, _, _):
             // By reader: sscardd reads the card itself, so the kiosk sends (and
             // is shown) no full card number or name.
             return (session, .temporaryLoss, call { client in
-                try client.call("org.sscard.Registry.ReportLoss", ["kind": "temporary", "reader": .string(reader)])
+                try client.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .reader: .string(reader)]))
             })
         case let .activate(session, reader):
             return (session, .activate, call { client in
-                try client.call("org.sscard.Registry.Activate", ["reader": .string(reader)])
+                try client.call(RegistryMethod.activate.name, .fields([.reader: .string(reader)]))
             })
         case .changePassword(let session, let reader, var oldPin, var newPin):
             // Drop the effect's own references, then wipe the digits whatever happens.
@@ -167,9 +173,9 @@ final class DaemonLink: @unchecked Sendable {
                 newPin.wipe()
             }
             return (session, .changePassword, Self.outcome {
-                try SecretCall.call(socketPath: socketPath, method: "org.sscard.Registry.ChangePassword",
-                                    plain: ["reader": .string(reader)],
-                                    secrets: [("oldPin", oldPin), ("newPin", newPin)])
+                try SecretCall.call(socketPath: socketPath, method: RegistryMethod.changePassword.name,
+                                    plain: [WireKey.reader.rawValue: .string(reader)],
+                                    secrets: [(WireKey.oldPin.rawValue, oldPin), (WireKey.newPin.rawValue, newPin)])
             })
         }
     }
@@ -186,16 +192,16 @@ final class DaemonLink: @unchecked Sendable {
     static func outcome(_ body: () throws -> JSONValue) -> Result<CallReply, Notice> {
         do {
             let reply = try body()
-            guard let card = reply["card"], let cardNumber = card["cardNumber"]?.string,
-                  let state = card["state"]?.string
+            guard let card = reply[.card], let cardNumber = card[.cardNumber]?.string,
+                  let state = card[.state]?.string
             else { return .failure(.failed) }
             var reminder: Reminder?
-            if let zh = reply["reminder"]?["zh"]?.string, let en = reply["reminder"]?["en"]?.string {
+            if let zh = reply[.reminder]?[.zh]?.string, let en = reply[.reminder]?[.en]?.string {
                 reminder = Reminder(zh: zh, en: en)
             }
             return .success(CallReply(status: CardStatus(cardNumber: cardNumber, state: state,
-                                                         previousState: card["previousState"]?.string,
-                                                         lossExpiresAt: card["lossExpiresAt"]?.string),
+                                                         previousState: card[.previousState]?.string,
+                                                         lossExpiresAt: card[.lossExpiresAt]?.string),
                                       reminder: reminder))
         } catch let error as VarlinkError {
             KioskLog.info("call refused: \(error.name)")

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SSCardValues
 
 /// Turns a state into the screen's text: exactly `rows` lines, each exactly
 /// `columns` terminal columns wide. A title bar, the screen's body centred,
@@ -128,19 +129,11 @@ public struct KioskRenderer: Sendable {
 
     // MARK: Masking
 
-    /// The first character kept, every other one a star: 张三丰 → 张**.
-    public static func maskName(_ name: String) -> String {
-        guard let first = name.first else { return "" }
-        return String(first) + String(repeating: "*", count: name.count - 1)
-    }
+    /// Names and card numbers on screen are masked as everywhere else
+    /// (`PersonalData`): a passer-by must not read them off the kiosk.
+    public static func maskName(_ name: String) -> String { PersonalData.maskName(name) }
 
-    /// The first three and last two characters kept: A00000011 → A00****11.
-    public static func maskCardNumber(_ number: String) -> String {
-        let characters = Array(number)
-        guard characters.count > 5 else { return String(repeating: "*", count: characters.count) }
-        return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 5)
-            + String(characters.suffix(2))
-    }
+    public static func maskCardNumber(_ number: String) -> String { PersonalData.maskCardNumber(number) }
 
     // MARK: Time
 

@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import SSCardValues
 import Varlink
 
@@ -90,11 +91,11 @@ public enum KioskText {
         let parameters = error.parameters
         switch short {
         case "TransitionRefused":
-            let state = parameters["state"]?.string
+            let state = parameters[.state]?.string
             return .notAllowed(state: state?.isEmpty == false ? state : nil)
         case "RuleViolated":
-            switch parameters["rule"]?.string {
-            case "pinRejected": return .wrongPin(triesLeft: parameters["reason"]?.string.flatMap(firstNumber))
+            switch parameters[.rule]?.string {
+            case "pinRejected": return .wrongPin(triesLeft: parameters[.reason]?.string.flatMap(firstNumber))
             case "pinBlocked": return .pinBlocked
             default: return .notAllowed(state: nil)
             }

@@ -1,3 +1,4 @@
+import SSCardInterfaces
 import SSCardValues
 import Varlink
 
@@ -14,73 +15,74 @@ public struct Parameters {
         self.interface = interface
     }
 
-    func present(_ name: String) -> JSONValue? {
-        guard let value = object[name], !value.isNull else { return nil }
+    func present(_ key: WireKey) -> JSONValue? {
+        guard let value = object[key], !value.isNull else { return nil }
         return value
     }
 
-    public func has(_ name: String) -> Bool { present(name) != nil }
+    public func has(_ key: WireKey) -> Bool { present(key) != nil }
 
-    public func string(_ name: String) throws(VarlinkError) -> String {
-        guard let value = try optionalString(name) else { throw .invalidParameter(name) }
+    public func string(_ key: WireKey) throws(VarlinkError) -> String {
+        guard let value = try optionalString(key) else { throw .invalidParameter(key) }
         return value
     }
 
-    public func optionalString(_ name: String) throws(VarlinkError) -> String? {
-        guard let value = present(name) else { return nil }
-        guard let text = value.string else { throw .invalidParameter(name) }
+    public func optionalString(_ key: WireKey) throws(VarlinkError) -> String? {
+        guard let value = present(key) else { return nil }
+        guard let text = value.string else { throw .invalidParameter(key) }
         return text
     }
 
-    public func int(_ name: String) throws(VarlinkError) -> Int64 {
-        guard let value = try optionalInt(name) else { throw .invalidParameter(name) }
+    public func int(_ key: WireKey) throws(VarlinkError) -> Int64 {
+        guard let value = try optionalInt(key) else { throw .invalidParameter(key) }
         return value
     }
 
-    public func optionalInt(_ name: String) throws(VarlinkError) -> Int64? {
-        guard let value = present(name) else { return nil }
-        guard let number = value.int else { throw .invalidParameter(name) }
+    public func optionalInt(_ key: WireKey) throws(VarlinkError) -> Int64? {
+        guard let value = present(key) else { return nil }
+        guard let number = value.int else { throw .invalidParameter(key) }
         return number
     }
 
-    public func optionalBool(_ name: String) throws(VarlinkError) -> Bool? {
-        guard let value = present(name) else { return nil }
-        guard let flag = value.bool else { throw .invalidParameter(name) }
+    public func optionalBool(_ key: WireKey) throws(VarlinkError) -> Bool? {
+        guard let value = present(key) else { return nil }
+        guard let flag = value.bool else { throw .invalidParameter(key) }
         return flag
     }
 
-    public func nested(_ name: String) throws(VarlinkError) -> Parameters? {
-        guard let value = present(name) else { return nil }
-        guard value.object != nil else { throw .invalidParameter(name) }
+    public func nested(_ key: WireKey) throws(VarlinkError) -> Parameters? {
+        guard let value = present(key) else { return nil }
+        guard value.object != nil else { throw .invalidParameter(key) }
         return try Parameters(value, interface: interface)
     }
 
     /// A string parsed into a validated value; a parse failure is the
     /// interface's InvalidValue error with the value's own explanation.
-    public func value<T>(_ name: String, _ parse: (String) throws(ValueError) -> T) throws(VarlinkError) -> T {
-        let text = try string(name)
-        do { return try parse(text) } catch { throw invalidValue(name, error.description) }
+    public func value<T>(_ key: WireKey, _ parse: (String) throws(ValueError) -> T) throws(VarlinkError) -> T {
+        let text = try string(key)
+        do { return try parse(text) } catch { throw invalidValue(key, error.description) }
     }
 
-    public func optionalValue<T>(_ name: String, _ parse: (String) throws(ValueError) -> T) throws(VarlinkError) -> T? {
-        guard has(name) else { return nil }
-        return try value(name, parse)
+    public func optionalValue<T>(_ key: WireKey, _ parse: (String) throws(ValueError) -> T) throws(VarlinkError) -> T? {
+        guard has(key) else { return nil }
+        return try value(key, parse)
     }
 
     /// One of a fixed set of names (a varlink enum).
-    public func choice<T: RawRepresentable>(_ name: String, _: T.Type) throws(VarlinkError) -> T where T.RawValue == String {
-        guard let value = try optionalChoice(name, T.self) else { throw .invalidParameter(name) }
+    public func choice<T: RawRepresentable>(_ key: WireKey, _: T.Type) throws(VarlinkError) -> T where T.RawValue == String {
+        guard let value = try optionalChoice(key, T.self) else { throw .invalidParameter(key) }
         return value
     }
 
-    public func optionalChoice<T: RawRepresentable>(_ name: String, _: T.Type) throws(VarlinkError) -> T?
+    public func optionalChoice<T: RawRepresentable>(_ key: WireKey, _: T.Type) throws(VarlinkError) -> T?
     where T.RawValue == String {
-        guard let text = try optionalString(name) else { return nil }
-        guard let value = T(rawValue: text) else { throw invalidValue(name, "'\(text)' is not one of the allowed values") }
+        guard let text = try optionalString(key) else { return nil }
+        guard let value = T(rawValue: text) else { throw invalidValue(key, "'\(text)' is not one of the allowed values") }
         return value
     }
 
-    public func invalidValue(_ name: String, _ reason: String) -> VarlinkError {
-        VarlinkError("\(interface).InvalidValue", ["parameter": .string(name), "reason": .string(reason)])
+    public func invalidValue(_ key: WireKey, _ reason: String) -> VarlinkError {
+        VarlinkError("\(interface).\(RegistryErrorName.invalidValue.rawValue)",
+                     .fields([.parameter: .string(key.rawValue), .reason: .string(reason)]))
     }
 }

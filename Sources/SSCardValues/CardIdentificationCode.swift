@@ -40,5 +40,5 @@ public struct CardIdentificationCode: ValidatedText, CustomStringConvertible {
     /// The six-digit issuing region code, the first field of iReadCardBas.
     public var regionCode: String { String(rawValue.prefix(6)) }
 
-    public var description: String { PersonalData.mask(rawValue, keepingPrefix: 6, suffix: 4) }
+    public var description: String { PersonalData.maskIdentificationCode(rawValue) }
 }

@@ -69,5 +69,5 @@ public struct CardNumber: ValidatedText, CustomStringConvertible {
 
     /// Card numbers are printed on the card and are not secret, but together
     /// with a name they identify a person; logs keep the first and last two.
-    public var description: String { PersonalData.mask(rawValue, keepingPrefix: 2, suffix: 2) }
+    public var description: String { PersonalData.maskCardNumber(rawValue) }
 }

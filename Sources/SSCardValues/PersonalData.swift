@@ -18,13 +18,38 @@ public enum PersonalData {
     /// Masks a social security number or any ID-shaped text the same way.
     public static func maskSSN(_ text: String) -> String { mask(text, keepingPrefix: 4, suffix: 4) }
 
+    /// Keeps two characters at each end: `A00000011` → `A0*****11`. The same
+    /// shape in logs, errors and on the kiosk's screen.
+    public static func maskCardNumber(_ text: String) -> String { mask(text, keepingPrefix: 2, suffix: 2) }
+
+    /// Keeps six leading and four trailing characters of a card identification code.
+    public static func maskIdentificationCode(_ text: String) -> String { mask(text, keepingPrefix: 6, suffix: 4) }
+
     /// Keeps the first character of a name: `张三丰` → `张**`.
     public static func maskName(_ text: String) -> String {
         guard let first = text.first else { return "" }
         return String(first) + String(repeating: "*", count: max(1, text.count - 1))
     }
 
-    /// Keeps the first three and last two characters, as the kiosk shows a
-    /// card number: `A00000011` → `A00****11`.
-    public static func maskCardNumber(_ text: String) -> String { mask(text, keepingPrefix: 3, suffix: 2) }
+    /// Masks every run that looks like a social security number (17 ASCII
+    /// digits and a digit or X) inside free text: the last line of defence
+    /// for a number that slipped into a log message unmasked.
+    public static func scrub(_ text: String) -> String {
+        var out = ""
+        var run: [Character] = []
+        func flush() {
+            out += run.count == 18 ? maskSSN(String(run)) : String(run)
+            run.removeAll()
+        }
+        for char in text {
+            if char.isASCII && (char.isNumber || ((char == "X" || char == "x") && run.count == 17)) {
+                run.append(char)
+            } else {
+                flush()
+                out.append(char)
+            }
+        }
+        flush()
+        return out
+    }
 }

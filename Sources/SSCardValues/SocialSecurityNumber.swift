@@ -51,5 +51,5 @@ public struct SocialSecurityNumber: ValidatedText, CustomStringConvertible {
     public var birthDate: String { String(rawValue.dropFirst(6).prefix(8)) }
 
     /// Masked for logs: the region prefix and the last four characters stay.
-    public var description: String { PersonalData.mask(rawValue, keepingPrefix: 4, suffix: 4) }
+    public var description: String { PersonalData.maskSSN(rawValue) }
 }

@@ -8,6 +8,9 @@ import Foundation
 final class ConnectionLoop: @unchecked Sendable {
     struct Limits {
         var maxConnections: Int
+        var maxConnectionsPerUID: Int
+        var uncappedUIDs: Set<UInt32>
+        var idleTimeout: Duration?
         var maxMessageBytes: Int
         var maxPendingOutputBytes: Int
         var maxQueuedCalls: Int
@@ -29,6 +32,8 @@ final class ConnectionLoop: @unchecked Sendable {
 
     // I/O thread state.
     private var connections: [UInt64: PeerConnection] = [:]
+    private var connectionsPerUID: [UInt32: Int] = [:]
+    private var nextIdleSweep = ContinuousClock.now
     private var nextID: UInt64 = 2
     private var listenerPaused = false
     private var stopping = false
@@ -38,6 +43,7 @@ final class ConnectionLoop: @unchecked Sendable {
     private let stateLock = NSLock()
     private var stopRequested = false
     private var refused = 0
+    private var idleClosed = 0
 
     init(listener: ListeningSocket, wakeup: Wakeup, outbox: ReplyOutbox, workers: CallWorkers,
          router: CallRouter, limits: Limits) throws(SystemError) {
@@ -63,11 +69,18 @@ final class ConnectionLoop: @unchecked Sendable {
         wakeup.signal()
     }
 
-    /// Connections turned away because the limit was reached.
+    /// Connections turned away because a limit (overall or per uid) was reached.
     var refusedConnections: Int {
         stateLock.lock()
         defer { stateLock.unlock() }
         return refused
+    }
+
+    /// Connections closed by the idle timeout.
+    var idleClosedConnections: Int {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        return idleClosed
     }
 
     /// Runs until stopped: then stops accepting, lets in-flight calls finish
@@ -75,6 +88,8 @@ final class ConnectionLoop: @unchecked Sendable {
     func run() {
         while true {
             var timeout: Int32 = -1
+            // With an idle timeout, wake at least once a second to sweep.
+            if limits.idleTimeout != nil && !connections.isEmpty { timeout = 1000 }
             if let stopDeadline {
                 let remaining = ContinuousClock.now.duration(to: stopDeadline)
                 timeout = Int32(max(1, min(1000, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)))
@@ -92,6 +107,7 @@ final class ConnectionLoop: @unchecked Sendable {
                 wakeup.drain()
                 deliverReplies()
             }
+            closeIdleConnections()
             if shouldExit() { break }
         }
         for connection in Array(connections.values) { closeConnection(connection) }
@@ -140,7 +156,9 @@ final class ConnectionLoop: @unchecked Sendable {
                 default: return
                 }
             }
-            guard connections.count < limits.maxConnections, let peer = Self.credentials(of: descriptor) else {
+            guard connections.count < limits.maxConnections, let peer = Self.credentials(of: descriptor),
+                  limits.uncappedUIDs.contains(peer.uid) || connectionsPerUID[peer.uid, default: 0] < limits.maxConnectionsPerUID
+            else {
                 // Counted before the close, so that whoever sees the close
                 // (a client reading EOF) also sees the count.
                 stateLock.lock()
@@ -159,6 +177,29 @@ final class ConnectionLoop: @unchecked Sendable {
                 continue
             }
             connections[connection.id] = connection
+            connectionsPerUID[peer.uid, default: 0] += 1
+        }
+    }
+
+    /// Closes connections idle past the timeout, at most once a second.
+    private func closeIdleConnections() {
+        guard let timeout = limits.idleTimeout, !stopping else { return }
+        let now = ContinuousClock.now
+        guard now >= nextIdleSweep else { return }
+        nextIdleSweep = now + .seconds(1)
+        for connection in Array(connections.values) {
+            // A call whose worker wrote the final reply itself completes
+            // without waking this thread; notice it here, and count the
+            // silence from now (at most a sweep late).
+            if let link = connection.inFlight, connection.queuedCount == 0, link.takeCompletion(watch: false) {
+                connection.inFlight = nil
+                connection.lastActivity = now
+            }
+            guard connection.hasBeenIdle(for: timeout, now: now) else { continue }
+            stateLock.lock()
+            idleClosed += 1
+            stateLock.unlock()
+            closeConnection(connection)
         }
     }
 
@@ -186,6 +227,7 @@ final class ConnectionLoop: @unchecked Sendable {
         }
         if event.isReadable && !connection.readingStopped && !connection.inputClosed {
             // A bounded number of reads per turn keeps one busy peer from starving the rest.
+            connection.lastActivity = .now
             reading: for _ in 0..<4 {
                 switch connection.read(into: scratch) {
                 case .data: continue
@@ -248,6 +290,7 @@ final class ConnectionLoop: @unchecked Sendable {
             guard let connection = connections[entry.connectionID], connection.inFlight === entry.link else { continue }
             if !entry.bytes.isEmpty { connection.appendOutput(entry.bytes) }
             if entry.final { connection.inFlight = nil }
+            connection.lastActivity = .now
             touched.insert(entry.connectionID)
         }
         for id in touched {
@@ -267,6 +310,7 @@ final class ConnectionLoop: @unchecked Sendable {
                 let waiting = connection.queuedCount > 0 || connection.inputClosed || connection.readingStopped || stopping
                 guard link.takeCompletion(watch: waiting) else { break }
                 connection.inFlight = nil
+                connection.lastActivity = .now
             }
             guard !stopping, let item = connection.dequeue() else { break }
             switch item {
@@ -311,7 +355,10 @@ final class ConnectionLoop: @unchecked Sendable {
         connection.inFlight?.disconnect()
         poller.remove(connection.descriptor)
         connection.close()
-        connections[connection.id] = nil
+        if connections.removeValue(forKey: connection.id) != nil {
+            let uid = connection.peer.uid
+            connectionsPerUID[uid] = connectionsPerUID[uid, default: 1] > 1 ? connectionsPerUID[uid, default: 1] - 1 : nil
+        }
         connection.inFlight = nil
         connection.dropQueued()
         if listenerPaused && !stopping {

@@ -66,6 +66,23 @@ final class ListeningSocket {
         return ListeningSocket(descriptor: descriptor, boundPath: nil, boundIdentity: nil)
     }
 
+    /// The address the socket is bound to, as a path (`@name` for an
+    /// abstract one), from `getsockname`: for an inherited socket this is
+    /// the only way to know where clients reach the daemon. Nil when the
+    /// kernel reports no Unix path (an unbound or unnamed socket).
+    var localAddress: String? {
+        var address = sockaddr_un()
+        var length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        let result = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
+        guard result == 0, Int(length) > pathOffset else { return nil }
+        let bytes = withUnsafeBytes(of: &address.sun_path) { Array($0.prefix(Int(length) - pathOffset)) }
+        if bytes.first == 0 { return "@" + String(decoding: bytes.dropFirst(), as: UTF8.self) }
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
     /// A socket file nobody answers on is a leftover and is removed; one that
     /// answers (or has a full backlog) belongs to a live daemon.
     private static func removeStaleSocket(at path: String, address: UnixSocketAddress) throws(VarlinkServerError) {

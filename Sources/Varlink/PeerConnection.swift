@@ -38,6 +38,8 @@ final class PeerConnection {
     var closeWhenFlushed = false
     /// What epoll currently watches for, to skip redundant epoll_ctl calls.
     var interest: EventPoller.Interest = .readable
+    /// When the peer last sent bytes or was last sent a reply: the idle timeout's clock.
+    var lastActivity = ContinuousClock.now
 
     private var queue: [Queued] = []
     private var queueHead = 0
@@ -55,6 +57,11 @@ final class PeerConnection {
     var queuedCount: Int { queue.count - queueHead }
     var pendingOutputBytes: Int { output.count - outputHead }
     var isIdle: Bool { inFlight == nil && queuedCount == 0 }
+
+    /// Idle, with nothing unread and nothing received for `timeout`.
+    func hasBeenIdle(for timeout: Duration, now: ContinuousClock.Instant) -> Bool {
+        isIdle && pendingOutputBytes == 0 && lastActivity.duration(to: now) >= timeout
+    }
 
     func enqueue(_ item: Queued) { queue.append(item) }
 

@@ -13,6 +13,18 @@ extension VarlinkServer {
         public var maxMessageBytes = 65536
         /// Connections beyond this are accepted and closed at once.
         public var maxConnections = 1024
+        /// Connections one uid may hold at once; beyond it, accepted and
+        /// closed at once like those beyond `maxConnections`, so that one
+        /// local account cannot take every slot from the others.
+        public var maxConnectionsPerUID = 64
+        /// Uids the per-uid cap does not apply to. Root by default: it can
+        /// stop the daemon anyway, and the test harnesses open floods as root.
+        public var uncappedUIDs: Set<UInt32> = [0]
+        /// A connection with nothing in flight, nothing queued and nothing
+        /// unread that has been silent this long is closed, so idle peers do
+        /// not hold descriptors forever. A stream in progress (`more`) is a
+        /// call in flight and never times out; nil disables the timeout.
+        public var idleTimeout: Duration? = .seconds(300)
         /// Threads that run handlers; the cap on concurrently blocking calls.
         public var workerThreads = 16
         /// Reply bytes a peer may leave unread before it is disconnected, so

@@ -12,6 +12,9 @@ public final class VarlinkServer: @unchecked Sendable {
     public let configuration: Configuration
     /// True when the listening socket came from systemd or `listeningDescriptor`.
     public let isSocketInherited: Bool
+    /// Where clients reach this server: the path bound, or the address of
+    /// the inherited socket (which need not be `configuration.socketPath`).
+    public let socketAddress: String
 
     private let loop: ConnectionLoop
     private let workers: CallWorkers
@@ -35,6 +38,7 @@ public final class VarlinkServer: @unchecked Sendable {
                                                 group: configuration.socketGroup)
         }
         isSocketInherited = inherited != nil
+        socketAddress = listener.localAddress ?? configuration.socketPath
         var offered = [VarlinkInterface.service]
         for interface in interfaces where !offered.contains(where: { $0.name == interface.name }) {
             offered.append(interface)
@@ -44,7 +48,9 @@ public final class VarlinkServer: @unchecked Sendable {
         let wakeup = try Wakeup()
         workers = CallWorkers(count: configuration.workerThreads, name: "varlink-worker")
         let limits = ConnectionLoop.Limits(
-            maxConnections: configuration.maxConnections, maxMessageBytes: configuration.maxMessageBytes,
+            maxConnections: configuration.maxConnections, maxConnectionsPerUID: configuration.maxConnectionsPerUID,
+            uncappedUIDs: configuration.uncappedUIDs, idleTimeout: configuration.idleTimeout,
+            maxMessageBytes: configuration.maxMessageBytes,
             maxPendingOutputBytes: configuration.maxPendingOutputBytes,
             maxQueuedCalls: configuration.maxQueuedCallsPerConnection, stopTimeout: configuration.stopTimeout)
         do {
@@ -117,4 +123,6 @@ public final class VarlinkServer: @unchecked Sendable {
 
     /// Connections turned away at the connection limit since start.
     public var refusedConnections: Int { loop.refusedConnections }
+    /// Connections closed by the idle timeout.
+    public var idleClosedConnections: Int { loop.idleClosedConnections }
 }

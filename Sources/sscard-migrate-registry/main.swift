@@ -2,16 +2,19 @@
 // empty PostgreSQL registry and verifies the copy. See docs/operations.md.
 import Foundation
 import PostgreSQLStore
+import Registry
 import RegistryPostgreSQL
 
 let usage = """
-    usage: sscard-migrate-registry [--service-point NAME] SQLITE-FILE CONNINFO
+    usage: sscard-migrate-registry [--service-point NAME] [--audit-key-file PATH] SQLITE-FILE CONNINFO
 
     Copies holders, applications, cards, loss deadlines and the audit trail of
     a stopped service point's registry file into an empty PostgreSQL registry
     (the trail becomes the service point's chain, hashes unchanged), then
     verifies every row and both trails. The chain is named after
-    --service-point, or after the one service point the trail names.
+    --service-point, or after the one service point the trail names. A keyed
+    trail needs its audit key (--audit-key-file, readable by its owner only;
+    the daemons on PostgreSQL must then be given the same key).
     Exit status: 0 copied and verified, 1 refused or failed (nothing copied,
     unless the verification itself failed), 2 usage.
 
@@ -29,6 +32,12 @@ if let index = arguments.firstIndex(of: "--service-point") {
     servicePoint = arguments[index + 1]
     arguments.removeSubrange(index...(index + 1))
 }
+var auditKeyPath: String?
+if let index = arguments.firstIndex(of: "--audit-key-file") {
+    guard index + 1 < arguments.count, !arguments[index + 1].isEmpty else { fail("--audit-key-file needs a path\n" + usage, 2) }
+    auditKeyPath = arguments[index + 1]
+    arguments.removeSubrange(index...(index + 1))
+}
 if arguments.contains("--help") || arguments.contains("-h") {
     print(usage, terminator: "")
     exit(0)
@@ -44,7 +53,8 @@ do {
 do {
     let chain = try servicePoint ?? RegistryTransfer.servicePoint(ofSQLiteRegistry: path)
     print("copying \(path) into \(shown) as the audit chain \"\(chain)\"")
-    let report = try RegistryTransfer(sourcePath: path, conninfo: conninfo, chain: chain).run()
+    let auditKey = try auditKeyPath.map { try AuditKey.load(path: $0, ownerOnly: true) }
+    let report = try RegistryTransfer(sourcePath: path, conninfo: conninfo, chain: chain, auditKey: auditKey).run()
     print("""
         copied and verified: \(report.holders) holders, \(report.applications) applications, \(report.cards) cards \
         (\(report.deadlines) pending temporary-loss deadlines), \(report.auditEntries) audit entries in chain \

@@ -15,9 +15,23 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
+let usage = """
+    usage: sscard-vcard --port N --profile FILE [--port N --profile FILE ...]
+
+    Puts a virtual social security card into each vpcd slot listening on
+    127.0.0.1:N (vsmartcard-vpcd), from a JSON profile (docs/vcard.md).
+    For commissioning and tests: it holds no issuer keys and writes no real
+    card. Exit status: 0 on SIGTERM/SIGINT, 1 a bad profile, 2 usage.
+
+    """
+
 var ports: [UInt16] = []
 var profilePaths: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(usage, terminator: "")
+    exit(0)
+}
 while let flag = arguments.popFirst() {
     guard let value = arguments.popFirst() else { fail("\(flag) needs a value", code: 2) }
     switch flag {

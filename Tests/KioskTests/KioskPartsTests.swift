@@ -1,7 +1,9 @@
 import Foundation
+import SSCardInterfaces
+@testable import SSCardKiosk
+import SSCardRig
 import Testing
 import Varlink
-@testable import SSCardKiosk
 
 @Suite struct KeyDecoderTests {
     @Test func keys() {
@@ -45,22 +47,22 @@ import Varlink
 
 @Suite struct ErrorMappingTests {
     @Test(arguments: [
-        (VarlinkError("org.sscard.Registry.TransitionRefused", ["cardNumber": "A00000011", "state": "temporarilyLost",
-                                                                 "operation": "changePassword", "reason": "x"]),
+        (VarlinkError(RegistryErrorName.transitionRefused, [.cardNumber: "A00000011", .state: "temporarilyLost",
+                                                                 .operation: "changePassword", .reason: "x"]),
          Notice.notAllowed(state: "temporarilyLost")),
-        (VarlinkError("org.sscard.Registry.RuleViolated", ["rule": "pinRejected", "reason": "wrong PIN, 2 tries left"]),
+        (VarlinkError(RegistryErrorName.ruleViolated, [.rule: "pinRejected", .reason: "wrong PIN, 2 tries left"]),
          .wrongPin(triesLeft: 2)),
-        (VarlinkError("org.sscard.Registry.RuleViolated", ["rule": "pinBlocked", "reason": "blocked"]), .pinBlocked),
-        (VarlinkError("org.sscard.Registry.RuleViolated", ["rule": "somethingElse", "reason": ""]), .notAllowed(state: nil)),
-        (VarlinkError("org.sscard.Registry.IdentityMismatch", ["reason": ""]), .identityMismatch),
-        (VarlinkError("org.sscard.Registry.PermissionDenied", ["method": "x"]), .permissionDenied),
-        (VarlinkError("org.sscard.Reader.PermissionDenied", ["method": "x"]), .permissionDenied),
-        (VarlinkError("org.sscard.Registry.CardNotFound", ["cardNumber": "A00000011"]), .cardNotRegistered),
-        (VarlinkError("org.sscard.Reader.NoCardInReader"), .cardUnreadable),
-        (VarlinkError("org.sscard.Reader.CardFailed", ["reader": "r", "reason": "x"]), .cardUnreadable),
-        (VarlinkError("org.sscard.Reader.PinFormat", ["reason": "x"]), .pinFormat),
-        (VarlinkError("org.sscard.Registry.RegistryUnavailable", ["reason": "x"]), .serviceUnavailable),
-        (VarlinkError("org.sscard.Registry.StorageFull", ["reason": "x"]), .serviceUnavailable),
+        (VarlinkError(RegistryErrorName.ruleViolated, [.rule: "pinBlocked", .reason: "blocked"]), .pinBlocked),
+        (VarlinkError(RegistryErrorName.ruleViolated, [.rule: "somethingElse", .reason: ""]), .notAllowed(state: nil)),
+        (VarlinkError(RegistryErrorName.identityMismatch, [.reason: ""]), .identityMismatch),
+        (VarlinkError(RegistryErrorName.permissionDenied, [.method: "x"]), .permissionDenied),
+        (VarlinkError(ReaderErrorName.permissionDenied, [.method: "x"]), .permissionDenied),
+        (VarlinkError(RegistryErrorName.cardNotFound, [.cardNumber: "A00000011"]), .cardNotRegistered),
+        (VarlinkError(ReaderErrorName.noCardInReader), .cardUnreadable),
+        (VarlinkError(ReaderErrorName.cardFailed, [.reader: "r", .reason: "x"]), .cardUnreadable),
+        (VarlinkError(ReaderErrorName.pinFormat, [.reason: "x"]), .pinFormat),
+        (VarlinkError(RegistryErrorName.registryUnavailable, [.reason: "x"]), .serviceUnavailable),
+        (VarlinkError(RegistryErrorName.storageFull, [.reason: "x"]), .serviceUnavailable),
         (VarlinkError("org.varlink.service.MethodNotFound", ["method": "x"]), .failed),
         (VarlinkError("com.example.Unheard"), .failed),
     ])
@@ -122,27 +124,27 @@ import Varlink
 
 @Suite struct DaemonLinkTests {
     @Test func monitorEvents() {
-        let identity: JSONValue = ["cardNumber": "A00000011", "name": "张三丰", "ssn": "11010519491231002X"]
-        #expect(DaemonLink.event(["event": "cardInserted", "reader": "R", "identity": identity])
+        let identity: JSONValue = .fields([.cardNumber: "A00000011", .name: "张三丰", .ssn: "11010519491231002X"])
+        #expect(DaemonLink.event(.fields([.event: "cardInserted", .reader: "R", .identity: identity]))
             == .cardInserted(reader: "R", holder: CardHolder(reader: "R", cardNumber: "A00000011", name: "张三丰",
                                                               ssn: "11010519491231002X")))
-        #expect(DaemonLink.event(["event": "cardInserted", "reader": "R", "readError": "x"])
+        #expect(DaemonLink.event(.fields([.event: "cardInserted", .reader: "R", .readError: "x"]))
             == .cardInserted(reader: "R", holder: nil))
-        #expect(DaemonLink.event(["event": "cardRemoved", "reader": "R"]) == .cardRemoved(reader: "R"))
-        #expect(DaemonLink.event(["event": "readerDetached", "reader": "R"]) == .readerDetached(reader: "R"))
-        #expect(DaemonLink.event(["event": "readerAttached", "reader": "R"]) == nil)
-        #expect(DaemonLink.event(["event": "cardRemoved"]) == nil)
+        #expect(DaemonLink.event(.fields([.event: "cardRemoved", .reader: "R"])) == .cardRemoved(reader: "R"))
+        #expect(DaemonLink.event(.fields([.event: "readerDetached", .reader: "R"])) == .readerDetached(reader: "R"))
+        #expect(DaemonLink.event(.fields([.event: "readerAttached", .reader: "R"])) == nil)
+        #expect(DaemonLink.event(.fields([.event: "cardRemoved"])) == nil)
     }
 
     @Test func replies() {
-        let reply: JSONValue = [
-            "card": ["cardNumber": "A00000011", "state": "temporarilyLost", "previousState": "active",
-                     "lossExpiresAt": "2026-12-01T01:48:56.997Z"],
-            "reminder": ["zh": "中", "en": "en"],
-        ]
+        let reply: JSONValue = .fields([
+            .card: .fields([.cardNumber: "A00000011", .state: "temporarilyLost", .previousState: "active",
+                     .lossExpiresAt: "2026-12-01T01:48:56.997Z"]),
+            .reminder: .fields([.zh: "中", .en: "en"]),
+        ])
         #expect(DaemonLink.outcome { reply } == .success(CallReply(status: Fixture.lost, reminder: Reminder(zh: "中", en: "en"))))
         #expect(DaemonLink.outcome { [:] } == .failure(.failed))
-        #expect(DaemonLink.outcome { throw VarlinkError("org.sscard.Registry.IdentityMismatch") } == .failure(.identityMismatch))
+        #expect(DaemonLink.outcome { throw VarlinkError(RegistryErrorName.identityMismatch) } == .failure(.identityMismatch))
         #expect(DaemonLink.outcome { throw VarlinkTransportError.connectionClosed } == .failure(.serviceUnavailable))
     }
 }
@@ -163,7 +165,7 @@ import Varlink
         #expect(listen(listener, 1) == 0)
         defer { close(listener); unlink(path) }
 
-        let received = LockedBytes()
+        let received = LockedValue<[UInt8]>([])
         let server = Thread {
             let connection = accept(listener, nil, nil)
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -180,18 +182,18 @@ import Varlink
         }
         server.start()
 
-        let reply = try SecretCall.call(socketPath: path, method: "org.sscard.Registry.ChangePassword",
-                                        plain: ["reader": "Virtual \"PCD\" 00"],
+        let reply = try SecretCall.call(socketPath: path, method: RegistryMethod.changePassword.name,
+                                        plain: [WireKey.reader.rawValue: "Virtual \"PCD\" 00"],
                                         secrets: [("oldPin", PinDigits("123456")), ("newPin", PinDigits("6543210"))])
-        #expect(reply["card"]?["state"]?.string == "active")
-        var bytes = received.get()
+        #expect(reply[.card]?[.state]?.string == "active")
+        var bytes = received.value
         #expect(bytes.last == 0)
         bytes.removeLast()
         let request = try JSONValue(parsing: bytes)
-        #expect(request["method"]?.string == "org.sscard.Registry.ChangePassword")
-        #expect(request["parameters"]?["oldPin"]?.string == "123456")
-        #expect(request["parameters"]?["newPin"]?.string == "6543210")
-        #expect(request["parameters"]?["reader"]?.string == "Virtual \"PCD\" 00")
+        #expect(request[.method]?.string == RegistryMethod.changePassword.name)
+        #expect(request["parameters"]?[.oldPin]?.string == "123456")
+        #expect(request["parameters"]?[.newPin]?.string == "6543210")
+        #expect(request["parameters"]?[.reader]?.string == "Virtual \"PCD\" 00")
     }
 
     @Test func anErrorReplyThrows() throws {
@@ -201,9 +203,3 @@ import Varlink
     }
 }
 
-final class LockedBytes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bytes: [UInt8] = []
-    func set(_ value: [UInt8]) { lock.withLock { bytes = value } }
-    func get() -> [UInt8] { lock.withLock { bytes } }
-}

@@ -1,4 +1,5 @@
 import Testing
+import SSCardValues
 @testable import SSCardKiosk
 
 @Suite struct KioskRendererTests {
@@ -76,14 +77,14 @@ import Testing
 
     // MARK: Masking
 
-    @Test(arguments: [("张三丰", "张**"), ("李四", "李*"), ("王", "王"), ("", ""), ("欧阳娜娜", "欧***"),
+    @Test(arguments: [("张三丰", "张**"), ("李四", "李*"), ("王", "王*"), ("", ""), ("欧阳娜娜", "欧***"),
                       ("ZHANG SAN", "Z********")])
     func maskName(_ name: String, _ masked: String) {
         #expect(KioskRenderer.maskName(name) == masked)
     }
 
     @Test func maskCardNumber() {
-        #expect(KioskRenderer.maskCardNumber("A00000011") == "A00****11")
+        #expect(KioskRenderer.maskCardNumber("A00000011") == "A0*****11")
         #expect(KioskRenderer.maskCardNumber("1234") == "****")
     }
 

@@ -1,4 +1,4 @@
-import SSCardTestSupport
+import SSCardRig
 import Foundation
 import PCSC
 import SocialSecurityCard

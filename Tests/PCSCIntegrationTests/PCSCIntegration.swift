@@ -1,4 +1,4 @@
-import SSCardTestSupport
+import SSCardRig
 import Testing
 
 /// All suites that use the shared private pcscd, nested here so that

@@ -21,7 +21,7 @@ import SSCardValues
         try busyTrail(fixture)
         let entry = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(2)).last!
         #expect(entry.actor == RegistryFixture.counter)
-        #expect(entry.action == "reportTemporaryLoss")
+        #expect(entry.action.rawValue == "reportTemporaryLoss")
         #expect(entry.ssn == RegistryFixture.ssn(2).rawValue)
         #expect(entry.evidence == RegistryFixture.idCard)
         #expect(entry.oldState == "active")
@@ -88,10 +88,10 @@ import SSCardValues
     @Test(arguments: RegistryEngine.allCases)
     func migratesAnEmptyRegistryAndReopensWithoutReapplying(_ engine: RegistryEngine) throws {
         let fixture = try RegistryFixture(engine)
-        #expect(try fixture.appliedMigrations() == ["0001-registry"])
+        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed"])
         try fixture.card(1, in: .active)
         try fixture.reopen()
-        #expect(try fixture.appliedMigrations() == ["0001-registry"])
+        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed"])
         #expect(try fixture.registry.status(of: RegistryFixture.cardNumber(1)).card.state == .active)
         #expect(try fixture.registry.verifyAudit().isIntact)
     }

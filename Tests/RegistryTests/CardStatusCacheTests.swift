@@ -1,5 +1,6 @@
 import Foundation
 @testable import Registry
+import SSCardRig
 import SSCardValues
 import Testing
 
@@ -116,16 +117,16 @@ import Testing
         let cards = 8
         for n in 0..<cards { try fixture.card(n, in: .active) }
         let registry = fixture.registry
-        let failures = LockedList()
-        let stop = LockedFlag()
+        let failures = LockedValue<[String]>([])
+        let stop = LockedValue(false)
         let group = DispatchGroup()
         for reader in 0..<3 {
             group.enter()
             Thread.detachNewThread {
                 defer { group.leave() }
                 var n = reader
-                while !stop.isSet {
-                    do { _ = try registry.status(of: RegistryFixture.cardNumber(n % cards)) } catch { failures.add("\(error)") }
+                while !stop.value {
+                    do { _ = try registry.status(of: RegistryFixture.cardNumber(n % cards)) } catch { failures.append("\(error)") }
                     n += 1
                 }
             }
@@ -141,17 +142,17 @@ import Testing
                     do {
                         let done = round % 2 == 0 ? try registry.lock(request) : try registry.unlock(request)
                         let read = try registry.status(of: done.cardNumber).card
-                        if read != done { failures.add("card \(n) round \(round): read \(read.state), done \(done.state)") }
+                        if read != done { failures.append("card \(n) round \(round): read \(read.state), done \(done.state)") }
                     } catch {
-                        failures.add("card \(n) round \(round): \(error)")
+                        failures.append("card \(n) round \(round): \(error)")
                     }
                 }
             }
         }
         writers.wait()
-        stop.set()
+        stop.set(true)
         group.wait()
-        #expect(failures.items.isEmpty)
+        #expect(failures.value.isEmpty)
         let store = try #require(fixture.store as? SQLiteRegistryStore)
         for n in 0..<cards {
             let number = RegistryFixture.cardNumber(n)
@@ -160,16 +161,3 @@ import Testing
     }
 }
 
-final class LockedList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [String] = []
-    func add(_ item: String) { lock.withLock { list.append(item) } }
-    var items: [String] { lock.withLock { list } }
-}
-
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import PostgreSQLStore
+import SSCardRig
 import Testing
 
 /// PGPool's recovery from an unreachable server, against a Unix socket that
@@ -62,17 +63,17 @@ import Testing
         #expect(probe >= 0)
 
         let others = DispatchGroup()
-        let refusals = Refusals()
+        let refusals = LockedValue<[String]>([])
         for _ in 0..<8 {
             others.enter()
             Thread.detachNewThread {
                 defer { others.leave() }
-                do { try pool.checkConnection() } catch { refusals.add("\(error)") }
+                do { try pool.checkConnection() } catch { refusals.append("\(error)") }
             }
         }
         others.wait()
-        #expect(refusals.all.count == 8)
-        #expect(refusals.all.allSatisfy { $0.contains("an attempt is under way") }, "\(refusals.all)")
+        #expect(refusals.value.count == 8)
+        #expect(refusals.value.allSatisfy { $0.contains("an attempt is under way") }, "\(refusals.value)")
         #expect(pool.connectionAttempts == 2)
 
         close(probe)  // the "server" hangs up: the probe fails, and the next caller may probe again
@@ -91,9 +92,3 @@ import Testing
     }
 }
 
-final class Refusals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func add(_ message: String) { lock.withLock { messages.append(message) } }
-    var all: [String] { lock.withLock { messages } }
-}

@@ -1,6 +1,6 @@
 import Foundation
 @testable import Registry
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 import Testing
 

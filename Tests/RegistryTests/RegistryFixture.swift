@@ -3,7 +3,7 @@ import PostgreSQLStore
 @testable import Registry
 import RegistryPostgreSQL
 import SQLiteStore
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 import Testing
 
@@ -30,6 +30,8 @@ final class RegistryFixture: @unchecked Sendable {
     var store: any RegistryStore
     var registry: Registry
     let policy: Policy
+    /// The audit key the fixture's stores seal with (nil: an unkeyed chain, as before keys).
+    var auditKey: AuditKey?
 
     static let servicePoint = "140105-01"
     static let start = Timestamp(rfc3339: "2026-11-24T02:00:00Z")!
@@ -80,13 +82,14 @@ final class RegistryFixture: @unchecked Sendable {
 
     static func openStore(_ engine: RegistryEngine, path: String, schema: String,
                           integrityCheck: IntegrityCheck = .bounded,
-                          auditChain: String = servicePoint) throws -> any RegistryStore {
+                          auditChain: String = servicePoint, auditKey: AuditKey? = nil) throws -> any RegistryStore {
         switch engine {
         case .sqlite:
-            return try SQLiteRegistryStore(path: path, integrityCheck: integrityCheck)
+            return try SQLiteRegistryStore(path: path, integrityCheck: integrityCheck, auditKey: auditKey)
         case .postgresql:
             var options = PostgreSQLRegistryStore.Options()
             options.integrityCheck = integrityCheck
+            options.auditKey = auditKey
             options.poolSize = 4
             return try PostgreSQLRegistryStore(conninfo: conninfo(schema: schema), auditChain: auditChain,
                                                options: options)
@@ -95,7 +98,8 @@ final class RegistryFixture: @unchecked Sendable {
 
     /// Opens another store on the same registry (another daemon, or a reopen).
     func openStore(integrityCheck: IntegrityCheck = .bounded, auditChain: String = servicePoint) throws -> any RegistryStore {
-        try Self.openStore(engine, path: path, schema: schema, integrityCheck: integrityCheck, auditChain: auditChain)
+        try Self.openStore(engine, path: path, schema: schema, integrityCheck: integrityCheck, auditChain: auditChain,
+                           auditKey: auditKey)
     }
 
     /// Closes and opens the registry again, as a daemon restart would.
@@ -159,6 +163,15 @@ final class RegistryFixture: @unchecked Sendable {
             try raw("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;")
         case .postgresql:
             try raw("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()")
+        }
+    }
+
+    func restoreAuditDeleteGuard() throws {
+        switch engine {
+        case .sqlite:
+            try raw("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;")
+        case .postgresql:
+            try raw("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()")
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import PostgreSQLStore
 @testable import Registry
 import RegistryPostgreSQL
-import SSCardTestSupport
+import SSCardRig
 import SSCardValues
 import Testing
 
@@ -32,6 +32,38 @@ import Testing
         _ = try fixture.registry.replace(fixture.request(5), reason: .lost)
         try fixture.store.close()
         return fixture
+    }
+
+    /// A chain keyed on SQLite keeps its MACs on PostgreSQL: copied with the
+    /// key, verified with it on both sides, continued keyed by the copy.
+    @Test func aKeyedChainIsCopiedWithItsKeyAndContinuesKeyed() throws {
+        let fixture = try RegistryFixture(.sqlite)
+        fixture.auditKey = KeyedAuditTrailTests.key
+        try fixture.reopen()
+        for n in 1...3 { try fixture.card(n, in: .active) }
+        let sourceAudit = try fixture.registry.history(limit: 100_000)
+        #expect(sourceAudit.allSatisfy { $0.keyed })
+        try fixture.store.close()
+        let schema = try Self.emptySchema()
+        defer { Self.dropSchema(schema) }
+        let conninfo = RegistryFixture.conninfo(schema: schema)
+        #expect { try RegistryTransfer(sourcePath: fixture.path, conninfo: conninfo, chain: "140105-01").run() } throws: {
+            "\($0)".contains("no audit key was given")
+        }
+        let report = try RegistryTransfer(sourcePath: fixture.path, conninfo: conninfo, chain: "140105-01",
+                                          auditKey: KeyedAuditTrailTests.key).run()
+        #expect(report.auditEntries == sourceAudit.count)
+        var options = PostgreSQLRegistryStore.Options()
+        options.auditKey = KeyedAuditTrailTests.key
+        let target = try PostgreSQLRegistryStore(conninfo: conninfo, auditChain: "140105-01", options: options)
+        defer { try? target.close() }
+        let copy = Registry(store: target, clock: fixture.clock, servicePoint: "140105-01")
+        _ = try copy.reportLoss(.temporary, fixture.request(1))
+        let copied = try copy.history(limit: 100_000)
+        #expect(copied.map(\.hash).prefix(sourceAudit.count) == sourceAudit.map(\.hash)[...])
+        #expect(copied.allSatisfy { $0.keyed })
+        #expect(try copy.verifyAudit().isIntact)
+        try fixture.replaceWithEmptyStore()
     }
 
     @Test func copiesEverythingAndTheCopyServesAndContinuesTheChain() throws {

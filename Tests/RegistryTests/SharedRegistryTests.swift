@@ -2,6 +2,7 @@ import Foundation
 import PostgreSQLStore
 import Registry
 import RegistryPostgreSQL
+import SSCardRig
 import SSCardValues
 import Testing
 
@@ -23,19 +24,19 @@ import Testing
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try RegistryFixture.admin { try $0.execute("CREATE SCHEMA \(schema)") }
         defer { try? RegistryFixture.admin { try $0.execute("DROP SCHEMA \(schema) CASCADE") } }
-        let failures = NSLock.ProtectedCount()
+        let failures = LockedValue<[String]>([])
         Self.concurrently(4) { index in
             do {
                 let store = try PostgreSQLRegistryStore(conninfo: RegistryFixture.conninfo(schema: schema),
                                                         auditChain: "sp-\(index)")
                 try store.close()
             } catch {
-                failures.add("\(error)")
+                failures.append("\(error)")
             }
         }
-        #expect(failures.messages.isEmpty)
+        #expect(failures.value.isEmpty)
         let store = try PostgreSQLRegistryStore(conninfo: RegistryFixture.conninfo(schema: schema), auditChain: "x")
-        #expect(try store.appliedMigrations() == ["0001-registry"])
+        #expect(try store.appliedMigrations() == ["0001-registry", "0002-audit-keyed"])
         try store.close()
     }
 
@@ -45,23 +46,23 @@ import Testing
         let fixture = try RegistryFixture(.postgresql)
         try fixture.card(1, in: .active)
         let daemons = try (0..<8).map { try Self.daemon(fixture, "140105-\(10 + $0)") }
-        let outcomes = NSLock.ProtectedCount()
+        let outcomes = LockedValue<[String]>([])
         Self.concurrently(daemons.count) { index in
             do {
                 _ = try daemons[index].reportLoss(.temporary, fixture.request(1))
-                outcomes.add("won")
+                outcomes.append("won")
             } catch let RegistryError.refused(_, refusal) {
-                outcomes.add(refusal == .notAllowed(operation: .reportTemporaryLoss, state: .temporarilyLost)
+                outcomes.append(refusal == .notAllowed(operation: .reportTemporaryLoss, state: .temporarilyLost)
                                  ? "refused" : "refused otherwise: \(refusal)")
             } catch {
-                outcomes.add("failed: \(error)")
+                outcomes.append("failed: \(error)")
             }
         }
-        #expect(outcomes.messages.filter { $0 == "won" }.count == 1)
-        #expect(outcomes.messages.filter { $0 == "refused" }.count == 7, "\(outcomes.messages)")
+        #expect(outcomes.value.filter { $0 == "won" }.count == 1)
+        #expect(outcomes.value.filter { $0 == "refused" }.count == 7, "\(outcomes.value)")
         let history = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(1))
-        #expect(history.filter { $0.action == "reportTemporaryLoss" && $0.outcome == .done }.count == 1)
-        #expect(history.filter { $0.action == "reportTemporaryLoss" && $0.outcome == .refused }.count == 7)
+        #expect(history.filter { $0.action.rawValue == "reportTemporaryLoss" && $0.outcome == .done }.count == 1)
+        #expect(history.filter { $0.action.rawValue == "reportTemporaryLoss" && $0.outcome == .refused }.count == 7)
         #expect(try fixture.registry.status(of: RegistryFixture.cardNumber(1)).card.state == .temporarilyLost)
         let verification = try fixture.registry.verifyAudit()
         #expect(verification.isIntact)
@@ -76,7 +77,7 @@ import Testing
         for n in 1...8 { try fixture.card(n, in: .active) }
         let before = try fixture.registry.verifyAudit().entriesChecked
         let daemons = try (0..<4).map { try Self.daemon(fixture, "140105-2\($0)") }
-        let errors = NSLock.ProtectedCount()
+        let errors = LockedValue<[String]>([])
         Self.concurrently(8) { index in
             let daemon = daemons[index % daemons.count]
             for _ in 0..<10 {
@@ -84,11 +85,11 @@ import Testing
                     _ = try daemon.lock(fixture.request(index + 1, actor: RegistryFixture.admin))
                     _ = try daemon.unlock(fixture.request(index + 1, actor: RegistryFixture.admin))
                 } catch {
-                    errors.add("\(error)")
+                    errors.append("\(error)")
                 }
             }
         }
-        #expect(errors.messages.isEmpty, "\(errors.messages.prefix(3))")
+        #expect(errors.value.isEmpty, "\(errors.value.prefix(3))")
         let verification = try fixture.registry.verifyAudit()
         #expect(verification.isIntact)
         #expect(verification.entriesChecked == before + 8 * 10 * 2)
@@ -111,19 +112,19 @@ import Testing
         }
         let deadline = RegistryFixture.start.adding(days: fixture.policy.temporaryLossDays)
         fixture.clock.set(deadline.adding(milliseconds: -1))
-        let early = NSLock.ProtectedCount()
+        let early = LockedValue<[String]>([])
         Self.concurrently(4) { index in
-            early.add(String((try? daemons[index].releaseExpiredLosses(batchSize: 50)) ?? -1))
+            early.append(String((try? daemons[index].releaseExpiredLosses(batchSize: 50)) ?? -1))
         }
-        #expect(early.messages == ["0", "0", "0", "0"])
+        #expect(early.value == ["0", "0", "0", "0"])
         fixture.clock.set(deadline)
-        let released = NSLock.ProtectedCount()
+        let released = LockedValue<[String]>([])
         Self.concurrently(4) { index in
-            released.add(String((try? daemons[index].releaseExpiredLosses(batchSize: 50)) ?? -1))
+            released.append(String((try? daemons[index].releaseExpiredLosses(batchSize: 50)) ?? -1))
         }
-        let total = released.messages.compactMap(Int.init).reduce(0, +)
-        #expect(total == cards, "\(released.messages)")
-        let releases = try fixture.registry.history(limit: 100_000).filter { $0.action == "autoRelease" }
+        let total = released.value.compactMap(Int.init).reduce(0, +)
+        #expect(total == cards, "\(released.value)")
+        let releases = try fixture.registry.history(limit: 100_000).filter { $0.action.rawValue == "autoRelease" }
         #expect(releases.count == cards)
         #expect(Set(releases.compactMap(\.cardNumber)).count == cards)
         #expect(try fixture.registry.pendingReleases().isEmpty)
@@ -200,12 +201,3 @@ extension RegistryFixture {
     }
 }
 
-extension NSLock {
-    /// Messages collected from several threads.
-    final class ProtectedCount: @unchecked Sendable {
-        private let lock = NSLock()
-        private var collected: [String] = []
-        func add(_ message: String) { lock.withLock { collected.append(message) } }
-        var messages: [String] { lock.withLock { collected } }
-    }
-}

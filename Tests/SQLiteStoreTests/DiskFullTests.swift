@@ -1,6 +1,7 @@
 import Dispatch
-import Testing
 @testable import SQLiteStore
+import SSCardRig
+import Testing
 
 /// `PRAGMA max_page_count` makes SQLite report SQLITE_FULL exactly as it does
 /// for a full disk, without needing a tiny file system.
@@ -43,18 +44,18 @@ import Testing
     @Test func groupCommitReportsFullToTheCallerAndRecovers() throws {
         let directory = try TemporaryDirectory()
         let groupCommit = GroupCommit(connection: try Self.open(directory))
-        let outcomes = Outcomes()
+        let outcomes = LockedValue<[Int: String]>([:])
         GroupCommitTests.batch(on: groupCommit, (1...3).map { caller in
             {
                 do {
                     try groupCommit.write { c in
                         try c.run("INSERT INTO t (photo) VALUES (?)", [caller == 2 ? Self.photo : .blob([UInt8(caller)])])
                     }
-                    outcomes.set(caller, "ok")
+                    outcomes.withLock { $0[caller] = "ok" }
                 } catch let error as SQLiteError {
-                    outcomes.set(caller, "sqlite \(error.code.rawValue)")
+                    outcomes.withLock { $0[caller] = "sqlite \(error.code.rawValue)" }
                 } catch {
-                    outcomes.set(caller, "other")
+                    outcomes.withLock { $0[caller] = "other" }
                 }
             }
         })
@@ -63,7 +64,7 @@ import Testing
         // too and hears `.full`; caller 3 had not run yet and is retried in
         // the next batch, where it fits.
         let full = "sqlite \(ResultCode.full.rawValue)"
-        #expect(outcomes.all == [1: full, 2: full, 3: "ok"])
+        #expect(outcomes.value == [1: full, 2: full, 3: "ok"])
         #expect(groupCommit.statistics.transactions == 3)
         #expect(groupCommit.statistics.writes == 4)
 

@@ -1,8 +1,9 @@
 import CSQLite
 import Dispatch
 import Foundation
-import Testing
 @testable import SQLiteStore
+import SSCardRig
+import Testing
 
 @Suite struct GroupCommitTests {
     struct Refusal: Error, Equatable { let caller: Int }
@@ -26,7 +27,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let groupCommit = GroupCommit(connection: try Self.open(directory), maxBatch: 64)
         let threads = 16, perThread = 60
-        let failures = Counter()
+        let failures = LockedValue(0)
         let group = DispatchGroup()
         for writer in 0..<threads {
             Self.spawn(group) {
@@ -36,9 +37,9 @@ import Testing
                             try c.run("INSERT INTO t (writer, n) VALUES (?, ?)", [.integer(Int64(writer)), .integer(Int64(n))])
                             return c.lastInsertRowID
                         }
-                        if rowID <= 0 { failures.add() }
+                        if rowID <= 0 { failures.withLock { $0 += 1 } }
                     } catch {
-                        failures.add()
+                        failures.withLock { $0 += 1 }
                     }
                 }
             }
@@ -79,7 +80,7 @@ import Testing
     @Test func aFailingClosureOnlyLosesItsOwnWrites() throws {
         let directory = try TemporaryDirectory()
         let groupCommit = GroupCommit(connection: try Self.open(directory))
-        let outcomes = Outcomes()
+        let outcomes = LockedValue<[Int: String]>([:])
         let insert = "INSERT INTO t (writer, n) VALUES (?, ?)"
         Self.batch(on: groupCommit, (1...4).map { caller in
             {
@@ -89,17 +90,17 @@ import Testing
                         if caller == 2 { throw Refusal(caller: caller) }
                         if caller == 3 { try c.run(insert, [.integer(Int64(caller)), 1]) }  // duplicate: constraint
                     }
-                    outcomes.set(caller, "ok")
+                    outcomes.withLock { $0[caller] = "ok" }
                 } catch let error as Refusal {
-                    outcomes.set(caller, "refused \(error.caller)")
+                    outcomes.withLock { $0[caller] = "refused \(error.caller)" }
                 } catch let error as SQLiteError {
-                    outcomes.set(caller, "sqlite \(error.code.rawValue)")
+                    outcomes.withLock { $0[caller] = "sqlite \(error.code.rawValue)" }
                 } catch {
-                    outcomes.set(caller, "other")
+                    outcomes.withLock { $0[caller] = "other" }
                 }
             }
         })
-        #expect(outcomes.all == [1: "ok", 2: "refused 2", 3: "sqlite 19", 4: "ok"])
+        #expect(outcomes.value == [1: "ok", 2: "refused 2", 3: "sqlite 19", 4: "ok"])
         #expect(groupCommit.statistics.transactions == 2)
         #expect(groupCommit.statistics.writes == 5)
         groupCommit.close()
@@ -119,7 +120,7 @@ import Testing
             return veto.armed ? 1 : 0
         }, Unmanaged.passUnretained(veto).toOpaque())
         let groupCommit = GroupCommit(connection: connection)
-        let outcomes = Outcomes()
+        let outcomes = LockedValue<[Int: String]>([:])
         Self.batch(on: groupCommit, (1...3).map { caller in
             {
                 do {
@@ -127,16 +128,16 @@ import Testing
                         if caller == 2 { veto.armed = true }
                         try c.run("INSERT INTO t (writer, n) VALUES (?, 1)", [.integer(Int64(caller))])
                     }
-                    outcomes.set(caller, "ok")
+                    outcomes.withLock { $0[caller] = "ok" }
                 } catch let error as SQLiteError {
-                    outcomes.set(caller, "sqlite \(error.extendedCode.rawValue)")
+                    outcomes.withLock { $0[caller] = "sqlite \(error.extendedCode.rawValue)" }
                 } catch {
-                    outcomes.set(caller, "other")
+                    outcomes.withLock { $0[caller] = "other" }
                 }
             }
         })
         let hook = "sqlite \(ResultCode.constraintCommitHook.rawValue)"
-        #expect(outcomes.all == [1: hook, 2: hook, 3: hook])
+        #expect(outcomes.value == [1: hook, 2: hook, 3: hook])
         try groupCommit.write { c in try c.run("INSERT INTO t (writer, n) VALUES (9, 9)") }
         groupCommit.close()
         let reader = try Connection(path: directory.path("db.sqlite"))
@@ -164,7 +165,7 @@ import Testing
                                person_id INTEGER REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED);
             """)
         let groupCommit = GroupCommit(connection: connection)
-        let outcomes = Outcomes()
+        let outcomes = LockedValue<[Int: String]>([:])
         Self.batch(on: groupCommit, [1, 2].map { caller in
             {
                 do {
@@ -172,15 +173,15 @@ import Testing
                         try c.run("INSERT INTO person (id) VALUES (?)", [.integer(Int64(caller))])
                         try c.run("INSERT INTO card (person_id) VALUES (?)", [.integer(caller == 1 ? 1 : 99)])
                     }
-                    outcomes.set(caller, "ok")
+                    outcomes.withLock { $0[caller] = "ok" }
                 } catch let error as SQLiteError {
-                    outcomes.set(caller, "sqlite \(error.extendedCode.rawValue)")
+                    outcomes.withLock { $0[caller] = "sqlite \(error.extendedCode.rawValue)" }
                 } catch {
-                    outcomes.set(caller, "other")
+                    outcomes.withLock { $0[caller] = "other" }
                 }
             }
         })
-        #expect(outcomes.all == [1: "ok", 2: "sqlite \(ResultCode.constraintForeignKey.rawValue)"])
+        #expect(outcomes.value == [1: "ok", 2: "sqlite \(ResultCode.constraintForeignKey.rawValue)"])
         groupCommit.close()
         let reader = try Connection(path: directory.path("db.sqlite"))
         #expect(try reader.queryAll("SELECT person_id FROM card", []) { $0.int64(0) } == [1])
@@ -199,7 +200,7 @@ import Testing
                 try groupCommit.write { c in try body(c) }
             }
         }
-        let failures = Counter()
+        let failures = LockedValue(0)
         let group = DispatchGroup()
         for writer in 0..<4 {
             Self.spawn(group) {
@@ -209,7 +210,7 @@ import Testing
                             try c.run("INSERT INTO t (writer, n) VALUES (?, ?)", [.integer(Int64(writer)), .integer(Int64(n))])
                         }
                     } catch {
-                        failures.add()
+                        failures.withLock { $0 += 1 }
                     }
                 }
             }
@@ -234,7 +235,7 @@ import Testing
         #expect(onCaller)
 
         let holding = DispatchSemaphore(value: 0), gate = DispatchSemaphore(value: 0)
-        let outcomes = Outcomes()
+        let outcomes = LockedValue<[Int: String]>([:])
         let group = DispatchGroup()
         Self.spawn(group) {
             let thread = Thread.current
@@ -244,7 +245,7 @@ import Testing
                 try c.run("INSERT INTO t (writer, n) VALUES (1, 0)")
                 return Thread.current === thread
             }
-            outcomes.set(1, direct == true ? "direct" : "queued")
+            outcomes.withLock { $0[1] = direct == true ? "direct" : "queued" }
         }
         holding.wait()  // the first caller holds the connection
         Self.spawn(group) {
@@ -253,12 +254,12 @@ import Testing
                 let count = try c.queryOne("SELECT count(*) FROM t WHERE writer = 1", []) { $0.int64(0) ?? -1 } ?? -1
                 return (Thread.current === thread ? "direct " : "queued ") + String(count)
             }
-            outcomes.set(2, seen ?? "failed")
+            outcomes.withLock { $0[2] = seen ?? "failed" }
         }
         groupCommit.waitUntilPending(1)
         gate.signal()
         group.wait()
-        #expect(outcomes.all == [1: "direct", 2: "queued 1"])
+        #expect(outcomes.value == [1: "direct", 2: "queued 1"])
         #expect(groupCommit.statistics == (transactions: 3, writes: 3))
         groupCommit.close()
     }
@@ -304,21 +305,6 @@ import Testing
         #expect(throws: GroupCommitError.closed) { try groupCommit.write { _ in 0 } }
         await #expect(throws: GroupCommitError.closed) { try await groupCommit.writeAsync { _ in 0 } }
     }
-}
-
-/// Thread-safe bookkeeping for test threads.
-final class Outcomes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Int: String] = [:]
-    func set(_ caller: Int, _ outcome: String) { lock.withLock { values[caller] = outcome } }
-    var all: [Int: String] { lock.withLock { values } }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
 }
 
 /// Touched only on the writer thread (inside write closures and the commit hook).

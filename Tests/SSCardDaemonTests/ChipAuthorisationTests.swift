@@ -1,7 +1,8 @@
 import Foundation
 import PCSC
 import SocialSecurityCard
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -18,19 +19,19 @@ struct ChipAuthorisationTests {
         let number = try Fixture.issue(30, client: client)
         let card = try Fixture.insert(30, rig: rig)
         defer { Fixture.remove(card, rig: rig) }
-        _ = try client.call("org.sscard.Registry.ReportLoss", [
-            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard])
+        _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "temporary", .cardNumber: .string(number), .evidence: Fixture.idCard]))
 
-        let refused = Fixture.error { _ = try client.call("org.sscard.Registry.ResetPassword", [
-            "cardNumber": .string(number), "reader": .string(PCSCRig.reader0), "newPin": "135790",
-            "evidence": Fixture.idCard]) }
-        #expect(refused?.name == "org.sscard.Registry.TransitionRefused")
+        let refused = Fixture.error { _ = try client.call(RegistryMethod.resetPassword.name, .fields([
+            .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: "135790",
+            .evidence: Fixture.idCard])) }
+        #expect(refused?.name == RegistryErrorName.transitionRefused.name)
         // The holder's old PIN still opens the chip: nothing was reloaded.
         #expect(try ChipProbe.pinIs("123456") == .verified)
 
-        let trail = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []
-        let resets = trail.filter { $0["action"]?.string == "resetPassword" }
-        #expect(resets.map { $0["outcome"]?.string } == ["refused"], "\(resets)")
+        let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
+        let resets = trail.filter { $0[.action]?.string == "resetPassword" }
+        #expect(resets.map { $0[.outcome]?.string } == ["refused"], "\(resets)")
         #expect(!Self.withoutHashes(trail).contains("135790"))
     }
 
@@ -42,13 +43,13 @@ struct ChipAuthorisationTests {
         let card = try Fixture.insert(31, rig: rig)
         defer { Fixture.remove(card, rig: rig) }
 
-        let refused = Fixture.error { _ = try client.call("org.sscard.Registry.ChangePassword", [
-            "reader": .string(PCSCRig.reader0), "oldPin": "123456", "newPin": "246810"]) }
-        #expect(refused?.parameters["rule"]?.string == "evidenceRequired", "\(String(describing: refused))")
+        let refused = Fixture.error { _ = try client.call(RegistryMethod.changePassword.name, .fields([
+            .reader: .string(PCSCRig.reader0), .oldPin: "123456", .newPin: "246810"])) }
+        #expect(refused?.parameters[.rule]?.string == "evidenceRequired", "\(String(describing: refused))")
         #expect(try ChipProbe.pinIs("123456") == .verified)
-        let trail = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []
-        #expect(trail.contains { $0["action"]?.string == "changePassword" && $0["outcome"]?.string == "refused" })
-        #expect(!trail.contains { $0["action"]?.string == "changePassword" && $0["outcome"]?.string == "done" })
+        let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
+        #expect(trail.contains { $0[.action]?.string == "changePassword" && $0[.outcome]?.string == "refused" })
+        #expect(!trail.contains { $0[.action]?.string == "changePassword" && $0[.outcome]?.string == "done" })
     }
 
     @Test("Reader.VerifyPin and ChangePin are in the audit trail and refused on a lost card without spending a try")
@@ -59,31 +60,31 @@ struct ChipAuthorisationTests {
         let card = try Fixture.insert(32, rig: rig)
         defer { Fixture.remove(card, rig: rig) }
 
-        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "123456"])["result"]?.string == "verified")
-        let wrong = try client.call("org.sscard.Reader.VerifyPin", ["pin": "999999"])
-        #expect(wrong["result"]?.string == "wrong" && wrong["triesLeft"]?.int == 2)
+        #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "123456"]))[.result]?.string == "verified")
+        let wrong = try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "999999"]))
+        #expect(wrong[.result]?.string == "wrong" && wrong[.triesLeft]?.int == 2)
         // At the counter a PIN change needs what ChangePassword needs: evidence.
-        let noEvidence = Fixture.error { _ = try client.call("org.sscard.Reader.ChangePin", ["oldPin": "123456", "newPin": "246810"]) }
-        #expect(noEvidence?.parameters["rule"]?.string == "evidenceRequired")
-        #expect(try client.call("org.sscard.Reader.ChangePin", [
-            "oldPin": "123456", "newPin": "246810", "evidence": Fixture.idCard])["result"]?.string == "verified")
+        let noEvidence = Fixture.error { _ = try client.call(ReaderMethod.changePin.name, .fields([.oldPin: "123456", .newPin: "246810"])) }
+        #expect(noEvidence?.parameters[.rule]?.string == "evidenceRequired")
+        #expect(try client.call(ReaderMethod.changePin.name, .fields([
+            .oldPin: "123456", .newPin: "246810", .evidence: Fixture.idCard]))[.result]?.string == "verified")
 
-        _ = try client.call("org.sscard.Registry.ReportLoss", [
-            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard])
-        let lost = Fixture.error { _ = try client.call("org.sscard.Reader.VerifyPin", ["pin": "975318"]) }
-        #expect(lost?.name == "org.sscard.Registry.TransitionRefused")
-        let lostChange = Fixture.error { _ = try client.call("org.sscard.Reader.ChangePin", [
-            "oldPin": "246810", "newPin": "112233", "evidence": Fixture.idCard]) }
-        #expect(lostChange?.name == "org.sscard.Registry.TransitionRefused")
+        _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "temporary", .cardNumber: .string(number), .evidence: Fixture.idCard]))
+        let lost = Fixture.error { _ = try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "975318"])) }
+        #expect(lost?.name == RegistryErrorName.transitionRefused.name)
+        let lostChange = Fixture.error { _ = try client.call(ReaderMethod.changePin.name, .fields([
+            .oldPin: "246810", .newPin: "112233", .evidence: Fixture.idCard])) }
+        #expect(lostChange?.name == RegistryErrorName.transitionRefused.name)
         // No try was spent on the lost card, and its PIN is the one set before the loss.
         #expect(try ChipProbe.triesLeft() == 3)
         #expect(try ChipProbe.pinIs("246810") == .verified)
 
-        let trail = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []
-        let verifies = trail.filter { $0["action"]?.string == "verifyPin" }
-        #expect(verifies.map { $0["outcome"]?.string } == ["done", "failed", "refused"], "\(verifies)")
-        #expect(verifies.dropFirst().first?["detail"]?.string == "statusWord=63C2")
-        #expect(trail.filter { $0["action"]?.string == "changePassword" }.map { $0["outcome"]?.string }
+        let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
+        let verifies = trail.filter { $0[.action]?.string == "verifyPin" }
+        #expect(verifies.map { $0[.outcome]?.string } == ["done", "failed", "refused"], "\(verifies)")
+        #expect(verifies.dropFirst().first?[.detail]?.string == "statusWord=63C2")
+        #expect(trail.filter { $0[.action]?.string == "changePassword" }.map { $0[.outcome]?.string }
             == ["refused", "done", "refused"])
         // The entries' text without their hashes, whose hex digits could hold any six digits.
         let text = Self.withoutHashes(trail)
@@ -91,7 +92,7 @@ struct ChipAuthorisationTests {
             #expect(!text.contains(pin))
             #expect(!(rig.daemon?.output.joined(separator: "\n").contains(pin) ?? true))
         }
-        #expect(try client.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        #expect(try client.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
     }
 
     @Test("after VerifyPin and ChangePin the card is reset: another program finds it unverified")
@@ -106,17 +107,17 @@ struct ChipAuthorisationTests {
         #expect(try ChipProbe.pinIs("123456") == .verified)
         #expect(try ChipProbe.securityStatus() == .success)
 
-        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "123456"])["result"]?.string == "verified")
+        #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "123456"]))[.result]?.string == "verified")
         #expect(try ChipProbe.securityStatus().triesLeft == 3)
-        #expect(try client.call("org.sscard.Reader.ChangePin", [
-            "oldPin": "123456", "newPin": "246810", "evidence": Fixture.idCard])["result"]?.string == "verified")
+        #expect(try client.call(ReaderMethod.changePin.name, .fields([
+            .oldPin: "123456", .newPin: "246810", .evidence: Fixture.idCard]))[.result]?.string == "verified")
         #expect(try ChipProbe.securityStatus().triesLeft == 3)
     }
 
     /// Audit entries as text without their hashes, whose hex digits could hold any six digits.
     static func withoutHashes(_ entries: [JSONValue]) -> String {
         entries.map { entry in
-            let hash = entry["hash"]?.string ?? "-"
+            let hash = entry[.hash]?.string ?? "-"
             return entry.description.replacingOccurrences(of: hash, with: "")
         }.joined(separator: "\n")
     }

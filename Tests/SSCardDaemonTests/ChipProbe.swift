@@ -1,6 +1,7 @@
 import PCSC
 import SocialSecurityCard
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 
 /// The test's own PC/SC client: looks at a card in the private pcscd the way
 /// another local program could, outside sscardd, to see what sscardd left on

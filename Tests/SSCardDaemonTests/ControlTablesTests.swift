@@ -1,6 +1,7 @@
 import Foundation
 @testable import SSCardControl
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -22,9 +23,9 @@ struct ControlTablesTests {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(41, client: client)
-        _ = try client.call("org.sscard.Registry.ReportLoss", [
-            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard,
-        ])
+        _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "temporary", .cardNumber: .string(number), .evidence: Fixture.idCard,
+        ]))
 
         let table = try rig.sscardctl(["status", "--card", number], locale: Self.chinese)
         #expect(table.code == 0, "\(table.output)")
@@ -59,9 +60,9 @@ struct ControlTablesTests {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(42, client: client)
-        _ = try client.call("org.sscard.Registry.ReportLoss", [
-            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard,
-        ])
+        _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "temporary", .cardNumber: .string(number), .evidence: Fixture.idCard,
+        ]))
         let table = try rig.sscardctl(["status", "--card", number], locale: "C.UTF-8")
         #expect(table.code == 0, "\(table.output)")
         #expect(Self.line("State ", in: table.output)?.hasSuffix("temporarilyLost") == true, "\(table.output)")
@@ -72,13 +73,13 @@ struct ControlTablesTests {
 
     @Test("a Monitor gap event reads as a warning to re-read, in the table's language; an empty LC_ALL is unset")
     func gapEvent() {
-        let event: JSONValue = .object(["action": "gap", "actor": "system", "reason": "3 changes exceed the limit of 2"])
+        let event: JSONValue = .fields([.action: "gap", .actor: "system", .reason: "3 changes exceed the limit of 2"])
         let chinese = Control.render(event, .event, Labels(environment: ["LC_ALL": "", "LANG": Self.chinese]))
         #expect(chinese.hasPrefix("!! 其他服务点的部分变更未能显示") && chinese.hasSuffix("3 changes exceed the limit of 2"),
                 "\(chinese)")
         let english = Control.render(event, .event, Labels(environment: ["LANG": "C.UTF-8"]))
         #expect(english.hasPrefix("!! some changes made at other service points could not be shown"), "\(english)")
-        let ordinary = Control.render(.object(["action": "activate", "actor": "op"]), .event, Labels(environment: [:]))
+        let ordinary = Control.render(.fields([.action: "activate", .actor: "op"]), .event, Labels(environment: [:]))
         #expect(!ordinary.hasPrefix("!!"))
     }
 
@@ -94,9 +95,9 @@ struct ControlTablesTests {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(43, client: client)
-        _ = try client.call("org.sscard.Registry.ReportLoss", [
-            "kind": "temporary", "cardNumber": .string(number), "evidence": Fixture.idCard,
-        ])
+        _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "temporary", .cardNumber: .string(number), .evidence: Fixture.idCard,
+        ]))
         let refused = try rig.sscardctl(["activate", "--card", number, "--document", "idCard"], locale: Self.chinese)
         #expect(refused.code == 1, "\(refused.output)")
         #expect(refused.output.contains("卡 \(number) 当前为「临时挂失」，不能办理「启用」"), "\(refused.output)")
@@ -114,5 +115,25 @@ struct ControlTablesTests {
             #expect(Control.usage.contains(line), "\(line)")
         }
         #expect(Control.usage.contains("idCard") && Control.usage.contains("householdRegister"))
+    }
+
+    @Test("a control character stored in a reason is shown escaped, never sent to the terminal")
+    func controlCharactersAreEscaped() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(44, client: client)
+        // An operator types a reason that would clear the next operator's screen
+        // and write right-to-left text over it.
+        let hostile = "\u{1b}[2J\u{1b}]0;owned\u{07}moved\u{202E}abc\u{9b}"
+        _ = try client.call(RegistryMethod.seal.name, .fields([.cardNumber: .string(number), .reason: .string(hostile)]))
+        let table = try rig.sscardctl(["history", "--card", number])
+        #expect(table.code == 0, "\(table.output)")
+        #expect(!table.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E },
+                "raw control characters reached the terminal")
+        #expect(table.output.contains(#"\u{1B}[2J\u{1B}]0;owned\u{7}moved\u{202E}abc\u{9B}"#), "\(table.output)")
+        // --json stays JSON: the writer escapes control characters itself.
+        let json = try rig.sscardctl(["--json", "history", "--card", number])
+        #expect(!json.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(json.output.contains(#"\u001b[2J"#) || json.output.contains(#"\u001B[2J"#), "\(json.output)")
     }
 }

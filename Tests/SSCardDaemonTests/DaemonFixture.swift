@@ -1,5 +1,6 @@
 import Foundation
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import SSCardValues
 import Varlink
 
@@ -22,25 +23,25 @@ enum Fixture {
         try VarlinkClient(path: rig.socketPath, timeout: .seconds(30))
     }
 
-    static let idCard: JSONValue = ["document": "idCard"]
+    static let idCard: JSONValue = .fields([.document: "idCard"])
 
     /// Applies for, produces and binds (by identity) a card for holder n; returns its number.
     @discardableResult
     static func issue(_ n: Int, name: String = "李四", activate: Bool = true, client: VarlinkClient) throws -> String {
-        let reply = try client.call("org.sscard.Registry.Apply", [
-            "holder": ["ssn": .string(ssn(n)), "name": .string(name)], "evidence": idCard,
-        ])
-        let id = reply["application"]?["applicationId"]?.int ?? -1
+        let reply = try client.call(RegistryMethod.apply.name, .fields([
+            .holder: .fields([.ssn: .string(ssn(n)), .name: .string(name)]), .evidence: idCard,
+        ]))
+        let id = reply[.application]?[.applicationId]?.int ?? -1
         for stage in ["reviewed", "ordered", "producing", "produced"] {
-            _ = try client.call("org.sscard.Registry.AdvanceApplication", ["applicationId": .int(id), "stage": .string(stage)])
+            _ = try client.call(RegistryMethod.advanceApplication.name, .fields([.applicationId: .int(id), .stage: .string(stage)]))
         }
-        _ = try client.call("org.sscard.Registry.BindCard", [
-            "applicationId": .int(id), "evidence": idCard,
-            "identity": ["cardNumber": .string(cardNumber(n)), "cardId": .string(cardId(n)), "ssn": .string(ssn(n)),
-                         "name": .string(name)],
-        ])
+        _ = try client.call(RegistryMethod.bindCard.name, .fields([
+            .applicationId: .int(id), .evidence: idCard,
+            .identity: .fields([.cardNumber: .string(cardNumber(n)), .cardId: .string(cardId(n)), .ssn: .string(ssn(n)),
+                         .name: .string(name)]),
+        ]))
         if activate {
-            _ = try client.call("org.sscard.Registry.Activate", ["cardNumber": .string(cardNumber(n)), "evidence": idCard])
+            _ = try client.call(RegistryMethod.activate.name, .fields([.cardNumber: .string(cardNumber(n)), .evidence: idCard]))
         }
         return cardNumber(n)
     }
@@ -52,7 +53,7 @@ enum Fixture {
         let card = try PCSCRig.shared.insertCards([(slot, DaemonRig.profile(
             cardNumber: cardNumber(n), cardId: cardId(n), ssn: ssn(n), name: name))], name: "card\(n)")
         let reader = slot == 0 ? PCSCRig.reader0 : PCSCRig.reader1
-        try watcher.wait { $0["event"]?.string == "cardInserted" && $0["reader"]?.string == reader && $0["identity"] != nil }
+        try watcher.wait { $0[.event]?.string == "cardInserted" && $0[.reader]?.string == reader && $0[.identity] != nil }
         return card
     }
 
@@ -63,7 +64,7 @@ enum Fixture {
         let watcher = try? MonitorWatcher(rig)
         card.terminate()
         let reader = slot == 0 ? PCSCRig.reader0 : PCSCRig.reader1
-        _ = try? watcher?.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == reader }
+        _ = try? watcher?.wait { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == reader }
     }
 
     /// The error a call fails with, or nil if it succeeds.
@@ -86,7 +87,7 @@ final class MonitorWatcher: @unchecked Sendable {
     private var ended = false
     private let client: VarlinkClient
 
-    init(_ rig: DaemonRig, method: String = "org.sscard.Reader.Monitor") throws {
+    init(_ rig: DaemonRig, method: String = ReaderMethod.monitor.name) throws {
         client = try VarlinkClient(path: rig.socketPath, timeout: nil)
         let subscribed = DispatchSemaphore(value: 0)
         Thread.detachNewThread { [self] in

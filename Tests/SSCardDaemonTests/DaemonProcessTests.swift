@@ -1,5 +1,6 @@
 import Foundation
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -53,7 +54,7 @@ struct DaemonProcessTests {
         #expect(!FileManager.default.fileExists(atPath: rig.socketPath))
         try rig.start()
         let again = try Fixture.client(rig)
-        #expect(try again.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])["card"]?["state"]?.string == "active")
+        #expect(try again.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]?[.state]?.string == "active")
         // Logs carry journald priorities and never a full social security number.
         let log = rig.daemon?.output ?? []
         #expect(log.allSatisfy { $0.hasPrefix("<") })
@@ -107,17 +108,17 @@ struct DaemonProcessTests {
         let info = try Self.run(python, ["python3", "-m", "varlink.cli", "info", address])
         #expect(info.code == 0, "\(info.output)")
         #expect(info.output.contains("org.sscard.Registry"))
-        let help = try Self.run(python, ["python3", "-m", "varlink.cli", "help", address + "/org.sscard.Registry"])
+        let help = try Self.run(python, ["python3", "-m", "varlink.cli", "help", address + "/" + SSCardInterface.registry.rawValue])
         #expect(help.code == 0, "\(help.output)")
         #expect(help.output.contains("method ReportLoss("))
         let call = try Self.run(python, ["python3", "-m", "varlink.cli", "call",
-                                         address + "/org.sscard.Registry.GetStatus", "{\"cardNumber\": \"\(number)\"}"])
+                                         address + "/" + RegistryMethod.getStatus.name, "{\"cardNumber\": \"\(number)\"}"])
         #expect(call.code == 0, "\(call.output)")
         #expect(call.output.contains("\"state\": \"active\""))
         let error = try Self.run(python, ["python3", "-m", "varlink.cli", "call",
-                                          address + "/org.sscard.Registry.GetStatus", "{\"cardNumber\": \"\(Fixture.cardNumber(99))\"}"])
+                                          address + "/" + RegistryMethod.getStatus.name, "{\"cardNumber\": \"\(Fixture.cardNumber(99))\"}"])
         // The CLI prints the error (its exit code does not say).
-        #expect(error.output.contains("org.sscard.Registry.CardNotFound"))
+        #expect(error.output.contains(RegistryErrorName.cardNotFound.name))
     }
 
     /// Random and mutated calls to every method: every message is answered
@@ -130,14 +131,13 @@ struct DaemonProcessTests {
         let rig = try DaemonRig()
         let setup = try Fixture.client(rig)
         let number = try Fixture.issue(32, client: setup)
-        let methods = ["Apply", "AdvanceApplication", "BindCard", "Activate", "ReportLoss", "ReleaseLoss", "Lock", "Unlock",
-                       "ResetPassword", "ChangePassword", "Replace", "UpdateHolder", "Seal", "Unseal", "Cancel", "GetStatus",
-                       "History", "PendingReleases", "VerifyAudit"].map { "org.sscard.Registry." + $0 }
-            + ["org.sscard.Reader.ListReaders", "org.sscard.Reader.ReadCard", "org.sscard.Reader.VerifyPin", "org.nope.X"]
+        // Every registry method but the stream and the backup (which writes files).
+        let methods = RegistryMethod.allCases.filter { $0 != .monitor && $0 != .backup }.map(\.name)
+            + [ReaderMethod.listReaders.name, ReaderMethod.readCard.name, ReaderMethod.verifyPin.name, "org.nope.X"]
         let values: [JSONValue] = [.null, true, 0, -1, 9_223_372_036_854_775_807, 1.5, "", "X00000019", .string(number),
                                    .string(Fixture.ssn(32)), "张三", "temporary", "formal", "idCard", "produced",
-                                   .string(String(repeating: "长", count: 300)), "\u{0}", [], [:], ["document": "idCard"],
-                                   ["ssn": .string(Fixture.ssn(33)), "name": "钱"], ["a": [1, [2, [3]]]]]
+                                   .string(String(repeating: "长", count: 300)), "\u{0}", [], [:], .fields([.document: "idCard"]),
+                                   .fields([.ssn: .string(Fixture.ssn(33)), .name: "钱"]), ["a": [1, [2, [3]]]]]
         let keys = ["cardNumber", "ssn", "name", "kind", "reason", "evidence", "holder", "applicationId", "stage", "identity",
                     "reader", "pin", "oldPin", "newPin", "limit", "replacementReason", "phone", "address", "x"]
         var generator = SystemRandomNumberGenerator()
@@ -151,7 +151,7 @@ struct DaemonProcessTests {
             }
             let method = methods.randomElement(using: &generator)!
             // Keep the one real card usable so state-changing calls keep exercising the rules.
-            if index % 100 == 99 { _ = try? setup.call("org.sscard.Registry.ReleaseLoss", ["cardNumber": .string(number), "evidence": Fixture.idCard]) }
+            if index % 100 == 99 { _ = try? setup.call(RegistryMethod.releaseLoss.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard])) }
             do {
                 _ = try client.call(method, .object(parameters))
                 answered += 1
@@ -163,7 +163,7 @@ struct DaemonProcessTests {
         }
         #expect(answered == calls)
         #expect(rig.daemon?.isRunning == true)
-        #expect(try setup.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        #expect(try setup.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
     }
 }
 

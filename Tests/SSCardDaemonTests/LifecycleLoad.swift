@@ -1,5 +1,6 @@
 import Foundation
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Varlink
 
 /// Clients doing the card lifecycle at once, one card each, for the tests
@@ -57,28 +58,28 @@ final class LifecycleLoad: @unchecked Sendable {
 
     private func round(_ client: VarlinkClient, _ card: String) {
         let number = JSONValue.string(card)
-        guard let status = call(client, "GetStatus", ["cardNumber": number]) else { return }
-        let lost = status["card"]?["state"]?.string == "temporarilyLost"
-        let (method, action) = lost ? ("ReleaseLoss", "releaseLoss") : ("ReportLoss", "reportTemporaryLoss")
-        var parameters: JSONValue = ["cardNumber": number, "evidence": Fixture.idCard]
-        if !lost { parameters = ["kind": "temporary", "cardNumber": number, "evidence": Fixture.idCard] }
+        guard let status = call(client, .getStatus, .fields([.cardNumber: number])) else { return }
+        let lost = status[.card]?[.state]?.string == "temporarilyLost"
+        let (method, action) = lost ? (RegistryMethod.releaseLoss, "releaseLoss") : (RegistryMethod.reportLoss, "reportTemporaryLoss")
+        var parameters: JSONValue = .fields([.cardNumber: number, .evidence: Fixture.idCard])
+        if !lost { parameters = .fields([.kind: "temporary", .cardNumber: number, .evidence: Fixture.idCard]) }
         if call(client, method, parameters) != nil {
             lock.withLock { changes[card, default: []].append(action) }
         }
-        _ = call(client, "History", ["cardNumber": number, "limit": 5])
+        _ = call(client, .history, .fields([.cardNumber: number, .limit: 5]))
     }
 
     /// The reply, or nil after recording why the call failed.
-    private func call(_ client: VarlinkClient, _ method: String, _ parameters: JSONValue) -> JSONValue? {
+    private func call(_ client: VarlinkClient, _ method: RegistryMethod, _ parameters: JSONValue) -> JSONValue? {
         do {
-            let reply = try client.call("org.sscard.Registry.\(method)", parameters)
+            let reply = try client.call(method.name, parameters)
             lock.withLock { succeeded += 1 }
             return reply
         } catch let error as VarlinkError {
-            let reason = error.parameters["reason"]?.string ?? error.parameters.description
-            lock.withLock { failed.append(Failure(method: method, name: error.name, reason: reason)) }
+            let reason = error.parameters[.reason]?.string ?? error.parameters.description
+            lock.withLock { failed.append(Failure(method: method.rawValue, name: error.name, reason: reason)) }
         } catch {
-            lock.withLock { failed.append(Failure(method: method, name: "transport", reason: "\(error)")) }
+            lock.withLock { failed.append(Failure(method: method.rawValue, name: "transport", reason: "\(error)")) }
         }
         return nil
     }

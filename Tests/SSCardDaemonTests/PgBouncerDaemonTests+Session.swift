@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -39,13 +40,13 @@ extension PgBouncerDaemonTests {
             + states.map { "\($0.value.count) × \($0.key)" }.sorted().joined(separator: ", "))
         #expect(!failures.isEmpty)
         for failure in failures {
-            #expect(failure.name == "org.sscard.Registry.RegistryUnavailable", "\(failure)")
+            #expect(failure.name == RegistryErrorName.registryUnavailable.name, "\(failure)")
             #expect(failure.reason.contains("prepared statement") && failure.reason.contains("does not exist"), "\(failure)")
         }
         #expect(daemon.isRunning)
         // Nothing half applied: the trail holds exactly the changes that answered done.
         try Self.expectTrail(matches: load, cards: cards, client: client)
-        #expect(try client.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        #expect(try client.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
         client.close()
         #expect(session.stop() == 0)
     }
@@ -54,8 +55,10 @@ extension PgBouncerDaemonTests {
     func configuration() throws {
         let rig = try DaemonRig(extra: "registry-engine = postgresql\npostgresql-conninfo = host=/tmp", start: false)
         let path = rig.configPath
+        // Each file ends with an empty socket-group: --check-config checks the
+        // group exists, and the default ('sscard') need not on a test machine.
         func write(_ lines: String) throws {
-            try ("registry-engine = postgresql\npostgresql-conninfo = host=/tmp\n" + lines)
+            try ("registry-engine = postgresql\npostgresql-conninfo = host=/tmp\n" + lines + "socket-group =\n")
                 .write(toFile: path, atomically: true, encoding: .utf8)
         }
         func check(start: Bool = false) throws -> (code: Int32, output: String) {
@@ -83,7 +86,7 @@ extension PgBouncerDaemonTests {
         #expect(bad.code == 78)
         #expect(bad.output.contains("\(path):3: 'postgresql-pooling' must be session or transaction"), "\(bad.output)")
         // With the sqlite engine the key is allowed and unused, like the conninfo.
-        try "postgresql-pooling = transaction\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "postgresql-pooling = transaction\nsocket-group =\n".write(toFile: path, atomically: true, encoding: .utf8)
         let sqlite = try check()
         #expect(sqlite.code == 0, "\(sqlite.output)")
     }

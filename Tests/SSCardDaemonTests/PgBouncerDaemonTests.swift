@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -69,12 +70,12 @@ struct PgBouncerDaemonTests {
     static func expectTrail(matches load: LifecycleLoad, cards: [String], client: VarlinkClient) throws {
         let done = load.doneChanges
         for card in cards {
-            let entries = try client.call("org.sscard.Registry.History", ["cardNumber": .string(card), "limit": 100_000])["entries"]?
+            let entries = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(card), .limit: 100_000]))[.entries]?
                 .array ?? []
-            let changes = entries.filter { $0["outcome"]?.string == "done" }.compactMap { $0["action"]?.string }
+            let changes = entries.filter { $0[.outcome]?.string == "done" }.compactMap { $0[.action]?.string }
                 .filter { $0 == "reportTemporaryLoss" || $0 == "releaseLoss" }
             #expect(changes == done[card] ?? [], "card \(card)")
-            let state = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(card)])["card"]?["state"]?.string
+            let state = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(card)]))[.card]?[.state]?.string
             #expect(state == (changes.last == "reportTemporaryLoss" ? "temporarilyLost" : "active"), "card \(card)")
         }
     }
@@ -99,10 +100,10 @@ struct PgBouncerDaemonTests {
         #expect(load.failures.isEmpty, "\(load.failures.prefix(5))")
         #expect(load.successes == 16 * 20 * 3)
         try Self.expectTrail(matches: load, cards: cards, client: client)
-        let audit = try client.call("org.sscard.Registry.VerifyAudit", [:])
-        #expect(audit["intact"]?.bool == true)
+        let audit = try client.call(RegistryMethod.verifyAudit.name, [:])
+        #expect(audit[.intact]?.bool == true)
         // 7 entries to issue each card, then 20 loss changes each.
-        #expect(audit["entriesChecked"]?.int == Int64(16 * (7 + 20)))
+        #expect(audit[.entriesChecked]?.int == Int64(16 * (7 + 20)))
         // Multiplexed for real: many client logins, never more than two server sessions.
         #expect(bouncer.clientLogins(database: database) > 2)
         #expect(bouncer.serverConnections(database: database) <= 2)
@@ -144,20 +145,24 @@ struct PgBouncerDaemonTests {
 
         let logs = [a, b].compactMap { $0.daemon?.output.joined(separator: "\n") }
         #expect(logs.count == 2)
-        #expect(logs.filter { $0.contains("registry database reached: applied 0001-registry") }.count == 1)
-        #expect(logs.filter { $0.contains("registry database reached: schema up to date") }.count == 1)
-        #expect(try Self.query(Self.direct(database), "SELECT id FROM schema_migrations").compactMap { $0.string(0) }
-            == ["0001-registry"])
+        // Each migration is applied by exactly one of them (one may apply the
+        // first and the other the second: each migration takes the lock anew).
+        let appliedLines = logs.flatMap { $0.split(separator: "\n") }.filter { $0.contains("registry database reached: applied") }
+        for migration in ["0001-registry", "0002-audit-keyed"] {
+            #expect(appliedLines.filter { $0.contains(migration) }.count == 1, "\(migration): \(appliedLines)")
+        }
+        #expect(try Self.query(Self.direct(database), "SELECT id FROM schema_migrations ORDER BY id").compactMap { $0.string(0) }
+            == ["0001-registry", "0002-audit-keyed"])
         // Both serve: a card issued through A is reported lost through B and released through A.
         let clientA = try Fixture.client(a), clientB = try Fixture.client(b)
         let number = try Fixture.issue(80, client: clientA)
-        #expect(try clientB.call("org.sscard.Registry.ReportLoss", ["kind": "temporary", "cardNumber": .string(number),
-                                                                    "evidence": Fixture.idCard])["card"]?["state"]?.string
+        #expect(try clientB.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .cardNumber: .string(number),
+                                                                    .evidence: Fixture.idCard]))[.card]?[.state]?.string
             == "temporarilyLost")
-        #expect(try clientA.call("org.sscard.Registry.ReleaseLoss", ["cardNumber": .string(number),
-                                                                     "evidence": Fixture.idCard])["card"]?["state"]?.string
+        #expect(try clientA.call(RegistryMethod.releaseLoss.name, .fields([.cardNumber: .string(number),
+                                                                     .evidence: Fixture.idCard]))[.card]?[.state]?.string
             == "active")
-        #expect(try clientB.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        #expect(try clientB.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
         clientA.close()
         clientB.close()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -58,14 +59,14 @@ struct PostgreSQLFailoverTests {
         let logB = try #require(b.daemon)
         try logB.waitForLine(containing: "registry database reached")
         let clientA = try Fixture.client(a), clientB = try Fixture.client(b)
-        let watcher = try MonitorWatcher(a, method: "org.sscard.Registry.Monitor")
+        let watcher = try MonitorWatcher(a, method: RegistryMethod.monitor.name)
 
         // A change through A, and one through B that A's subscriber sees through its feed.
         let number = try Fixture.issue(45, client: clientA)
-        _ = try clientA.call("org.sscard.Registry.Lock", ["cardNumber": .string(number), "evidence": Fixture.idCard])
+        _ = try clientA.call(RegistryMethod.lock.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))
         let other = try Fixture.issue(46, client: clientB)
-        try watcher.wait { $0["action"]?.string == "activate" && $0["card"]?["cardNumber"]?.string == other }
-        let entriesBefore = try #require(try clientA.call("org.sscard.Registry.VerifyAudit", [:])["entriesChecked"]?.int)
+        try watcher.wait { $0[.action]?.string == "activate" && $0[.card]?[.cardNumber]?.string == other }
+        let entriesBefore = try #require(try clientA.call(RegistryMethod.verifyAudit.name, [:])[.entriesChecked]?.int)
         try Self.waitForReplay(pair)
 
         let probe = try RegistryProbe(a, cardNumber: number)
@@ -79,11 +80,11 @@ struct PostgreSQLFailoverTests {
         // The gap: no writable server. Calls fail at once, clearly; the daemons keep running.
         try logA.waitForLine(containing: "registry database unreachable", after: seenA, timeout: 30)
         try probe.waitForUnavailable(after: stopped, count: 3)
-        let status = Fixture.error { _ = try clientA.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)]) }
-        #expect(status?.name == "org.sscard.Registry.RegistryUnavailable")
-        let seal = Fixture.error { _ = try clientB.call("org.sscard.Registry.Seal", ["cardNumber": .string(other),
-                                                                                  "reason": "during the failover"]) }
-        #expect(seal?.name == "org.sscard.Registry.RegistryUnavailable")
+        let status = Fixture.error { _ = try clientA.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)])) }
+        #expect(status?.name == RegistryErrorName.registryUnavailable.name)
+        let seal = Fixture.error { _ = try clientB.call(RegistryMethod.seal.name, .fields([.cardNumber: .string(other),
+                                                                                  .reason: "during the failover"])) }
+        #expect(seal?.name == RegistryErrorName.registryUnavailable.name)
         let control = try a.sscardctl(["status", "--card", number])
         #expect(control.code == 6, "\(control.output)")
         if gap == .backoffAtCap {
@@ -101,32 +102,32 @@ struct PostgreSQLFailoverTests {
 
         // Served again: the change made before the failover is there, new ones succeed on both daemons.
         #expect(try Self.query(pair.conninfo(.standby, database: database), "SELECT pg_is_in_recovery()").first?.bool(0) == false)
-        #expect(try clientA.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])["card"]?["state"]?
+        #expect(try clientA.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]?[.state]?
             .string == "locked")
-        let unlocked = try clientA.call("org.sscard.Registry.Unlock", ["cardNumber": .string(number),
-                                                                        "evidence": Fixture.idCard])
-        #expect(unlocked["card"]?["state"]?.string == "active")
+        let unlocked = try clientA.call(RegistryMethod.unlock.name, .fields([.cardNumber: .string(number),
+                                                                        .evidence: Fixture.idCard]))
+        #expect(unlocked[.card]?[.state]?.string == "active")
         // B's pool notices only if its keeper tried while no server was writable; then it is in backoff until back.
         if logB.output.dropFirst(seenB).contains(where: { $0.contains("registry database unreachable") }) {
             try logB.waitForLine(containing: "registry database reachable again", after: seenB, timeout: 30)
         }
         // Monitor on A: its feed reconnects to the new primary and shows B's next change.
         try logA.waitForLine(containing: "change feed reconnected", after: seenA, timeout: 30)
-        _ = try clientB.call("org.sscard.Registry.ReportLoss", ["kind": "temporary", "cardNumber": .string(other),
-                                                                "evidence": Fixture.idCard])
-        let lost = try watcher.wait { $0["action"]?.string == "reportTemporaryLoss" }
-        #expect(lost["card"]?["cardNumber"]?.string == other)
-        #expect(lost["card"]?["state"]?.string == "temporarilyLost")
-        try watcher.wait { $0["action"]?.string == "unlock" }
+        _ = try clientB.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .cardNumber: .string(other),
+                                                                .evidence: Fixture.idCard]))
+        let lost = try watcher.wait { $0[.action]?.string == "reportTemporaryLoss" }
+        #expect(lost[.card]?[.cardNumber]?.string == other)
+        #expect(lost[.card]?[.state]?.string == "temporarilyLost")
+        try watcher.wait { $0[.action]?.string == "unlock" }
 
         // Nothing lost, nothing half applied: the trail holds every change once, the seal nowhere.
-        let audit = try clientA.call("org.sscard.Registry.VerifyAudit", [:])
-        #expect(audit["intact"]?.bool == true)
-        #expect(audit["entriesChecked"]?.int == entriesBefore + 2)
-        let history = try clientB.call("org.sscard.Registry.History", ["cardNumber": .string(other)])["entries"]?.array ?? []
-        #expect(!history.contains { $0["action"]?.string == "seal" })
-        let actions = try clientA.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array?
-            .compactMap { $0["action"]?.string } ?? []
+        let audit = try clientA.call(RegistryMethod.verifyAudit.name, [:])
+        #expect(audit[.intact]?.bool == true)
+        #expect(audit[.entriesChecked]?.int == entriesBefore + 2)
+        let history = try clientB.call(RegistryMethod.history.name, .fields([.cardNumber: .string(other)]))[.entries]?.array ?? []
+        #expect(!history.contains { $0[.action]?.string == "seal" })
+        let actions = try clientA.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array?
+            .compactMap { $0[.action]?.string } ?? []
         #expect(actions.suffix(3) == ["activate", "lock", "unlock"])
 
         // Every probe call answered: done, or RegistryUnavailable, never another error or a hang.

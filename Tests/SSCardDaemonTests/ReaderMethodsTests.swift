@@ -1,5 +1,6 @@
 import Foundation
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -11,30 +12,32 @@ struct ReaderMethodsTests {
     func readCard() throws {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
-        #expect(Fixture.error { _ = try client.call("org.sscard.Reader.ReadCard", [:]) }?.name == "org.sscard.Reader.NoCardInReader")
+        #expect(Fixture.error { _ = try client.call(ReaderMethod.readCard.name, [:]) }?.name == ReaderErrorName.noCardInReader.name)
         let card = try Fixture.insert(10, name: "赵𠀀六", rig: rig)
         defer { Fixture.remove(card, rig: rig) }
-        let reply = try client.call("org.sscard.Reader.ReadCard", [:])
-        #expect(reply["reader"]?.string == PCSCRig.reader0)
-        let identity = try #require(reply["identity"])
-        #expect(identity["cardNumber"]?.string == Fixture.cardNumber(10))
-        #expect(identity["ssn"]?.string == Fixture.ssn(10))
-        #expect(identity["name"]?.string == "赵𠀀六")
-        #expect(identity["cardId"]?.string == Fixture.cardId(10))
-        #expect(identity["birthDate"]?.string == "1985-01-11")
-        #expect(identity["specVersion"]?.string == "3.00")
-        let fields = try #require(reply["basicInfo"]?.string).split(separator: "|", omittingEmptySubsequences: false)
+        let reply = try client.call(ReaderMethod.readCard.name, [:])
+        #expect(reply[.reader]?.string == PCSCRig.reader0)
+        let identity = try #require(reply[.identity])
+        #expect(identity[.cardNumber]?.string == Fixture.cardNumber(10))
+        #expect(identity[.ssn]?.string == Fixture.ssn(10))
+        #expect(identity[.name]?.string == "赵𠀀六")
+        #expect(identity[.cardId]?.string == Fixture.cardId(10))
+        #expect(identity[.birthDate]?.string == "1985-01-11")
+        #expect(identity[.specVersion]?.string == "3.00")
+        // What goes on the wire is the IDL's CardIdentity, every field and nothing else.
+        #expect(Set(identity.object?.keys.map { $0 } ?? []) == Set(SSCardInterface.reader.definition.types["CardIdentity"] ?? []))
+        let fields = try #require(reply[.basicInfo]?.string).split(separator: "|", omittingEmptySubsequences: false)
         #expect(fields.count == 12)
         #expect(Array(fields.prefix(5)) == ["140105", Substring(Fixture.ssn(10)), Substring(Fixture.cardNumber(10)),
                                              Substring(Fixture.cardId(10)), "赵𠀀六"])
         #expect(fields[6] == "3.00" && fields[9] == "T01" && fields[10] == "VPCD" && fields[11] == "")
 
-        let readers = try client.call("org.sscard.Reader.ListReaders", [:])["readers"]?.array ?? []
+        let readers = try client.call(ReaderMethod.listReaders.name, [:])[.readers]?.array ?? []
         #expect(readers.count == 2)
-        #expect(readers.first { $0["name"]?.string == PCSCRig.reader0 }?["cardPresent"]?.bool == true)
-        #expect(readers.first { $0["name"]?.string == PCSCRig.reader1 }?["cardPresent"]?.bool == false)
-        #expect(Fixture.error { _ = try client.call("org.sscard.Reader.ReadCard", ["reader": "No Such Reader"]) }?.name
-            == "org.sscard.Reader.ReaderNotFound")
+        #expect(readers.first { $0[.name]?.string == PCSCRig.reader0 }?[.cardPresent]?.bool == true)
+        #expect(readers.first { $0[.name]?.string == PCSCRig.reader1 }?[.cardPresent]?.bool == false)
+        #expect(Fixture.error { _ = try client.call(ReaderMethod.readCard.name, .fields([.reader: "No Such Reader"])) }?.name
+            == ReaderErrorName.readerNotFound.name)
     }
 
     @Test("with two cards and no reader named, ReadCard refuses and lists both readers")
@@ -45,10 +48,10 @@ struct ReaderMethodsTests {
         defer { Fixture.remove(first, rig: rig) }
         let second = try Fixture.insert(12, slot: 1, rig: rig)
         defer { Fixture.remove(second, slot: 1, rig: rig) }
-        let error = Fixture.error { _ = try client.call("org.sscard.Reader.ReadCard", [:]) }
-        #expect(error?.name == "org.sscard.Reader.SeveralCardsPresent")
-        #expect(Set(error?.parameters["readers"]?.array?.compactMap(\.string) ?? []) == [PCSCRig.reader0, PCSCRig.reader1])
-        #expect(try client.call("org.sscard.Reader.ReadCard", ["reader": .string(PCSCRig.reader1)])["identity"]?["cardNumber"]?.string
+        let error = Fixture.error { _ = try client.call(ReaderMethod.readCard.name, [:]) }
+        #expect(error?.name == ReaderErrorName.severalCardsPresent.name)
+        #expect(Set(error?.parameters[.readers]?.array?.compactMap(\.string) ?? []) == [PCSCRig.reader0, PCSCRig.reader1])
+        #expect(try client.call(ReaderMethod.readCard.name, .fields([.reader: .string(PCSCRig.reader1)]))[.identity]?[.cardNumber]?.string
             == Fixture.cardNumber(12))
     }
 
@@ -59,37 +62,37 @@ struct ReaderMethodsTests {
         let card = try Fixture.insert(13, rig: rig)
         defer { Fixture.remove(card, rig: rig) }
         let number = Fixture.cardNumber(13)
-        let applied = try client.call("org.sscard.Registry.Apply", [
-            "holder": ["ssn": .string(Fixture.ssn(13)), "name": "李四"], "evidence": Fixture.idCard])
-        let id = try #require(applied["application"]?["applicationId"]?.int)
+        let applied = try client.call(RegistryMethod.apply.name, .fields([
+            .holder: .fields([.ssn: .string(Fixture.ssn(13)), .name: "李四"]), .evidence: Fixture.idCard]))
+        let id = try #require(applied[.application]?[.applicationId]?.int)
         for stage in ["reviewed", "ordered", "producing", "produced"] {
-            _ = try client.call("org.sscard.Registry.AdvanceApplication", ["applicationId": .int(id), "stage": .string(stage)])
+            _ = try client.call(RegistryMethod.advanceApplication.name, .fields([.applicationId: .int(id), .stage: .string(stage)]))
         }
-        let bound = try client.call("org.sscard.Registry.BindCard", ["applicationId": .int(id), "reader": .string(PCSCRig.reader0)])
-        #expect(bound["card"]?["cardNumber"]?.string == number)
-        #expect(bound["card"]?["cardId"]?.string == Fixture.cardId(13))
-        _ = try client.call("org.sscard.Registry.Activate", ["reader": .string(PCSCRig.reader0), "evidence": Fixture.idCard])
-        #expect(try client.call("org.sscard.Registry.GetStatus", ["reader": .string(PCSCRig.reader0)])["card"]?["state"]?.string == "active")
+        let bound = try client.call(RegistryMethod.bindCard.name, .fields([.applicationId: .int(id), .reader: .string(PCSCRig.reader0)]))
+        #expect(bound[.card]?[.cardNumber]?.string == number)
+        #expect(bound[.card]?[.cardId]?.string == Fixture.cardId(13))
+        _ = try client.call(RegistryMethod.activate.name, .fields([.reader: .string(PCSCRig.reader0), .evidence: Fixture.idCard]))
+        #expect(try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(PCSCRig.reader0)]))[.card]?[.state]?.string == "active")
 
         // A wrong old PIN: refused with tries left, nothing recorded.
-        let wrong = Fixture.error { _ = try client.call("org.sscard.Registry.ChangePassword", [
-            "reader": .string(PCSCRig.reader0), "oldPin": "975310", "newPin": "246810", "evidence": Fixture.idCard]) }
-        #expect(wrong?.parameters["rule"]?.string == "pinRejected")
-        #expect(wrong?.parameters["reason"]?.string?.contains("2 tries left") == true)
+        let wrong = Fixture.error { _ = try client.call(RegistryMethod.changePassword.name, .fields([
+            .reader: .string(PCSCRig.reader0), .oldPin: "975310", .newPin: "246810", .evidence: Fixture.idCard])) }
+        #expect(wrong?.parameters[.rule]?.string == "pinRejected")
+        #expect(wrong?.parameters[.reason]?.string?.contains("2 tries left") == true)
         #expect(wrong?.description.contains("975310") == false)
-        _ = try client.call("org.sscard.Registry.ChangePassword", [
-            "reader": .string(PCSCRig.reader0), "oldPin": "123456", "newPin": "246810", "evidence": Fixture.idCard])
-        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "246810"])["result"]?.string == "verified")
+        _ = try client.call(RegistryMethod.changePassword.name, .fields([
+            .reader: .string(PCSCRig.reader0), .oldPin: "123456", .newPin: "246810", .evidence: Fixture.idCard]))
+        #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "246810"]))[.result]?.string == "verified")
 
         // Lock the PIN out, then reset it at the counter through the security module.
-        for _ in 0..<3 { _ = try client.call("org.sscard.Reader.VerifyPin", ["pin": "864209"]) }
-        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "246810"])["result"]?.string == "blocked")
-        _ = try client.call("org.sscard.Registry.ResetPassword", [
-            "cardNumber": .string(number), "reader": .string(PCSCRig.reader0), "newPin": "135790", "evidence": Fixture.idCard])
-        #expect(try client.call("org.sscard.Reader.VerifyPin", ["pin": "135790"])["result"]?.string == "verified")
+        for _ in 0..<3 { _ = try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "864209"])) }
+        #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "246810"]))[.result]?.string == "blocked")
+        _ = try client.call(RegistryMethod.resetPassword.name, .fields([
+            .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: "135790", .evidence: Fixture.idCard]))
+        #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "135790"]))[.result]?.string == "verified")
 
         // The audit trail and the daemon's log never hold a PIN.
-        let entries = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])
+        let entries = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))
         for pin in ["246810", "135790", "864209", "975310"] {
             #expect(!entries.description.contains(pin))
             #expect(!(rig.daemon?.output.joined(separator: "\n").contains(pin) ?? true))
@@ -100,10 +103,10 @@ struct ReaderMethodsTests {
 
         // A call naming another card than the one in the reader is refused before the chip is touched.
         _ = try Fixture.issue(14, client: client)
-        let mismatch = Fixture.error { _ = try client.call("org.sscard.Registry.ResetPassword", [
-            "cardNumber": .string(Fixture.cardNumber(14)), "reader": .string(PCSCRig.reader0), "newPin": "111111",
-            "evidence": Fixture.idCard]) }
-        #expect(mismatch?.name == "org.sscard.Registry.IdentityMismatch")
+        let mismatch = Fixture.error { _ = try client.call(RegistryMethod.resetPassword.name, .fields([
+            .cardNumber: .string(Fixture.cardNumber(14)), .reader: .string(PCSCRig.reader0), .newPin: "111111",
+            .evidence: Fixture.idCard])) }
+        #expect(mismatch?.name == RegistryErrorName.identityMismatch.name)
     }
 
     @Test("Reader.Monitor reports removal and insertion with the identity read")
@@ -111,14 +114,14 @@ struct ReaderMethodsTests {
         let rig = try DaemonRig()
         let card = try Fixture.insert(15, rig: rig)
         let watcher = try MonitorWatcher(rig)
-        try watcher.wait { $0["event"]?.string == "cardInserted" && $0["identity"]?["cardNumber"]?.string == Fixture.cardNumber(15) }
+        try watcher.wait { $0[.event]?.string == "cardInserted" && $0[.identity]?[.cardNumber]?.string == Fixture.cardNumber(15) }
         card.terminate()
-        try watcher.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader0 }
+        try watcher.wait { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == PCSCRig.reader0 }
         let again = try PCSCRig.shared.insertCards([(0, DaemonRig.profile(cardNumber: Fixture.cardNumber(16), cardId: Fixture.cardId(16),
                                                                           ssn: Fixture.ssn(16), name: "孙七"))], name: "card16")
         defer { Fixture.remove(again, rig: rig) }
-        let inserted = try watcher.wait { $0["event"]?.string == "cardInserted" && $0["identity"]?["cardNumber"]?.string == Fixture.cardNumber(16) }
-        #expect(inserted["identity"]?["name"]?.string == "孙七")
+        let inserted = try watcher.wait { $0[.event]?.string == "cardInserted" && $0[.identity]?[.cardNumber]?.string == Fixture.cardNumber(16) }
+        #expect(inserted[.identity]?[.name]?.string == "孙七")
     }
 
     /// sscardd reads an inserted card's identity on the readers' queue before
@@ -138,15 +141,15 @@ struct ReaderMethodsTests {
         let slow = try PCSCRig.shared.insertCards([(1, slowProfile)], name: "slow17")
         defer { Fixture.remove(slow, slot: 1, rig: rig) }
         try watcher.wait(timeout: 30) {
-            $0["event"]?.string == "cardInserted" && $0["reader"]?.string == PCSCRig.reader1 && $0["identity"] != nil
+            $0[.event]?.string == "cardInserted" && $0[.reader]?.string == PCSCRig.reader1 && $0[.identity] != nil
         }
 
         // The slow card's ReadCard holds the readers' queue.
         let slowRead = DispatchSemaphore(value: 0)
-        let slowReadDone = LockedFlag()
+        let slowReadDone = LockedValue(false)
         Thread.detachNewThread {
-            _ = try? Fixture.client(rig).call("org.sscard.Reader.ReadCard", ["reader": .string(PCSCRig.reader1)])
-            slowReadDone.set()
+            _ = try? Fixture.client(rig).call(ReaderMethod.readCard.name, .fields([.reader: .string(PCSCRig.reader1)]))
+            slowReadDone.set(true)
             slowRead.signal()
         }
         // Meanwhile a card comes into reader 0 and leaves before its read can run.
@@ -155,33 +158,26 @@ struct ReaderMethodsTests {
             cardNumber: Fixture.cardNumber(18), cardId: Fixture.cardId(18), ssn: Fixture.ssn(18), name: "吴九"))], name: "quick18")
         try daemon.waitForLine(containing: "card inserted in \(PCSCRig.reader0)", after: linesBefore)
         quick.terminate()
-        try watcher.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader0 }
-        try #require(!slowReadDone.isSet, "the slow ReadCard ended before the removal: the race was not set up")
+        try watcher.wait { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == PCSCRig.reader0 }
+        try #require(!slowReadDone.value, "the slow ReadCard ended before the removal: the race was not set up")
         _ = slowRead.wait(timeout: .now() + 30)
         // Through the readers' queue, after the queued insertion read.
-        _ = try Fixture.client(rig).call("org.sscard.Reader.ListReaders", [:])
+        _ = try Fixture.client(rig).call(ReaderMethod.listReaders.name, [:])
 
         // A new subscriber is shown the slow card in reader 1 and nothing in reader 0.
         let fresh = try MonitorWatcher(rig)
-        try fresh.wait { $0["event"]?.string == "cardInserted" && $0["reader"]?.string == PCSCRig.reader1 }
-        #expect(!fresh.received.contains { $0["event"]?.string == "cardInserted" && $0["reader"]?.string == PCSCRig.reader0 },
+        try fresh.wait { $0[.event]?.string == "cardInserted" && $0[.reader]?.string == PCSCRig.reader1 }
+        #expect(!fresh.received.contains { $0[.event]?.string == "cardInserted" && $0[.reader]?.string == PCSCRig.reader0 },
                 "\(fresh.received)")
         // The first subscriber got no insertion in reader 0 after its removal: the
         // slow card's removal, published after anything queued before it, ends the span.
         slow.terminate()
-        try watcher.wait { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader1 }
+        try watcher.wait { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == PCSCRig.reader1 }
         let events = watcher.received
-        let removed = try #require(events.firstIndex { $0["event"]?.string == "cardRemoved" && $0["reader"]?.string == PCSCRig.reader0 })
-        let after = events[(removed + 1)...].filter { $0["reader"]?.string == PCSCRig.reader0 }
+        let removed = try #require(events.firstIndex { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == PCSCRig.reader0 })
+        let after = events[(removed + 1)...].filter { $0[.reader]?.string == PCSCRig.reader0 }
         #expect(after.isEmpty, "reader 0 after its removal: \(after)")
         #expect(daemon.output.contains { $0.contains("card in \(PCSCRig.reader0) left before its read finished") })
     }
 }
 
-/// A flag one thread sets and another reads.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
-}

@@ -1,5 +1,6 @@
 import Foundation
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Varlink
 
 /// A client calling GetStatus back to back on a thread of its own, keeping
@@ -29,9 +30,9 @@ final class RegistryProbe: @unchecked Sendable {
             let started = ContinuousClock.now
             var outcome = Outcome.done, detail = ""
             do {
-                _ = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(cardNumber)])
+                _ = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(cardNumber)]))
             } catch let error as VarlinkError {
-                outcome = error.name == "org.sscard.Registry.RegistryUnavailable" ? .unavailable : .failed
+                outcome = error.name == RegistryErrorName.registryUnavailable.name ? .unavailable : .failed
                 detail = "\(error.name) \(error.parameters)"
             } catch {
                 outcome = .failed

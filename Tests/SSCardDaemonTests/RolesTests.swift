@@ -1,5 +1,6 @@
 import Foundation
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -35,21 +36,24 @@ struct RolesTests {
         #expect(temporary.code == 0)
         #expect(temporary.output.contains("temporarilyLost"))
 
-        for denied in [["seal", "--card", number, "--reason", "x"], ["history", "--card", number], ["readers", "--bogus", "1"]] {
-            let result = try rig.sscardctl(denied, uid: uid, groups: kioskGroups)
-            #expect(result.code != 0, "\(denied)")
+        // Each case asserts the exit code it means: 4 where sscardd refused the
+        // role, 2 where sscardctl refused the words before any call.
+        for (arguments, code) in [(["seal", "--card", number, "--reason", "x"], 4), (["history", "--card", number], 4),
+                                  (["readers", "--bogus", "1"], 2)] {
+            let result = try rig.sscardctl(arguments, uid: uid, groups: kioskGroups)
+            #expect(result.code == Int32(code), "\(arguments): \(result.output)")
         }
         // The audit trail names the kiosk's uid, its role and channel, and records the denied calls.
-        let trail = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []
-        let loss = trail.last { $0["action"]?.string == "reportTemporaryLoss" && $0["outcome"]?.string == "done" }
-        #expect(loss?["actor"]?.string == "uid:\(uid)")
-        #expect(loss?["role"]?.string == "kiosk")
-        #expect(loss?["channel"]?.string == "kiosk")
-        #expect(trail.contains { $0["action"]?.string == "reportTemporaryLoss" && $0["outcome"]?.string == "refused" })
-        #expect(trail.contains { $0["action"]?.string == "Seal" && $0["outcome"]?.string == "refused"
-                && $0["reason"]?.string == "permission denied for role kiosk" })
-        #expect(trail.contains { $0["action"]?.string == "GetStatus" && $0["outcome"]?.string == "refused"
-                && $0["role"]?.string == "kiosk" && $0["reason"]?.string?.contains("inserted in its reader") == true })
+        let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
+        let loss = trail.last { $0[.action]?.string == "reportTemporaryLoss" && $0[.outcome]?.string == "done" }
+        #expect(loss?[.actor]?.string == "uid:\(uid)")
+        #expect(loss?[.role]?.string == "kiosk")
+        #expect(loss?[.channel]?.string == "kiosk")
+        #expect(trail.contains { $0[.action]?.string == "reportTemporaryLoss" && $0[.outcome]?.string == "refused" })
+        #expect(trail.contains { $0[.action]?.string == "seal" && $0[.outcome]?.string == "refused"
+                && $0[.reason]?.string == "permission denied for role kiosk" })
+        #expect(trail.contains { $0[.action]?.string == "getStatus" && $0[.outcome]?.string == "refused"
+                && $0[.role]?.string == "kiosk" && $0[.reason]?.string?.contains("inserted in its reader") == true })
     }
 
     @Test("an operator serves holders but cannot seal or cancel; an admin can; no group, no access")
@@ -68,16 +72,16 @@ struct RolesTests {
         #expect(nobody.code == 4)
 
         // Every denial is in the audit trail with the caller's uid and role.
-        let trail = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []
-        let denied = trail.filter { $0["action"]?.string == "Seal" && $0["outcome"]?.string == "refused" }
+        let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
+        let denied = trail.filter { $0[.action]?.string == "seal" && $0[.outcome]?.string == "refused" }
         #expect(denied.count == 1)
-        #expect(denied.first?["actor"]?.string == "uid:\(uid)")
-        #expect(denied.first?["role"]?.string == "operator")
-        #expect(trail.contains { $0["action"]?.string == "GetStatus" && $0["role"]?.string == "none" })
-        let verify = try client.call("org.sscard.Registry.VerifyAudit", [:])
-        #expect(verify["intact"]?.bool == true)
-        let recent = try client.call("org.sscard.Registry.History", ["ssn": .string(Fixture.ssn(21))])
-        #expect(recent["entries"]?.array?.contains { $0["action"]?.string == "resetPassword" && $0["role"]?.string == "operator" } == true)
+        #expect(denied.first?[.actor]?.string == "uid:\(uid)")
+        #expect(denied.first?[.role]?.string == "operator")
+        #expect(trail.contains { $0[.action]?.string == "getStatus" && $0[.role]?.string == "none" })
+        let verify = try client.call(RegistryMethod.verifyAudit.name, [:])
+        #expect(verify[.intact]?.bool == true)
+        let recent = try client.call(RegistryMethod.history.name, .fields([.ssn: .string(Fixture.ssn(21))]))
+        #expect(recent[.entries]?.array?.contains { $0[.action]?.string == "resetPassword" && $0[.role]?.string == "operator" } == true)
     }
 
     @Test("the socket file is mode 0660 and belongs to the configured group")

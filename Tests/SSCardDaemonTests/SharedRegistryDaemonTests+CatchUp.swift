@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -25,11 +26,11 @@ extension SharedRegistryDaemonTests {
             a = try DaemonRig(extra: SharedRegistryDaemonTests.postgresql(database) + "\n" + extraA)
             b = try SharedRegistryDaemonTests.secondDaemon(database, servicePoint: "test-140106", extra: "change-feed = off")
             clientB = try Fixture.client(b)
-            watcher = try MonitorWatcher(a, method: "org.sscard.Registry.Monitor")
+            watcher = try MonitorWatcher(a, method: RegistryMethod.monitor.name)
             let client = clientB
             cards = try [50, 51, 52].map { try Fixture.issue($0, client: client) }
             let last = cards[2]
-            try watcher.wait { $0["action"]?.string == "activate" && $0["card"]?["cardNumber"]?.string == last }
+            try watcher.wait { $0[.action]?.string == "activate" && $0[.card]?[.cardNumber]?.string == last }
         }
 
         /// Runs `body` while A is stopped and its listener's session is gone,
@@ -52,19 +53,19 @@ extension SharedRegistryDaemonTests {
             return seen
         }
 
-        func call(_ method: String, _ card: String, _ extra: [String: JSONValue] = [:]) throws {
-            var parameters: [String: JSONValue] = ["cardNumber": .string(card), "evidence": Fixture.idCard]
+        func call(_ method: RegistryMethod, _ card: String, _ extra: [WireKey: JSONValue] = [:]) throws {
+            var parameters: [WireKey: JSONValue] = [.cardNumber: .string(card), .evidence: Fixture.idCard]
             parameters.merge(extra) { _, new in new }
-            _ = try clientB.call("org.sscard.Registry.\(method)", .object(parameters))
+            _ = try clientB.call(method.name, .fields(parameters))
         }
 
         /// The subscriber's events about `cards` from `index` on, as (action, card, state).
         func events(from index: Int) -> [[String]] {
             watcher.received.dropFirst(index).compactMap { event in
-                guard let card = event["card"]?["cardNumber"]?.string, cards.contains(card) else {
-                    return event["action"]?.string == "gap" ? ["gap"] : nil
+                guard let card = event[.card]?[.cardNumber]?.string, cards.contains(card) else {
+                    return event[.action]?.string == "gap" ? ["gap"] : nil
                 }
-                return [event["action"]?.string ?? "", card, event["card"]?["state"]?.string ?? ""]
+                return [event[.action]?.string ?? "", card, event[.card]?[.state]?.string ?? ""]
             }
         }
     }
@@ -74,18 +75,18 @@ extension SharedRegistryDaemonTests {
         let pair = try Pair()
         let (cards, start) = (pair.cards, pair.watcher.received.count)
         let seen = try pair.whileListenerDown {
-            try pair.call("ReportLoss", cards[0], ["kind": "temporary"])
-            try pair.call("ReportLoss", cards[1], ["kind": "temporary"])
-            try pair.call("Lock", cards[2])
+            try pair.call(.reportLoss, cards[0], [.kind: "temporary"])
+            try pair.call(.reportLoss, cards[1], [.kind: "temporary"])
+            try pair.call(.lock, cards[2])
             // A refused attempt is in B's chain but is not a change: not shown.
-            #expect(Fixture.error { try pair.call("Lock", cards[2]) }?.name == "org.sscard.Registry.TransitionRefused")
+            #expect(Fixture.error { try pair.call(.lock, cards[2]) }?.name == RegistryErrorName.transitionRefused.name)
         }
         let daemon = try #require(pair.a.daemon)
         try daemon.waitForLine(containing: "change feed reconnected: 3 change(s) other daemons made meanwhile", after: seen,
                                timeout: 30)
         // After the catch-up, B's next change arrives live, once.
-        try pair.call("Unlock", cards[2])
-        try pair.watcher.wait { $0["action"]?.string == "unlock" }
+        try pair.call(.unlock, cards[2])
+        try pair.watcher.wait { $0[.action]?.string == "unlock" }
         #expect(pair.events(from: start) == [
             ["reportTemporaryLoss", cards[0], "temporarilyLost"],
             ["reportTemporaryLoss", cards[1], "temporarilyLost"],
@@ -101,18 +102,18 @@ extension SharedRegistryDaemonTests {
         let pair = try Pair(extraA: "change-feed-catch-up-limit = 2")
         let (cards, start) = (pair.cards, pair.watcher.received.count)
         let seen = try pair.whileListenerDown {
-            for card in cards { try pair.call("ReportLoss", card, ["kind": "temporary"]) }
+            for card in cards { try pair.call(.reportLoss, card, [.kind: "temporary"]) }
         }
-        let gap = try pair.watcher.wait(timeout: 30) { $0["action"]?.string == "gap" }
-        #expect(gap["actor"]?.string == "system")
-        let reason = try #require(gap["reason"]?.string)
+        let gap = try pair.watcher.wait(timeout: 30) { $0[.action]?.string == "gap" }
+        #expect(gap[.actor]?.string == "system")
+        let reason = try #require(gap[.reason]?.string)
         #expect(reason.contains("3 changes other daemons made while the change feed was reconnecting exceed its "
             + "catch-up limit of 2"), "\(reason)")
         let daemon = try #require(pair.a.daemon)
         try daemon.waitForLine(containing: "change feed gap, monitors told to re-read: 3 changes", after: seen)
         // The missed changes stay missed; the next one is shown as usual, once.
-        try pair.call("ReleaseLoss", cards[0])
-        try pair.watcher.wait { $0["action"]?.string == "releaseLoss" }
+        try pair.call(.releaseLoss, cards[0])
+        try pair.watcher.wait { $0[.action]?.string == "releaseLoss" }
         #expect(pair.events(from: start) == [["gap"], ["releaseLoss", cards[0], "active"]])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PostgreSQLStore
-import SSCardTestSupport
+import SSCardInterfaces
+import SSCardRig
 import Testing
 import Varlink
 
@@ -42,26 +43,26 @@ struct SharedRegistryDaemonTests {
         try daemon.waitForLine(containing: "registry database reached: applied 0001-registry")
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(40, client: client)
-        let lost = try client.call("org.sscard.Registry.ReportLoss", ["kind": "temporary", "cardNumber": .string(number),
-                                                                       "evidence": Fixture.idCard])
-        #expect(lost["card"]?["state"]?.string == "temporarilyLost")
-        #expect(try client.call("org.sscard.Registry.PendingReleases", [:])["releases"]?[0]?["cardNumber"]?.string == number)
-        let released = try client.call("org.sscard.Registry.ReleaseLoss", ["cardNumber": .string(number),
-                                                                            "evidence": Fixture.idCard])
-        #expect(released["card"]?["state"]?.string == "active")
-        let history = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number)])["entries"]?.array ?? []
-        #expect(history.compactMap { $0["action"]?.string }.suffix(3) == ["activate", "reportTemporaryLoss", "releaseLoss"])
-        let audit = try client.call("org.sscard.Registry.VerifyAudit", [:])
-        #expect(audit["intact"]?.bool == true)
+        let lost = try client.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .cardNumber: .string(number),
+                                                                       .evidence: Fixture.idCard]))
+        #expect(lost[.card]?[.state]?.string == "temporarilyLost")
+        #expect(try client.call(RegistryMethod.pendingReleases.name, [:])[.releases]?[0]?[.cardNumber]?.string == number)
+        let released = try client.call(RegistryMethod.releaseLoss.name, .fields([.cardNumber: .string(number),
+                                                                            .evidence: Fixture.idCard]))
+        #expect(released[.card]?[.state]?.string == "active")
+        let history = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
+        #expect(history.compactMap { $0[.action]?.string }.suffix(3) == ["activate", "reportTemporaryLoss", "releaseLoss"])
+        let audit = try client.call(RegistryMethod.verifyAudit.name, [:])
+        #expect(audit[.intact]?.bool == true)
         // Every entry is in this daemon's chain, named after its service point.
         let chains = try Self.query(database, "SELECT chain, count(*) FROM audit GROUP BY chain")
         #expect(chains.count == 1)
         #expect(chains.first?.string(0) == "test-140105")
-        #expect(chains.first?.int64(1) == audit["entriesChecked"]?.int)
+        #expect(chains.first?.int64(1) == audit[.entriesChecked]?.int)
         // Backup is the SQLite engine's; on PostgreSQL it is refused clearly.
-        let backup = Fixture.error { _ = try client.call("org.sscard.Registry.Backup", ["path": "/tmp/x.sqlite"]) }
-        #expect(backup?.name == "org.sscard.Registry.RegistryUnavailable")
-        #expect(backup?.parameters["reason"]?.string?.contains("pg_dump") == true)
+        let backup = Fixture.error { _ = try client.call(RegistryMethod.backup.name, .fields([.path: "/tmp/x.sqlite"])) }
+        #expect(backup?.name == RegistryErrorName.registryUnavailable.name)
+        #expect(backup?.parameters[.reason]?.string?.contains("pg_dump") == true)
         client.close()
         #expect(rig.stop() == 0)
         let log = daemon.output.joined(separator: "\n")
@@ -84,7 +85,9 @@ struct SharedRegistryDaemonTests {
         #expect(bad.output.contains("colour"))
         #expect(!bad.output.contains("hunter2"))
         // With the sqlite engine a conninfo is allowed and unused (switching engines is one line).
-        try "postgresql-conninfo = host=/tmp\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
+        // (An empty socket-group: --check-config checks the group exists, and
+        // the default, 'sscard', need not on a test machine.)
+        try "postgresql-conninfo = host=/tmp\nsocket-group =\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let sqlite = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(sqlite.code == 0, "\(sqlite.output)")
         // change-feed is on or off, and a bad value names its line.
@@ -93,7 +96,7 @@ struct SharedRegistryDaemonTests {
         let feed = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(feed.code == 78)
         #expect(feed.output.contains("\(rig.configPath):2: 'change-feed' must be on or off"), "\(feed.output)")
-        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp\nchange-feed = off\n"
+        try "registry-engine = postgresql\npostgresql-conninfo = host=/tmp\nchange-feed = off\nsocket-group =\n"
             .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let off = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(off.code == 0, "\(off.output)")
@@ -105,7 +108,7 @@ struct SharedRegistryDaemonTests {
         #expect(hosts.output.contains("\(rig.configPath):2: 'postgresql-conninfo' lists several hosts but not "
             + "target_session_attrs=read-write"), "\(hosts.output)")
         for attributes in ["read-write", "primary"] {
-            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\n"
+            try "registry-engine = postgresql\npostgresql-conninfo = postgresql://%2Ftmp%2Fa:5432,%2Ftmp%2Fb:5433/x?target_session_attrs=\(attributes)\nsocket-group =\n"
                 .write(toFile: rig.configPath, atomically: true, encoding: .utf8)
             let accepted = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath, "--check-config"])
             #expect(accepted.code == 0, "\(attributes): \(accepted.output)")
@@ -125,24 +128,24 @@ struct SharedRegistryDaemonTests {
         let number = try Fixture.issue(41, client: client)
         let card = try Fixture.insert(41, rig: rig)
         defer { Fixture.remove(card, rig: rig) }
-        #expect(try client.call("org.sscard.Registry.GetStatus", [:])["card"]?["state"]?.string == "active")
+        #expect(try client.call(RegistryMethod.getStatus.name, [:])[.card]?[.state]?.string == "active")
 
         // Writers hammer the card while the server stops under them.
         let outcomes = NSLock.Outcomes()
         let writers = DispatchGroup()
-        let stopWriting = NSLock.Flag()
+        let stopWriting = LockedValue(false)
         for _ in 0..<2 {
             DispatchQueue.global().async(group: writers) {
                 guard let writer = try? Fixture.client(rig) else { return outcomes.add(.failed("connect")) }
                 defer { writer.close() }
-                while !stopWriting.isSet {
-                    for method in ["Lock", "Unlock"] {
+                while !stopWriting.value {
+                    for method in [RegistryMethod.lock, .unlock] {
                         do {
-                            _ = try writer.call("org.sscard.Registry.\(method)", ["cardNumber": .string(number),
-                                                                                 "evidence": Fixture.idCard])
+                            _ = try writer.call(method.name, .fields([.cardNumber: .string(number),
+                                                                                 .evidence: Fixture.idCard]))
                             outcomes.add(.done)
                         } catch let error as VarlinkError {
-                            let reason = error.parameters["reason"]?.string ?? ""
+                            let reason = error.parameters[.reason]?.string ?? ""
                             outcomes.add(error.name.hasSuffix("RegistryUnavailable")
                                 ? (reason.contains("during COMMIT") ? .unknown : .unavailable) : .refused)
                             // Pacing, not synchronization: do not flood the daemon's log during the outage.
@@ -159,24 +162,24 @@ struct SharedRegistryDaemonTests {
         #expect(outcomes.wait { $0.filter { $0 == .unavailable }.count >= 4 })
         let unavailableLine = try daemon.waitForLine(containing: "registry database unreachable")
 
-        let status = Fixture.error { _ = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)]) }
-        #expect(status?.name == "org.sscard.Registry.RegistryUnavailable")
-        let read = try client.call("org.sscard.Reader.ReadCard", [:])
-        #expect(read["identity"]?["cardNumber"]?.string == number)
+        let status = Fixture.error { _ = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)])) }
+        #expect(status?.name == RegistryErrorName.registryUnavailable.name)
+        let read = try client.call(ReaderMethod.readCard.name, [:])
+        #expect(read[.identity]?[.cardNumber]?.string == number)
         let control = try rig.sscardctl(["status", "--card", number])
         #expect(control.code == 6)
         #expect(control.output.contains("RegistryUnavailable"))
         #expect(control.output.contains("try again"))
-        let seal = Fixture.error { _ = try client.call("org.sscard.Registry.Seal", ["cardNumber": .string(number),
-                                                                                 "reason": "during the outage"]) }
-        #expect(seal?.name == "org.sscard.Registry.RegistryUnavailable")
+        let seal = Fixture.error { _ = try client.call(RegistryMethod.seal.name, .fields([.cardNumber: .string(number),
+                                                                                 .reason: "during the outage"])) }
+        #expect(seal?.name == RegistryErrorName.registryUnavailable.name)
 
         try PostgreSQLRig.shared.start()
         try daemon.waitForLine(containing: "registry database reachable again", after: unavailableLine, timeout: 30)
-        stopWriting.set()
+        stopWriting.set(true)
         writers.wait()
-        let reply = try client.call("org.sscard.Registry.GetStatus", ["cardNumber": .string(number)])
-        let state = try #require(reply["card"]?["state"]?.string)
+        let reply = try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))
+        let state = try #require(reply[.card]?[.state]?.string)
         #expect(state == "active" || state == "locked")
 
         // Nothing half applied: each change that answered done is in the
@@ -185,14 +188,14 @@ struct SharedRegistryDaemonTests {
         let all = outcomes.all
         #expect(!all.contains { if case .failed = $0 { return true } else { return false } }, "\(all.prefix(5))")
         let done = all.filter { $0 == .done }.count, unknown = all.filter { $0 == .unknown }.count
-        let entries = try client.call("org.sscard.Registry.History", ["cardNumber": .string(number), "limit": 100_000])["entries"]?
+        let entries = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number), .limit: 100_000]))[.entries]?
             .array ?? []
-        let applied = entries.filter { ["lock", "unlock"].contains($0["action"]?.string ?? "") && $0["outcome"]?.string == "done" }
+        let applied = entries.filter { ["lock", "unlock"].contains($0[.action]?.string ?? "") && $0[.outcome]?.string == "done" }
         #expect(applied.count >= done && applied.count <= done + unknown, "done \(done), unknown \(unknown), trail \(applied.count)")
-        #expect(applied.last?["newState"]?.string == state)
-        #expect(!entries.contains { $0["action"]?.string == "seal" })
-        #expect(try client.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
-        #expect(try client.call("org.sscard.Registry.Seal", ["cardNumber": .string(number), "reason": "after"])["card"]?["state"]?
+        #expect(applied.last?[.newState]?.string == state)
+        #expect(!entries.contains { $0[.action]?.string == "seal" })
+        #expect(try client.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
+        #expect(try client.call(RegistryMethod.seal.name, .fields([.cardNumber: .string(number), .reason: "after"]))[.card]?[.state]?
             .string == "sealed")
     }
 
@@ -212,27 +215,27 @@ struct SharedRegistryDaemonTests {
         let a = try DaemonRig(extra: Self.postgresql(database))
         let b = try Self.secondDaemon(database, servicePoint: "test-140106")
         let clientB = try Fixture.client(b)
-        let watcher = try MonitorWatcher(a, method: "org.sscard.Registry.Monitor")
+        let watcher = try MonitorWatcher(a, method: RegistryMethod.monitor.name)
         let number = try Fixture.issue(43, client: clientB)
-        let applied = try watcher.wait { $0["action"]?.string == "apply" }
-        #expect(applied["application"]?["ssn"]?.string == Fixture.ssn(43))
-        #expect(applied["actor"]?.string == "root")
-        let bound = try watcher.wait { $0["action"]?.string == "bind" }
-        #expect(bound["card"]?["cardNumber"]?.string == number)
-        _ = try clientB.call("org.sscard.Registry.ReportLoss", ["kind": "temporary", "cardNumber": .string(number),
-                                                                "evidence": Fixture.idCard])
-        let lost = try watcher.wait { $0["action"]?.string == "reportTemporaryLoss" }
-        #expect(lost["card"]?["state"]?.string == "temporarilyLost")
-        #expect(lost["card"]?["name"]?.string == "李四")
+        let applied = try watcher.wait { $0[.action]?.string == "apply" }
+        #expect(applied[.application]?[.ssn]?.string == Fixture.ssn(43))
+        #expect(applied[.actor]?.string == "root")
+        let bound = try watcher.wait { $0[.action]?.string == "bind" }
+        #expect(bound[.card]?[.cardNumber]?.string == number)
+        _ = try clientB.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .cardNumber: .string(number),
+                                                                .evidence: Fixture.idCard]))
+        let lost = try watcher.wait { $0[.action]?.string == "reportTemporaryLoss" }
+        #expect(lost[.card]?[.state]?.string == "temporarilyLost")
+        #expect(lost[.card]?[.name]?.string == "李四")
         // A's own change is published once, by A itself, not again by its feed.
         let clientA = try Fixture.client(a)
-        _ = try clientA.call("org.sscard.Registry.ReleaseLoss", ["cardNumber": .string(number), "evidence": Fixture.idCard])
-        _ = try clientB.call("org.sscard.Registry.Lock", ["cardNumber": .string(number), "evidence": Fixture.idCard])
-        try watcher.wait { $0["action"]?.string == "lock" }
-        #expect(watcher.received.filter { $0["action"]?.string == "releaseLoss" }.count == 1)
-        #expect(watcher.received.filter { $0["action"]?.string == "reportTemporaryLoss" }.count == 1)
+        _ = try clientA.call(RegistryMethod.releaseLoss.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))
+        _ = try clientB.call(RegistryMethod.lock.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))
+        try watcher.wait { $0[.action]?.string == "lock" }
+        #expect(watcher.received.filter { $0[.action]?.string == "releaseLoss" }.count == 1)
+        #expect(watcher.received.filter { $0[.action]?.string == "reportTemporaryLoss" }.count == 1)
         // Both daemons' chains verify.
-        #expect(try clientA.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        #expect(try clientA.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
         let chains = try Self.query(database, "SELECT chain FROM audit_chains ORDER BY chain").compactMap { $0.string(0) }
         #expect(chains == ["test-140105", "test-140106"])
 
@@ -248,9 +251,9 @@ struct SharedRegistryDaemonTests {
         if logB.output.dropFirst(seenB).contains(where: { $0.contains("registry database unreachable") }) {
             try logB.waitForLine(containing: "registry database reachable again", after: seenB, timeout: 30)
         }
-        _ = try clientB.call("org.sscard.Registry.Unlock", ["cardNumber": .string(number), "evidence": Fixture.idCard])
-        let unlocked = try watcher.wait { $0["action"]?.string == "unlock" }
-        #expect(unlocked["card"]?["state"]?.string == "active")
+        _ = try clientB.call(RegistryMethod.unlock.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))
+        let unlocked = try watcher.wait { $0[.action]?.string == "unlock" }
+        #expect(unlocked[.card]?[.state]?.string == "active")
     }
 
     /// LISTEN sessions on `conninfo`'s database: one per daemon whose change feed is on.
@@ -266,30 +269,30 @@ struct SharedRegistryDaemonTests {
         let quiet = try DaemonRig(extra: Self.postgresql(database) + "\nchange-feed = off")
         try #require(quiet.daemon).waitForLine(containing: "change feed off: Monitor subscribers see only this daemon's own")
         let other = try Self.secondDaemon(database, servicePoint: "test-140106")
-        let quietWatcher = try MonitorWatcher(quiet, method: "org.sscard.Registry.Monitor")
-        let otherWatcher = try MonitorWatcher(other, method: "org.sscard.Registry.Monitor")
+        let quietWatcher = try MonitorWatcher(quiet, method: RegistryMethod.monitor.name)
+        let otherWatcher = try MonitorWatcher(other, method: RegistryMethod.monitor.name)
         let quietClient = try Fixture.client(quiet), otherClient = try Fixture.client(other)
 
         // The other daemon issues a card; then the quiet one reports it lost.
         let number = try Fixture.issue(44, client: otherClient)
-        _ = try quietClient.call("org.sscard.Registry.ReportLoss", ["kind": "temporary", "cardNumber": .string(number),
-                                                                    "evidence": Fixture.idCard])
+        _ = try quietClient.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .cardNumber: .string(number),
+                                                                    .evidence: Fixture.idCard]))
         // The quiet daemon's change still reaches the other daemon's feed (its NOTIFY is part of the write)...
-        let seen = try otherWatcher.wait { $0["action"]?.string == "reportTemporaryLoss" }
-        #expect(seen["card"]?["cardNumber"]?.string == number)
+        let seen = try otherWatcher.wait { $0[.action]?.string == "reportTemporaryLoss" }
+        #expect(seen[.card]?[.cardNumber]?.string == number)
         // ...while its own subscriber sees its own change and nothing of the other daemon's.
-        try quietWatcher.wait { $0["action"]?.string == "reportTemporaryLoss" }
-        let actions = quietWatcher.received.compactMap { $0["action"]?.string }
+        try quietWatcher.wait { $0[.action]?.string == "reportTemporaryLoss" }
+        let actions = quietWatcher.received.compactMap { $0[.action]?.string }
         #expect(!actions.contains("apply") && !actions.contains("bind") && !actions.contains("activate"), "\(actions)")
         // One LISTEN session on the database: the other daemon's (its feed just delivered).
         #expect(try Self.listeners(database) == 1)
         // The other daemon's next change is not shown here either; the quiet daemon's next one is.
-        _ = try otherClient.call("org.sscard.Registry.ReleaseLoss", ["cardNumber": .string(number), "evidence": Fixture.idCard])
-        _ = try quietClient.call("org.sscard.Registry.Lock", ["cardNumber": .string(number), "evidence": Fixture.idCard])
-        try otherWatcher.wait { $0["action"]?.string == "lock" }
-        try quietWatcher.wait { $0["action"]?.string == "lock" }
-        #expect(!quietWatcher.received.contains { $0["action"]?.string == "releaseLoss" })
-        #expect(try quietClient.call("org.sscard.Registry.VerifyAudit", [:])["intact"]?.bool == true)
+        _ = try otherClient.call(RegistryMethod.releaseLoss.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))
+        _ = try quietClient.call(RegistryMethod.lock.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))
+        try otherWatcher.wait { $0[.action]?.string == "lock" }
+        try quietWatcher.wait { $0[.action]?.string == "lock" }
+        #expect(!quietWatcher.received.contains { $0[.action]?.string == "releaseLoss" })
+        #expect(try quietClient.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
     }
 
     @Test("unreachable at start: sscardd starts, serves readers, and migrates when the server first answers")
@@ -302,9 +305,9 @@ struct SharedRegistryDaemonTests {
         let daemon = try #require(rig.daemon)
         try daemon.waitForLine(containing: "registry database unreachable at start")
         let client = try Fixture.client(rig)
-        #expect(try client.call("org.sscard.Reader.ListReaders", [:])["readers"]?.array?.count == 2)
-        #expect(Fixture.error { _ = try client.call("org.sscard.Registry.PendingReleases", [:]) }?.name
-            == "org.sscard.Registry.RegistryUnavailable")
+        #expect(try client.call(ReaderMethod.listReaders.name, [:])[.readers]?.array?.count == 2)
+        #expect(Fixture.error { _ = try client.call(RegistryMethod.pendingReleases.name, [:]) }?.name
+            == RegistryErrorName.registryUnavailable.name)
         try PostgreSQLRig.shared.start()
         restarted = true
         try daemon.waitForLine(containing: "registry database reached: applied 0001-registry", timeout: 30)
@@ -339,12 +342,5 @@ extension NSLock {
             }
             return true
         }
-    }
-
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        var isSet: Bool { lock.withLock { value } }
-        func set() { lock.withLock { value = true } }
     }
 }

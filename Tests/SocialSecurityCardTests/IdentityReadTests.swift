@@ -41,22 +41,6 @@ import SSCardValues
         #expect(card.isFinished)
     }
 
-    @Test func identityJSONShape() throws {
-        let identity = try CardIdentity(responses: CardFixture.responses, atr: CardFixture.atr)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(identity), as: UTF8.self)
-        #expect(json.contains(#""issueDate":"2010-10-01""#))
-        #expect(json.contains(#""birthDate":"1949-12-31""#))
-        #expect(json.contains(#""atr":"3B6D000000814E43238697159900BF7C7A""#))
-        #expect(json.contains(#""sex":"female""#))
-        #expect(json.contains(#""region":"639900""#))
-        #expect(json.contains(#""generation":2"#))
-        #expect(json.contains(#""ssn":"11010519491231002X""#))
-        let decoded = try JSONDecoder().decode(CardIdentity.self, from: Data(json.utf8))
-        #expect(decoded == identity)
-    }
-
     @Test func descriptionMasksPersonalData() throws {
         let identity = try CardIdentity(responses: CardFixture.responses, atr: CardFixture.atr)
         let text = "\(identity)"

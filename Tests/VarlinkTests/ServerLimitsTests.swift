@@ -103,4 +103,54 @@ import Testing
             #expect(try connection.receive()?["parameters"]?["text"]?.string == "\(index)")
         }
     }
+
+    @Test func aConnectionBeyondItsUIDsCapIsClosedWithoutDisturbingOthers() throws {
+        let fixture = try TestServer {
+            $0.maxConnectionsPerUID = 2
+            $0.uncappedUIDs = []
+        }
+        let clients = try (0..<2).map { _ in try fixture.client() }
+        for client in clients { _ = try client.call("org.varlink.service.GetInfo") }
+        let third = try RawConnection(path: fixture.path)
+        try? third.send(message: #"{"method":"org.varlink.service.GetInfo"}"#)
+        #expect(try third.receiveFrame(timeout: 10) == nil, "the uid's third connection is closed")
+        #expect(fixture.server.refusedConnections == 1)
+        #expect(try clients[1].call("org.sscard.Test.Echo", ["text": "still"])["text"] == "still")
+    }
+
+    @Test func anUncappedUIDIsNotHeldToThePerUIDCap() throws {
+        let fixture = try TestServer {
+            $0.maxConnectionsPerUID = 2
+            $0.uncappedUIDs = [getuid()]
+        }
+        let clients = try (0..<4).map { _ in try fixture.client() }
+        for (index, client) in clients.enumerated() {
+            #expect(try client.call("org.sscard.Test.Echo", ["text": .string("\(index)")])["text"]?.string == "\(index)")
+        }
+        #expect(fixture.server.refusedConnections == 0)
+    }
+
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() throws {
+        let fixture = try TestServer { $0.idleTimeout = .milliseconds(200) }
+        let connection = try RawConnection(path: fixture.path)
+        try connection.send(message: #"{"method":"org.sscard.Test.Echo","parameters":{"text":"once"}}"#)
+        #expect(try connection.receive()?["parameters"]?["text"]?.string == "once")
+        // Nothing more is sent: the server closes it (EOF), well before this bound.
+        #expect(try connection.receiveFrame(timeout: 20) == nil)
+        #expect(fixture.server.idleClosedConnections == 1)
+    }
+
+    @Test func aCallInFlightOutlivesTheIdleTimeout() throws {
+        let fixture = try TestServer { $0.idleTimeout = .milliseconds(200) }
+        let busy = try RawConnection(path: fixture.path)
+        try busy.send(message: #"{"method":"org.sscard.Test.Wait","parameters":{"gate":"held"}}"#)
+        #expect(fixture.handler.gates.waitUntilEntered("held"))
+        // A second, idle connection is the clock: once it is closed, the busy
+        // one has been silent longer than the timeout too.
+        let idle = try RawConnection(path: fixture.path)
+        #expect(try idle.receiveFrame(timeout: 20) == nil)
+        fixture.handler.gates.open("held")
+        #expect(try busy.receive()?["parameters"]?["gate"]?.string == "held", "the call in flight was not cut off")
+        #expect(fixture.server.idleClosedConnections == 1)
+    }
 }

@@ -45,6 +45,11 @@ int sscard_epoll_control(int epoll_fd, int op, int fd, uint32_t events, uint64_t
 /// epoll_wait into parallel token / event arrays of capacity max.
 int sscard_epoll_wait(int epoll_fd, uint64_t *tokens, uint32_t *events, int max, int timeout_ms);
 
+/// prctl(PR_SET_DUMPABLE, 0): no core dump, and no ptrace or /proc/PID/mem
+/// access by other processes of the same uid (prctl is variadic, so Swift
+/// cannot call it directly).
+int sscard_forbid_dumps(void);
+
 /// eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC).
 int sscard_eventfd_create(void);
 

@@ -18,12 +18,13 @@ enum OpenCheck {
         ("table", "holders"), ("table", "applications"), ("table", "cards"), ("table", "audit"),
         ("index", "cards_by_ssn"), ("index", "cards_by_loss_deadline"), ("index", "audit_by_card"),
         ("index", "audit_by_ssn"), ("trigger", "audit_no_update"), ("trigger", "audit_no_delete"),
+        ("trigger", "audit_no_replace"),
     ]
 
     static let tailLength = 256
 
     /// Returns the problems found; empty means the file may serve.
-    static func run(_ connection: Connection, level: IntegrityCheck) throws -> [String] {
+    static func run(_ connection: Connection, level: IntegrityCheck, key: AuditKey?) throws -> [String] {
         var problems: [String] = []
         var present = Set<String>()
         try connection.query("SELECT type, name FROM sqlite_schema") { row in
@@ -33,7 +34,7 @@ enum OpenCheck {
             problems.append("schema \(object.type) \(object.name) is missing")
         }
         guard problems.isEmpty else { return problems }
-        let access = SQLiteRegistryAccess(db: connection)
+        let access = SQLiteRegistryAccess(db: connection, auditKey: key)
         var tail = try access.auditEntries(cardNumber: nil, ssn: nil, limit: tailLength)
         if level == .full {
             problems += try connection.integrityCheck(full: true)
@@ -43,7 +44,7 @@ enum OpenCheck {
             }
             tail = []
         }
-        let verification = AuditTrail.verifyTail(tail)
+        let verification = AuditTrail.verifyTail(tail, key: key)
         if let broken = verification.firstBrokenSequence {
             problems.append("audit chain broken at entry \(broken): \(verification.problem ?? "")")
         }

@@ -78,5 +78,15 @@ enum RegistrySchema {
             CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
             """),
+        // Keyed entries (HMAC under a key outside the database), and the
+        // append-only rule against INSERT OR REPLACE: REPLACE deletes the row
+        // it conflicts with without firing DELETE triggers (unless
+        // recursive_triggers is on), so an insert must never meet an existing seq.
+        Migration(id: "0002-audit-keyed", sql: """
+            ALTER TABLE audit ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1));
+            CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+                WHEN EXISTS (SELECT 1 FROM audit WHERE seq = NEW.seq)
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            """),
     ]
 }

@@ -10,6 +10,8 @@ struct SQLiteRegistryAccess: RegistryWriting {
     var changes: CardChanges? = nil
     /// One file, one service point: the SQLite engine keeps a single chain.
     var auditChain: String { "" }
+    /// Seals appended entries and checks keyed ones; never stored.
+    var auditKey: AuditKey? = nil
 
     static let cardColumns = """
         card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
@@ -21,7 +23,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
         """
     static let auditColumns = """
         seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
-        document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash
+        document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash, keyed
         """
 
     // Statement texts built once: the statement cache is keyed by the text,
@@ -49,7 +51,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
     static let selectRecentAudit = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit ORDER BY seq DESC LIMIT ?"
     static let selectAuditPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE seq > ? ORDER BY seq LIMIT 4096"
     static let insertCard = "INSERT INTO cards (\(SQLiteRegistryAccess.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    static let insertAudit = "INSERT INTO audit (\(SQLiteRegistryAccess.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertAudit = "INSERT INTO audit (\(SQLiteRegistryAccess.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     // MARK: Reading
 
@@ -115,8 +117,13 @@ struct SQLiteRegistryAccess: RegistryWriting {
     }
 
     func forEachAuditEntry(_ body: (AuditEntry) throws -> Bool) throws {
+        try forEachAuditEntry(inChain: "", from: 0, body)
+    }
+
+    func forEachAuditEntry(inChain chain: String, from first: Int64, _ body: (AuditEntry) throws -> Bool) throws {
+        guard chain == auditChain else { return }
         // Pages by sequence so that a long walk holds no statement open across pages.
-        var after: Int64 = -1
+        var after: Int64 = first - 1
         while true {
             var page: [AuditEntry] = []
             try db.query(Self.selectAuditPage,

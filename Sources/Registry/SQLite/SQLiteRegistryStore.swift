@@ -10,7 +10,7 @@ import SSCardValues
 /// so queries never wait for a commit's fsync. Card statuses are also kept in
 /// a `CardStatusCache`: this engine is the file's only writer, so every change
 /// passes through `write` and reaches the cache after its commit.
-public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
+public final class SQLiteRegistryStore: RegistryStore, Sendable {
     public struct OpenError: Error, CustomStringConvertible {
         public let path: String
         public let reason: String
@@ -26,6 +26,8 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     public let statusCache: CardStatusCache?
     private let warmUp: StatusCacheWarmUp?
     private let foreignCommits = ForeignCommits()
+    /// Seals the entries this store appends; nil leaves the chain unkeyed.
+    public let auditKey: AuditKey?
 
     /// Page cache of the writing connection and of each read connection.
     public static let writerCacheKiB = 64 * 1024
@@ -53,14 +55,18 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     /// - Parameter statusCache: how many card statuses to keep in memory
     ///   (0: none). A background thread loads them after opening, so opening
     ///   does not wait for it.
+    /// - Parameter auditKey: seals appended audit entries (HMAC) and checks
+    ///   keyed ones. A chain that already holds keyed entries does not open
+    ///   without it: unkeyed entries after keyed ones would break the chain.
     public init(path: String, integrityCheck: IntegrityCheck = .bounded, maxBatch: Int = 256,
-                readerLimit: Int = 8, statusCache: Int = 1_000_000) throws {
+                readerLimit: Int = 8, statusCache: Int = 1_000_000, auditKey: AuditKey? = nil) throws {
         self.path = path
+        self.auditKey = auditKey
         do {
             writer = try Connection(path: path, options: Self.options(readOnly: false))
             let applied = try Migrator(RegistrySchema.migrations).migrate(writer)
             _ = applied
-            let problems = try OpenCheck.run(writer, level: integrityCheck)
+            let problems = try OpenCheck.run(writer, level: integrityCheck, key: auditKey)
             guard problems.isEmpty else {
                 throw OpenError(path: path, reason: "integrity check failed: \(problems.prefix(3).joined(separator: "; "))")
             }
@@ -103,7 +109,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
 
     public func read<T>(snapshot: Bool, _ body: (any RegistryReading) throws -> T) throws -> T {
         try readers.withConnection { connection in
-            let access = SQLiteRegistryAccess(db: connection)
+            let access = SQLiteRegistryAccess(db: connection, auditKey: auditKey)
             guard snapshot else { return try body(access) }
             return try connection.transaction(.deferred) { try body(access) }
         }
@@ -116,12 +122,14 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
             nonisolated(unsafe) let body = body
             do {
                 guard let statusCache else {
-                    return try groupCommit.write { connection in try body(SQLiteRegistryAccess(db: connection)) }
+                    return try groupCommit.write { [auditKey] connection in
+                        try body(SQLiteRegistryAccess(db: connection, auditKey: auditKey))
+                    }
                 }
                 let changes = CardChanges()
-                let result = try groupCommit.write { [foreignCommits] connection in
+                let result = try groupCommit.write { [foreignCommits, auditKey] connection in
                     if try foreignCommits.check(connection) { statusCache.clear() }
-                    return try body(SQLiteRegistryAccess(db: connection, changes: changes))
+                    return try body(SQLiteRegistryAccess(db: connection, changes: changes, auditKey: auditKey))
                 }
                 statusCache.committed(changes.list)
                 return result
@@ -137,7 +145,7 @@ public final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     /// The full check: every page of the file and the whole audit chain.
     /// Returns the problems found; empty means intact.
     public func checkIntegrity() throws -> [String] {
-        try readers.withConnection { try OpenCheck.run($0, level: .full) }
+        try readers.withConnection { try OpenCheck.run($0, level: .full, key: auditKey) }
     }
 
     public func backup(to path: String) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteStore
+import Synchronization
 
 /// Copies the write-ahead log back into the database file from a thread of
 /// its own, so that commits do not pay for checkpoints.
@@ -10,13 +11,12 @@ import SQLiteStore
 /// second on a separate connection; passive checkpoints never block the
 /// writer or readers. The writer keeps a high automatic threshold as a
 /// backstop, should this thread fall behind.
-final class WALCheckpointer: @unchecked Sendable {
+final class WALCheckpointer: Sendable {
     private let connection: Connection
     private let interval: TimeInterval
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopping = false
+    private let stopping = Mutex(false)
 
     init(path: String, interval: TimeInterval = 0.25) throws {
         var options = Connection.Options()
@@ -29,7 +29,7 @@ final class WALCheckpointer: @unchecked Sendable {
     }
 
     private func run() {
-        while !lock.withLock({ stopping }) {
+        while !stopping.withLock({ $0 }) {
             _ = wake.wait(timeout: .now() + interval)
             // Passive: copies what no reader still needs and returns; a busy
             // database is simply tried again on the next round.
@@ -41,7 +41,7 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// Stops the thread after a last checkpoint and closes its connection.
     func stop() {
-        let first = lock.withLock {
+        let first = stopping.withLock { stopping in
             defer { stopping = true }
             return !stopping
         }

@@ -3,10 +3,10 @@ import SSCardValues
 
 /// What the chip says about its holder and itself: EF05 and EF06 decoded.
 ///
-/// The field names and JSON shape are part of the control protocol: dates
-/// are `YYYY-MM-DD`, `atr` is upper-case hex, `sex` is `male` / `female`.
+/// Its one JSON encoding is SSCardProtocol's `IdentityJSON`, the CardIdentity
+/// type of the org.sscard interfaces; this layer knows nothing of the wire.
 /// `description` masks personal data, so an identity can be logged.
-public struct CardIdentity: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct CardIdentity: Sendable, Hashable, CustomStringConvertible {
     public var cardNumber: CardNumber
     public var ssn: SocialSecurityNumber
     public var name: HolderName
@@ -110,51 +110,5 @@ public struct CardIdentity: Sendable, Hashable, Codable, CustomStringConvertible
     public var description: String {
         "CardIdentity(cardNumber: \(cardNumber), ssn: \(ssn), name: \(name), cardId: \(cardId), "
             + "specVersion: \(specVersion), expiry: \(expiryDate))"
-    }
-
-    // MARK: Codable
-
-    enum CodingKeys: String, CodingKey {
-        case cardNumber, ssn, name, cardId, region, specVersion, generation
-        case issueDate, expiryDate, birthDate, sex, ethnicity, birthplace, atr
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let atrText = try container.decode(String.self, forKey: .atr)
-        guard let atr = Hex.decode(atrText) else {
-            throw DecodingError.dataCorruptedError(forKey: .atr, in: container, debugDescription: "atr is not hex")
-        }
-        self.init(cardNumber: try container.decode(CardNumber.self, forKey: .cardNumber),
-                  ssn: try container.decode(SocialSecurityNumber.self, forKey: .ssn),
-                  name: try container.decode(HolderName.self, forKey: .name),
-                  cardId: try container.decode(CardIdentificationCode.self, forKey: .cardId),
-                  specVersion: try container.decode(String.self, forKey: .specVersion),
-                  generation: try container.decode(Int.self, forKey: .generation),
-                  issueDate: try container.decode(CalendarDate.self, forKey: .issueDate),
-                  expiryDate: try container.decode(CalendarDate.self, forKey: .expiryDate),
-                  birthDate: try container.decode(CalendarDate.self, forKey: .birthDate),
-                  sex: try container.decode(Sex.self, forKey: .sex),
-                  ethnicity: try container.decode(String.self, forKey: .ethnicity),
-                  birthplace: try container.decode(String.self, forKey: .birthplace),
-                  atr: atr)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(cardNumber, forKey: .cardNumber)
-        try container.encode(ssn, forKey: .ssn)
-        try container.encode(name, forKey: .name)
-        try container.encode(cardId, forKey: .cardId)
-        try container.encode(region, forKey: .region)
-        try container.encode(specVersion, forKey: .specVersion)
-        try container.encode(generation, forKey: .generation)
-        try container.encode(issueDate, forKey: .issueDate)
-        try container.encode(expiryDate, forKey: .expiryDate)
-        try container.encode(birthDate, forKey: .birthDate)
-        try container.encode(sex, forKey: .sex)
-        try container.encode(ethnicity, forKey: .ethnicity)
-        try container.encode(birthplace, forKey: .birthplace)
-        try container.encode(Hex.encode(atr), forKey: .atr)
     }
 }

@@ -1,10 +1,13 @@
+import SSCardValues
+
 /// A cardholder PIN: 4-16 decimal digits (6 in practice).
 ///
 /// Its only text form is redacted: `description`, `debugDescription` and the
 /// mirror never show the digits, so a PIN cannot reach a log by accident.
 public struct PIN: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The digits as values 0-9.
-    private let digits: [UInt8]
+    /// The digits as values 0-9, in memory of their own that is cleared
+    /// when the last copy of this PIN goes (`SecretBytes`).
+    private let digits: SecretBytes
 
     public static let allowedLengths = 4...16
 
@@ -14,8 +17,11 @@ public struct PIN: Sendable, Hashable, CustomStringConvertible, CustomDebugStrin
             guard ("0"..."9").contains(scalar) else { throw .notADigit(position: index + 1) }
             values.append(UInt8(scalar.value - 48))
         }
-        guard Self.allowedLengths.contains(values.count) else { throw .wrongLength(actual: values.count) }
-        digits = values
+        guard Self.allowedLengths.contains(values.count) else {
+            SecretBytes.clear(&values)
+            throw .wrongLength(actual: values.count)
+        }
+        digits = SecretBytes(consuming: &values)
     }
 
     /// Decodes the card form (the virtual card's side).
@@ -34,20 +40,29 @@ public struct PIN: Sendable, Hashable, CustomStringConvertible, CustomDebugStrin
             }
         }
         guard Self.allowedLengths.contains(values.count), bytes.count == (values.count + 1) / 2 else {
-            throw .wrongLength(actual: values.count)
+            let count = values.count
+            SecretBytes.clear(&values)
+            throw .wrongLength(actual: count)
         }
-        digits = values
+        digits = SecretBytes(consuming: &values)
     }
 
     /// BCD, two digits a byte, an odd last digit padded with F:
     /// 123456 → `12 34 56`, 12345 → `12 34 5F`.
     public var encoded: [UInt8] {
-        stride(from: 0, to: digits.count, by: 2).map { index in
-            digits[index] << 4 | (index + 1 < digits.count ? digits[index + 1] : 0x0F)
+        digits.withBytes { digits in
+            stride(from: 0, to: digits.count, by: 2).map { index in
+                digits[index] << 4 | (index + 1 < digits.count ? digits[index + 1] : 0x0F)
+            }
         }
     }
 
     public var length: Int { digits.count }
+
+    public static func == (lhs: PIN, rhs: PIN) -> Bool { lhs.digits == rhs.digits }
+
+    /// Only the length: a hash of the digits would be a PIN oracle in memory.
+    public func hash(into hasher: inout Hasher) { hasher.combine(digits.count) }
 
     public var description: String { "PIN(redacted)" }
     public var debugDescription: String { description }

@@ -19,7 +19,9 @@ import SSCardValues
 /// 16 for SM4. These are master keys; each card's key is derived with
 /// `KeyDiversification`. Keys never appear in descriptions, mirrors or errors.
 public struct SoftwareSecurityModule: SecurityModule, Sendable, CustomStringConvertible, CustomReflectable {
-    private let keys: [KeyReference: [UInt8]]
+    /// Master keys in memory of their own, cleared when the module goes
+    /// (`SecretBytes`); each MAC's derived card key is cleared after use.
+    private let keys: [KeyReference: SecretBytes]
 
     public init(masterKeys: [KeyReference: [UInt8]]) throws(SecurityModuleError) {
         for (reference, key) in masterKeys where !reference.algorithm.keyLengths.contains(key.count) {
@@ -27,12 +29,15 @@ public struct SoftwareSecurityModule: SecurityModule, Sendable, CustomStringConv
                                           expected: reference.algorithm.keyLengths.map(String.init).joined(separator: " or "),
                                           actual: key.count))
         }
-        keys = masterKeys
+        keys = masterKeys.mapValues { key in
+            var copy = key
+            return SecretBytes(consuming: &copy)
+        }
     }
 
     /// Parses key-file text.
     public init(keyFile text: String) throws(KeyFileError) {
-        var parsed = [KeyReference: [UInt8]]()
+        var parsed = [KeyReference: SecretBytes]()
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = index + 1
             let content = rawLine.trimmingCharacters(in: .whitespaces)
@@ -45,12 +50,17 @@ public struct SoftwareSecurityModule: SecurityModule, Sendable, CustomStringConv
                 // The name is text the operator typed, not key material; cap it anyway.
                 throw .unknownKeyName(line: line, name: String(name.prefix(40)))
             }
-            guard let key = Hex.decode(value) else { throw .invalidHex(line: line) }
+            guard var key = Hex.decode(value) else { throw .invalidHex(line: line) }
             guard reference.algorithm.keyLengths.contains(key.count) else {
-                throw .wrongKeyLength(line: line, key: reference, actual: key.count)
+                let count = key.count
+                SecretBytes.clear(&key)
+                throw .wrongKeyLength(line: line, key: reference, actual: count)
             }
-            guard parsed[reference] == nil else { throw .duplicateKey(line: line, key: reference) }
-            parsed[reference] = key
+            guard parsed[reference] == nil else {
+                SecretBytes.clear(&key)
+                throw .duplicateKey(line: line, key: reference)
+            }
+            parsed[reference] = SecretBytes(consuming: &key)
         }
         keys = parsed
     }
@@ -69,10 +79,13 @@ public struct SoftwareSecurityModule: SecurityModule, Sendable, CustomStringConv
 
     public func mac(for request: MACRequest) throws(SecurityModuleError) -> [UInt8] {
         let reference = KeyReference(purpose: request.purpose, algorithm: request.algorithm)
-        guard let master = keys[reference] else { throw .keyNotLoaded(reference) }
+        guard let stored = keys[reference] else { throw .keyNotLoaded(reference) }
+        var master = stored.copied()
+        defer { SecretBytes.clear(&master) }
         do {
-            let cardKey = try KeyDiversification.cardKey(master: master, algorithm: request.algorithm,
+            var cardKey = try KeyDiversification.cardKey(master: master, algorithm: request.algorithm,
                                                          cardId: request.cardId)
+            defer { SecretBytes.clear(&cardKey) }
             return try PBOCMAC.compute(message: request.message, key: cardKey, algorithm: request.algorithm,
                                        challenge: request.challenge)
         } catch {

@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+
+/// Calls refused to peers that hold no role, counted per uid and minute.
+///
+/// Every refusal used to be a durable audit write, so any member of the
+/// socket group could grow the database without bound by calling in a loop.
+/// Now a uid's first refusal in a minute is written at once (the attempt is
+/// on record, against the card it named), the rest of that minute only
+/// counted, and the count written as one summary entry when the minute is
+/// over: at the uid's next refusal after it, at the sweep of any later
+/// refusal, or when sscardd stops. At most two writes per uid and minute. A
+/// crash loses the count of the minute in progress, never the first attempt.
+final class RolelessRefusals: Sendable {
+    static let window: Duration = .seconds(60)
+
+    /// What to write for a refusal just counted.
+    enum Decision: Equatable {
+        /// The first in its minute: record it as the refused attempt it is.
+        case recordAttempt
+        /// Counted in the minute's summary.
+        case counted
+    }
+
+    /// A finished minute of one uid's refusals beyond the first.
+    struct Summary: Equatable {
+        let uid: uid_t
+        let count: Int
+        let methods: [String]
+        let from: Date
+        let to: Date
+
+        var reason: String {
+            let format = ISO8601DateFormatter()
+            return "\(count) more call(s) refused to a peer with no role between \(format.string(from: from)) "
+                + "and \(format.string(from: to)): \(methods.joined(separator: ", "))"
+        }
+    }
+
+    private struct Minute {
+        var started: ContinuousClock.Instant
+        var firstAt: Date
+        var lastAt: Date
+        var further = 0
+        var methods: Set<String> = []
+    }
+
+    private let minutes = Mutex<[uid_t: Minute]>([:])
+
+    /// Counts a refusal; returns what to write now, and the summaries of
+    /// minutes that have ended (for any uid), which the caller writes.
+    func note(uid: uid_t, method: String, now: ContinuousClock.Instant = .now, date: Date = Date())
+        -> (Decision, [Summary]) {
+        minutes.withLock { minutes in
+            var ended = Self.takeEnded(&minutes, now: now)
+            let decision: Decision
+            if var minute = minutes[uid] {
+                minute.further += 1
+                minute.lastAt = date
+                minute.methods.insert(method)
+                minutes[uid] = minute
+                decision = .counted
+            } else {
+                minutes[uid] = Minute(started: now, firstAt: date, lastAt: date)
+                decision = .recordAttempt
+            }
+            ended.sort { $0.uid < $1.uid }
+            return (decision, ended)
+        }
+    }
+
+    /// Every minute's summary, ended or not: what to write at stop.
+    func drain() -> [Summary] {
+        minutes.withLock { minutes in
+            let all = minutes.compactMap { uid, minute in Self.summary(uid, minute) }
+            minutes.removeAll()
+            return all.sorted { $0.uid < $1.uid }
+        }
+    }
+
+    private static func takeEnded(_ minutes: inout [uid_t: Minute], now: ContinuousClock.Instant) -> [Summary] {
+        var ended: [Summary] = []
+        for (uid, minute) in minutes where minute.started.duration(to: now) >= window {
+            minutes[uid] = nil
+            if let summary = summary(uid, minute) { ended.append(summary) }
+        }
+        return ended
+    }
+
+    private static func summary(_ uid: uid_t, _ minute: Minute) -> Summary? {
+        guard minute.further > 0 else { return nil }
+        return Summary(uid: uid, count: minute.further, methods: minute.methods.sorted(), from: minute.firstAt,
+                       to: minute.lastAt)
+    }
+}

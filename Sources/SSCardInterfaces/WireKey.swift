@@ -1,0 +1,97 @@
+import Varlink
+
+/// Every key of the org.sscard interfaces: the fields of their parameters,
+/// replies, errors and types, as the IDL spells them. One flat set, because
+/// the interfaces share their keys (`cardNumber` means the same everywhere);
+/// SSCardInterfacesTests fails when the IDL has a key missing here or a key
+/// here names nothing in the IDL.
+public enum WireKey: String, CaseIterable, Hashable, Sendable {
+    case action
+    case actor
+    case address
+    case application
+    case applicationId
+    case applications
+    case at
+    case atr
+    case basicInfo
+    case birthDate
+    case birthplace
+    case card
+    case cardId
+    case cardNumber
+    case cardPresent
+    case cards
+    case channel
+    case createdAt
+    case detail
+    case document
+    case electronicCredentialContinues
+    case en
+    case entries
+    case entriesChecked
+    case ethnicity
+    case event
+    case evidence
+    case expiryDate
+    case feeFen
+    case firstBrokenSequence
+    case from
+    case guardianSsn
+    case hash
+    case head
+    case holder
+    case identity
+    case intact
+    case `interface`
+    case issueDate
+    case kind
+    case limit
+    case lossExpiresAt
+    case method
+    case name
+    case newName
+    case newPin
+    case newState
+    case oldPin
+    case oldState
+    case operation
+    case outcome
+    case overwrite
+    case parameter
+    case path
+    case phone
+    case pin
+    case previousState
+    case problem
+    case progress
+    case proxySsn
+    case readError
+    case reader
+    case readers
+    case reason
+    case region
+    case rejectionReason
+    case releases
+    case reminder
+    case replacedBy
+    case replacementReason
+    case replaces
+    case result
+    case role
+    case rule
+    case securePinEntry
+    case sequence
+    case servicePoint
+    case sex
+    case specVersion
+    case ssn
+    case stage
+    case state
+    case statusWord
+    case triesLeft
+    case updatedAt
+    case verifiedHead
+    case whole
+    case zh
+}

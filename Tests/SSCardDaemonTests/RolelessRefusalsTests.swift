@@ -1,0 +1,54 @@
+import Foundation
+import SSCardInterfaces
+import SSCardRig
+import Testing
+@testable import SSCardDaemon
+
+/// A peer without a role cannot grow the audit trail one durable write per
+/// refused call: its first refusal in a minute is recorded, the rest counted.
+@Suite("sscardd: refusals of peers without a role", .serialized)
+struct RolelessRefusalsTests {
+    @Test func theFirstInAMinuteIsRecordedTheRestCountedIntoOneSummary() {
+        let tally = RolelessRefusals()
+        let start = ContinuousClock.now
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(tally.note(uid: 7, method: "GetStatus", now: start, date: date).0 == .recordAttempt)
+        #expect(tally.note(uid: 8, method: "Seal", now: start, date: date).0 == .recordAttempt, "per uid")
+        for second in 1...30 {
+            let (decision, ended) = tally.note(uid: 7, method: second.isMultiple(of: 2) ? "GetStatus" : "History",
+                                               now: start + .seconds(second), date: date + Double(second))
+            #expect(decision == .counted)
+            #expect(ended.isEmpty)
+        }
+        // The minute is over: the next refusal is recorded again, and the ended
+        // minutes come back as summaries (uid 8 had nothing beyond its first).
+        let (decision, ended) = tally.note(uid: 7, method: "GetStatus", now: start + .seconds(61), date: date + 61)
+        #expect(decision == .recordAttempt)
+        #expect(ended == [RolelessRefusals.Summary(uid: 7, count: 30, methods: ["GetStatus", "History"],
+                                                   from: date, to: date + 30)])
+        #expect(tally.drain().isEmpty, "the new minute has nothing beyond its first yet")
+    }
+
+    @Test("as a process: thirty refused calls are one refused attempt and one summary entry, not thirty writes")
+    func aFloodOfRefusalsIsTwoEntries() throws {
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(46, client: client)
+        let uid = DaemonRig.otherUid
+        for _ in 0..<30 {
+            let refused = try rig.sscardctl(["status", "--card", number], uid: uid, groups: [])
+            #expect(refused.code == 4)
+        }
+        let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
+        let attempts = trail.filter { $0[.actor]?.string == "uid:\(uid)" && $0[.outcome]?.string == "refused" }
+        #expect(attempts.count == 1, "\(attempts)")
+        client.close()
+        #expect(rig.stop() == 0)
+        // The stop wrote the count of the minute in progress.
+        let rows = try runToEnd("/usr/bin/sqlite3", [rig.stateDirectory + "/registry.sqlite",
+                                                     "SELECT action, reason FROM audit WHERE actor = 'uid:\(uid)'"])
+        let lines = rows.output.split(separator: "\n")
+        #expect(lines.count == 2, "\(rows.output)")
+        #expect(lines.contains { $0.hasPrefix("refusedCalls|29 more call(s) refused to a peer with no role") }, "\(rows.output)")
+    }
+}
