@@ -154,7 +154,7 @@ type AuditEntry (
   channel: string,
   servicePoint: string,
   action: string,
-  outcome: (done, refused, failed),
+  outcome: (done, refused, failed, authorised),
   cardNumber: ?string,
   ssn: ?string,
   applicationId: ?int,

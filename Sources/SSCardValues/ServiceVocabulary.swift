@@ -143,6 +143,7 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "refused": BilingualName("不予办理", "Refused"),
         // Allowed by the registry, then not completed by the chip.
         "failed": BilingualName("卡片未完成", "Failed on the card"),
+        "authorised": BilingualName("已准予办理", "Authorised"),
     ]
 
     static let documents: [String: BilingualName] = [
