@@ -38,7 +38,7 @@ extension RegistryMethods {
             guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
             // The holder's card that a loss can apply to: the one usable card.
             let holder = try registry.status(of: ssn)
-            guard let card = holder.cards.first(where: { $0.state.holdsTheHoldersSlot && $0.state != .sealed }) else {
+            guard let card = holder.cards.first(where: { $0.state.holdsTheHoldersPlace && $0.state != .sealed }) else {
                 throw RegistryError.ruleViolated(rule: .replacedCardUnusable, detail: "the holder has no card that can be reported lost")
             }
             number = card.cardNumber

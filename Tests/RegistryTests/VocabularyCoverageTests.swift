@@ -9,7 +9,7 @@ import Testing
 @Suite struct VocabularyCoverageTests {
     /// The audit actions the registry writes as literals besides the card
     /// operations (Registry+Applications.swift, Registry+Binding.swift).
-    static let registryActions = ["apply", "replace", "advance", "bind", "updateHolder"]
+    static let registryActions = ["apply", "replace", "advance", "bind", "updateHolder", "recordBankEvent"]
 
     static let coded: [(ServiceVocabulary, String)] =
         CardState.allCases.map { (.cardState, $0.rawValue) }
@@ -18,6 +18,12 @@ import Testing
         + registryActions.map { (.action, $0) }
         + AuditEntry.Outcome.allCases.map { (.outcome, $0.rawValue) }
         + Evidence.Document.allCases.map { (.document, $0.rawValue) }
+        + ReplacementReason.allCases.map { (.replacementReason, $0.rawValue) }
+        + CancellationReason.allCases.map { (.cancellationReason, $0.rawValue) }
+        + BankFunction.allCases.map { (.bankFunction, $0.rawValue) }
+        + BankEvent.allCases.map { (.bankEvent, $0.rawValue) }
+        + BankReminder.allCases.map { (.bankReminder, $0.rawValue) }
+        + FeeSettlement.allCases.map { (.feeSettlement, $0.rawValue) }
 
     @Test(arguments: coded)
     func hasAChineseAndAnEnglishName(_ vocabulary: ServiceVocabulary, _ wire: String) throws {
@@ -53,5 +59,11 @@ import Testing
             == Set(CardOperation.allCases.map(\.rawValue) + Self.registryActions))
         #expect(Set(ServiceVocabulary.outcome.names.keys) == Set(AuditEntry.Outcome.allCases.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.document.names.keys) == Set(Evidence.Document.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.replacementReason.names.keys) == Set(ReplacementReason.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.cancellationReason.names.keys) == Set(CancellationReason.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.bankFunction.names.keys) == Set(BankFunction.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.bankEvent.names.keys) == Set(BankEvent.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.bankReminder.names.keys) == Set(BankReminder.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.feeSettlement.names.keys) == Set(FeeSettlement.allCases.map(\.rawValue)))
     }
 }
