@@ -65,6 +65,21 @@ extension RegistryMethods {
         return reply
     }
 
+    /// Cancellation at the counter: the reason kind decides the documents
+    /// (`CancellationRules`); without one the holder's own request is meant.
+    func cancel(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let reason = try p.optionalChoice(.cancellationReason, CancellationReason.self) ?? .holderRequest
+        return try cardReply(try registry.cancel(request(try p.cardNumber(.cardNumber), context), reason: reason))
+    }
+
+    /// Records the bank's acknowledgement of an event of the financial function.
+    func recordBankEvent(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let event = try p.choice(.event, BankEvent.self)
+        return try cardReply(try registry.recordBankEvent(event, request(try p.cardNumber(.cardNumber), context)))
+    }
+
     /// Counter only. With a reader and newPin, the PIN is reloaded on the chip
     /// (unblock, then reload, both MAC-protected) before the reset is recorded.
     func resetPassword(_ context: CallContext) throws -> JSONValue {
