@@ -60,6 +60,20 @@ struct CounterServicesDaemonTests {
                                      uid: uid, groups: operatorGroups)
         #expect(loss.code == 0, "\(loss.output)")
 
+        // Bad input: a typed error naming the parameter, nothing applied.
+        let badKind = Fixture.error { _ = try client.call(RegistryMethod.cancel.name, .fields([
+            .cardNumber: .string(number), .cancellationReason: "divorce", .evidence: Fixture.idCard])) }
+        #expect(badKind?.name == RegistryErrorName.invalidValue.name)
+        #expect(badKind?.parameters[.parameter]?.string == "cancellationReason")
+        let badEvent = Fixture.error { _ = try client.call(RegistryMethod.recordBankEvent.name, .fields([
+            .cardNumber: .string(number), .event: "frozen"])) }
+        #expect(badEvent?.parameters[.parameter]?.string == "event")
+        let badReminder = Fixture.error { _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "temporary", .cardNumber: .string(number), .bankReminder: "maybe", .evidence: Fixture.idCard])) }
+        #expect(badReminder?.parameters[.parameter]?.string == "bankReminder")
+        #expect(try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]?[.state]?.string
+            == "formallyLost")
+
         let noDocuments = try rig.sscardctl(["cancel", "--card", number, "--cancellation-reason", "emigration"],
                                             uid: uid, groups: operatorGroups)
         #expect(noDocuments.code == 1)
