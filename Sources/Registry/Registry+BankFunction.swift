@@ -9,7 +9,7 @@ extension Registry {
     /// function's state (`BankEvent.table`); the `reason` can carry the bank's
     /// reference. Audited like every change, refusals included.
     public func recordBankEvent(_ event: BankEvent, _ request: CardRequest) throws -> CardRecord {
-        let action = "recordBankEvent"
+        let action = AuditAction.recordBankEvent
         let attempt = Attempt(action: action, actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         return try mutate(attempt) { writer, events in

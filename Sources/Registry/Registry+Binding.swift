@@ -28,7 +28,7 @@ extension Registry {
     /// (`HolderInvariants`): binding is the one step that adds a card.
     public func bind(applicationId: Int64, chip: ChipIdentity, actor: Actor,
                      evidence: Evidence = .none) throws -> CardRecord {
-        let attempt = Attempt(action: "bind", actor: actor, evidence: evidence, cardNumber: chip.cardNumber,
+        let attempt = Attempt(action: .bind, actor: actor, evidence: evidence, cardNumber: chip.cardNumber,
                               ssn: chip.ssn, applicationId: applicationId)
         return try mutate(attempt) { writer, events in
             guard var application = try writer.application(applicationId) else {
@@ -75,7 +75,7 @@ extension Registry {
                 try writer.update(cancelled)
                 try AuditTrail.append(auditEntry(for: .supersede, request: request, from: old, to: cancelled, at: now),
                                       to: writer)
-                events.append(.cardChanged(cancelled, action: CardOperation.supersede.rawValue, actor: actor))
+                events.append(.cardChanged(cancelled, action: AuditAction(.supersede), actor: actor))
             }
             var detail = ["cardId=\(chip.cardId.rawValue)"]
             if let generation = chip.generation { detail.append("generation=\(generation)") }
@@ -96,11 +96,11 @@ extension Registry {
                 throw RegistryError.ruleViolated(rule: .holderInvariant, detail: first)
             }
             try AuditTrail.append(AuditEntry(
-                sequence: 0, at: now, actor: actor, action: "bind", outcome: .done, cardNumber: chip.cardNumber.rawValue,
+                sequence: 0, at: now, actor: actor, action: .bind, outcome: .done, cardNumber: chip.cardNumber.rawValue,
                 ssn: chip.ssn.rawValue, applicationId: applicationId, evidence: evidence,
                 oldState: old.rawValue, newState: CardState.issued.rawValue, detail: detail.joined(separator: ";")),
                 to: writer)
-            events.append(.cardChanged(card, action: "bind", actor: actor))
+            events.append(.cardChanged(card, action: .bind, actor: actor))
             return card
         }
     }
@@ -109,7 +109,7 @@ extension Registry {
     /// name or the number — changes only through a replacement.
     public func updateHolder(ssn: SocialSecurityNumber, phone: String?, address: String?,
                              actor: Actor, evidence: Evidence) throws -> Holder {
-        let attempt = Attempt(action: "updateHolder", actor: actor, evidence: evidence, ssn: ssn)
+        let attempt = Attempt(action: .updateHolder, actor: actor, evidence: evidence, ssn: ssn)
         return try mutate(attempt) { writer, events in
             if actor.channel == .counter, !evidence.showsIdentity {
                 throw RegistryError.ruleViolated(rule: .evidenceRequired,
@@ -122,7 +122,7 @@ extension Registry {
             let now = clock.now()
             try writer.update(holder, at: now)
             try AuditTrail.append(AuditEntry(
-                sequence: 0, at: now, actor: actor, action: "updateHolder", outcome: .done, ssn: ssn.rawValue,
+                sequence: 0, at: now, actor: actor, action: .updateHolder, outcome: .done, ssn: ssn.rawValue,
                 evidence: evidence, detail: "changed=\(changed.joined(separator: ","))"), to: writer)
             events.append(.holderChanged(ssn, actor: actor))
             return holder

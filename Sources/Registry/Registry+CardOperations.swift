@@ -47,7 +47,7 @@ extension Registry {
     /// Applies one lifecycle operation: checks the evidence rules, asks the
     /// transition table, writes the card and its audit entry together.
     public func perform(_ operation: CardOperation, _ request: CardRequest) throws -> CardRecord {
-        let attempt = Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
+        let attempt = Attempt(action: AuditAction(operation), actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         return try mutate(attempt) { writer, events in
             try Self.checkEvidence(for: operation, request)
@@ -60,7 +60,7 @@ extension Registry {
             try writer.update(updated)
             try AuditTrail.append(auditEntry(for: operation, request: request, from: card, to: updated, at: now),
                                   to: writer)
-            events.append(.cardChanged(updated, action: operation.rawValue, actor: request.actor))
+            events.append(.cardChanged(updated, action: AuditAction(operation), actor: request.actor))
             return updated
         }
     }
@@ -111,7 +111,7 @@ extension Registry {
         if operation == .cancel, let reason = request.cancellationReason {
             detail.append("cancellationReason=\(reason.rawValue)")
         }
-        return AuditEntry(sequence: 0, at: now, actor: request.actor, action: operation.rawValue, outcome: .done,
+        return AuditEntry(sequence: 0, at: now, actor: request.actor, action: AuditAction(operation), outcome: .done,
                           cardNumber: new.cardNumber.rawValue, ssn: new.ssn.rawValue,
                           applicationId: new.applicationId, evidence: request.evidence,
                           oldState: old.state.rawValue, newState: new.state.rawValue, reason: request.reason,

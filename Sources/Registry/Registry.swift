@@ -104,7 +104,7 @@ public final class Registry: Sendable {
         }
     }
 
-    private func recordRefusal(_ attempt: Attempt, _ error: RegistryError) throws {
+    func recordRefusal(_ attempt: Attempt, _ error: RegistryError) throws {
         do {
             try store.write { writer in
                 let current = try attempt.cardNumber.flatMap { try writer.card($0) }
@@ -125,7 +125,7 @@ public final class Registry: Sendable {
 
 /// What a caller tried to do, for the audit entry of a refusal.
 struct Attempt {
-    var action: String
+    var action: AuditAction
     var actor: Actor
     var evidence: Evidence
     var cardNumber: CardNumber?
@@ -136,7 +136,7 @@ struct Attempt {
 extension Registry {
     /// Records an attempt refused before it reached the registry's rules,
     /// e.g. a call the caller's role does not permit.
-    public func recordRefusedAttempt(action: String, actor: Actor, cardNumber: CardNumber? = nil,
+    public func recordRefusedAttempt(action: AuditAction, actor: Actor, cardNumber: CardNumber? = nil,
                                      ssn: SocialSecurityNumber? = nil, reason: String) throws {
         do {
             try store.write { writer in

@@ -20,6 +20,10 @@ public struct Configuration: Equatable, Sendable {
     public var adminGroup = "sscard-admin"
     public var operatorGroup = "sscard-operator"
     public var kioskGroup = "sscard-kiosk"
+    /// Each kiosk's readers (`kiosk-readers.NAME = Reader | Reader`): NAME is
+    /// a user name or uid, or `@` and a group name or gid. Empty: kiosks are
+    /// not bound, and every kiosk may use every reader.
+    public var kioskReaders: [String: [String]] = [:]
     public var temporaryLossDays = 7
     public var maxConnections = 1024
     /// Connections one uid may hold at once (root is not held to it).
@@ -175,6 +179,9 @@ public struct Configuration: Equatable, Sendable {
                 throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")
             }
             logLevel = level
+        case _ where key.hasPrefix(Self.kioskReadersPrefix):
+            let (kiosk, readers) = try Self.kioskReaders(key: key, value: value)
+            kioskReaders[kiosk] = readers
         default:
             throw Message("unknown key '\(key)'")
         }

@@ -34,7 +34,14 @@ extension RegistryMethods {
         let kind = try p.choice(.kind, LossKind.self)
         var number = try p.optionalCardNumber(.cardNumber)
         let ssn = try p.optionalSSN(.ssn)
-        if number == nil {
+        // Self-service: a temporary loss only, decided before anything is read.
+        if context.isKiosk && kind != .temporary { throw context.denied("a kiosk may report a temporary loss only") }
+        // By reader: sscardd reads the card itself. A kiosk does this, so it
+        // never needs the holder's full card number or name.
+        let byReader = number == nil && ssn == nil && (p.has(.reader) || context.isKiosk)
+        if byReader {
+            number = try cardInReader(p, context).cardNumber
+        } else if number == nil {
             guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
             // The holder's card that a loss can apply to: the one usable card.
             let holder = try registry.status(of: ssn)
@@ -44,13 +51,12 @@ extension RegistryMethods {
             number = card.cardNumber
         }
         guard let number else { throw VarlinkError.invalidParameter(.cardNumber) }
-        if context.isKiosk {
-            // Self-service: temporary loss only, and the caller must know the holder's number or card and name.
-            guard kind == .temporary else { throw context.denied("a kiosk may report a temporary loss only") }
+        if context.isKiosk && !byReader {
+            // Without the card, a kiosk caller must know the holder's number or card and name.
             let name = try p.holderName(.name)
             let status = try registry.status(of: number)
             guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {
-                try? registry.recordRefusedAttempt(action: "reportTemporaryLoss", actor: context.actor,
+                try? registry.recordRefusedAttempt(action: AuditAction(.reportTemporaryLoss), actor: context.actor,
                                                    cardNumber: number, reason: "holder name or number does not match")
                 throw VarlinkError(RegistryErrorName.identityMismatch,
                                    [.reason: "the holder's name or number does not match the card"])
@@ -81,7 +87,8 @@ extension RegistryMethods {
     }
 
     /// Counter only. With a reader and newPin, the PIN is reloaded on the chip
-    /// (unblock, then reload, both MAC-protected) before the reset is recorded.
+    /// (unblock, then reload, both MAC-protected) once the registry has
+    /// allowed the reset, and the reset is recorded after the chip took it.
     func resetPassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try p.cardNumber(.cardNumber)
@@ -92,9 +99,8 @@ extension RegistryMethods {
                 throw VarlinkError(RegistryErrorName.ruleViolated,
                                    [.rule: "securityModuleMissing", .reason: "no security module keys are configured"])
             }
-            // The registry must allow the reset before the chip is touched.
-            _ = try registry.status(of: number)
-            try onChip(p, expecting: number) { application in
+            try gate.run(.resetPassword, request, reader: try context.reader(), scope: context.readerScope) {
+                application, _ in
                 try application.unblockPIN(using: module)
                 try application.reloadPIN(new: newPin, using: module)
             }
@@ -102,47 +108,38 @@ extension RegistryMethods {
         return try cardReply(try registry.resetPassword(request))
     }
 
-    /// With a reader, oldPin and newPin the PIN is changed on the chip first;
-    /// a wrong old PIN is reported as PinRejected and nothing is recorded.
+    /// With a reader, oldPin and newPin the PIN is changed on the chip once
+    /// the registry has allowed the change; a wrong old PIN is reported as
+    /// PinRejected and recorded as failed on the chip, with its status word.
     func changePassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try cardNumber(context)
-        if context.isKiosk || p.has(.oldPin) || p.has(.newPin) {
-            let old = try pin(try p.string(.oldPin))
-            let new = try pin(try p.string(.newPin))
-            let state = try registry.status(of: number).card.state
-            guard state == .active else {
-                throw RegistryError.refused(number, .notAllowed(operation: .changePassword, state: state))
-            }
-            let outcome = try onChip(p, expecting: number) { application in try application.changePIN(old: old, new: new) }
-            switch outcome {
-            case .verified: break
-            case let .wrong(triesLeft):
-                throw VarlinkError(RegistryErrorName.ruleViolated,
-                                   [.rule: "pinRejected", .reason: .string("wrong PIN, \(triesLeft) tries left")])
-            case .blocked:
-                throw VarlinkError(RegistryErrorName.ruleViolated,
-                                   [.rule: "pinBlocked", .reason: "the PIN is blocked: reset it at a service counter"])
-            }
+        guard context.isKiosk || p.has(.oldPin) || p.has(.newPin) else {
+            return try cardReply(try registry.changePassword(request(number, context)))
         }
-        return try cardReply(try registry.changePassword(request(number, context)))
+        let old = try pin(try p.string(.oldPin))
+        let new = try pin(try p.string(.newPin))
+        let request = try request(number, context)
+        let outcome = try gate.run(.changePassword, request, reader: try context.reader(), scope: context.readerScope) {
+            application, _ in try application.changePIN(old: old, new: new)
+        }
+        let card = try gate.finish(.changePassword, request, outcome)
+        switch outcome {
+        case .verified:
+            guard let card else { throw RegistryError.storeFailure("the password change was not recorded") }
+            return try cardReply(card)
+        case let .wrong(triesLeft):
+            throw VarlinkError(RegistryErrorName.ruleViolated,
+                               [.rule: "pinRejected", .reason: .string("wrong PIN, \(triesLeft) tries left")])
+        case .blocked:
+            throw VarlinkError(RegistryErrorName.ruleViolated,
+                               [.rule: "pinBlocked", .reason: "the PIN is blocked: reset it at a service counter"])
+        }
     }
 
     func pin(_ text: String) throws -> PIN {
         do { return try PIN(text) } catch { throw ReaderFailure.pinFormat(String(describing: error)) }
     }
 
-    /// Runs a chip operation on the card in the call's reader after checking
-    /// that it is the card the registry call is about.
-    func onChip<T>(_ p: Parameters, expecting number: CardNumber,
-                   _ body: (SocialSecurityApplication) throws -> T) throws -> T {
-        try readers.withCard(reader: try p.optionalString(.reader)) { application, _ in
-            let identity = try application.readIdentity()
-            guard identity.cardNumber == number else {
-                throw VarlinkError(RegistryErrorName.identityMismatch,
-                                   [.reason: "the card in the reader is not the card named in the call"])
-            }
-            return try body(application)
-        }.1
-    }
+    var gate: ChipGate { ChipGate(registry: registry, readers: readers) }
 }

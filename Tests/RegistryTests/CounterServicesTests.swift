@@ -156,7 +156,7 @@ import Testing
         #expect(try fixture.registry.status(of: new.cardNumber).holderName.rawValue == "张新")
         #expect(try fixture.registry.status(of: old.cardNumber).card.state == .cancelled)
         #expect(try fixture.registry.status(of: old.ssn).holder.name.rawValue == "张新")
-        let bind = try fixture.registry.history(cardNumber: new.cardNumber).last { $0.action == "bind" }
+        let bind = try fixture.registry.history(cardNumber: new.cardNumber).last { $0.action == .bind }
         #expect(bind?.detail?.contains("nameChanged") == true)
     }
 
@@ -178,7 +178,7 @@ import Testing
         withRelative.evidence = Evidence(document: .civilRegistryProof, proxySsn: relative)
         #expect(try fixture.registry.cancel(withRelative, reason: .death).state == .cancelled)
         let entry = try #require(try fixture.registry.history(cardNumber: card.cardNumber).last)
-        #expect(entry.actor.role == .operator && entry.action == "cancel" && entry.outcome == .done)
+        #expect(entry.actor.role == .operator && entry.action == AuditAction(.cancel) && entry.outcome == .done)
         #expect(entry.detail == "cancellationReason=death" && entry.evidence.proxySsn == relative)
         // Without a reason kind nothing is cancelled, whoever asks.
         let other = try fixture.card(10, in: .active)
@@ -196,7 +196,7 @@ import Testing
         let card = try fixture.card(11, in: .active)
         #expect(card.bankFunction == .notOpened)
         var lossDetails: [String?] { (try? fixture.registry.history(cardNumber: card.cardNumber)
-            .filter { $0.action.hasPrefix("report") && $0.outcome == .done }.map(\.detail)) ?? [] }
+            .filter { $0.action.rawValue.hasPrefix("report") && $0.outcome == .done }.map(\.detail)) ?? [] }
 
         _ = try fixture.registry.reportLoss(.temporary, fixture.request(11))
         #expect(lossDetails.last??.contains("bankReminder=notNeeded") == true)
