@@ -50,6 +50,9 @@ public final class DaemonRig: @unchecked Sendable {
             \(extra)
             """
         try configuration.write(toFile: configPath, atomically: true, encoding: .utf8)
+        // Owner-only, as sscardd requires of a configuration that holds a
+        // password (some suites put one in postgresql-conninfo).
+        chmod(configPath, 0o600)
         if start { try self.start() }
     }
 
