@@ -60,6 +60,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case overwrite
     case parameter
     case path
+    case pending
     case phone
     case pin
     case previousState
@@ -90,6 +91,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case state
     case statusWord
     case triesLeft
+    case unresponsive
     case updatedAt
     case verifiedHead
     case whole
