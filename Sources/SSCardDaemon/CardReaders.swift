@@ -217,9 +217,12 @@ public final class CardReaders: @unchecked Sendable {
     /// Reads the identity through the reader's queue (bounded by the
     /// deadline, so a mute card cannot hold the monitor or anyone else),
     /// then records and publishes the insertion, unless the reader has had
-    /// another event since.
+    /// another event since. The waiting is done on a short-lived thread of
+    /// its own, not the monitor's (which must go on reporting removals) and
+    /// not a global dispatch queue (whose few threads, all waiting on mute
+    /// cards, would hold back everything else queued there).
     private func readIdentity(_ event: ReaderEvent, reader: String, generation: UInt64) {
-        DispatchQueue.global().async {
+        let thread = Thread {
             let complete: Event
             do {
                 let identity = try self.withCard(reader: reader) { application, _ in try application.readIdentity() }.1
@@ -240,5 +243,7 @@ public final class CardReaders: @unchecked Sendable {
                 }
             }
         }
+        thread.name = "sscard.insertion-read"
+        thread.start()
     }
 }

@@ -61,6 +61,9 @@ final class ReaderQueue: Sendable {
     /// Whether a call abandoned here is still stuck in the card.
     var isUnresponsive: Bool { state.withLock { $0.stuck != nil } }
 
+    /// Operations pending here, running or waiting their turn.
+    var pendingCount: Int { state.withLock { $0.pending.count } }
+
     /// Runs `body` on the queue and waits for it, never past the deadline.
     /// Fails fast while the reader is marked or `pendingLimit` operations
     /// are pending. `body` gets this queue, for `context()`.
