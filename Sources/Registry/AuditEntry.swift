@@ -23,7 +23,11 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     /// `failed`: the registry allowed a chip operation and the chip did not
     /// complete it (a wrong PIN, a status word, a card pulled); the registry's
     /// record of the card is unchanged.
-    public enum Outcome: String, CaseIterable, Codable, Sendable { case done, refused, failed }
+    /// `authorised`: the registry allowed a chip operation and the chip is
+    /// about to be changed; the entry after it says how that ended (`done`
+    /// or `failed`). One without a sequel means the outcome never reached
+    /// the registry: the chip may have changed.
+    public enum Outcome: String, CaseIterable, Codable, Sendable { case done, refused, failed, authorised }
 
     /// The chain this entry belongs to ("" for the SQLite engine's single chain).
     public var chain: String

@@ -10,6 +10,11 @@ import SSCardValues
 /// operation through `perform`, anything else through `recordChipOutcome`.
 /// If the registry cannot be reached, `authorise` throws and the chip is
 /// never touched.
+///
+/// The permission itself is written ahead, as an `authorised` entry made
+/// durable before `authorise` returns: if the registry becomes unreachable
+/// after the chip changed, the trail still shows that the chip may have
+/// changed, and for whom, instead of nothing.
 extension Registry {
     /// The card if `operation` may be done on it now; otherwise the refusal,
     /// already in the audit trail.
@@ -22,7 +27,15 @@ extension Registry {
             guard let card = try store.read(snapshot: false, { try $0.card(request.cardNumber) }) else {
                 throw RegistryError.cardNotFound(request.cardNumber)
             }
-            _ = try transition(card, operation.lifecycleOperation, request: request, now: clock.now())
+            let now = clock.now()
+            _ = try transition(card, operation.lifecycleOperation, request: request, now: now)
+            try store.write { writer in
+                try AuditTrail.append(AuditEntry(
+                    sequence: 0, at: now, actor: request.actor, action: operation.auditAction, outcome: .authorised,
+                    cardNumber: card.cardNumber.rawValue, ssn: card.ssn.rawValue, applicationId: card.applicationId,
+                    evidence: request.evidence, oldState: card.state.rawValue, newState: card.state.rawValue,
+                    reason: request.reason), to: writer)
+            }
             return card
         } catch let error as RegistryError where error.isRefusal {
             try recordRefusal(attempt, error)

@@ -31,6 +31,15 @@ public enum RegistryError: Error, Hashable, Sendable, CustomStringConvertible {
         case identityMismatch
         case keyInformation
         case replacedCardUnusable
+        /// The replacement reason does not fit the card or the holder (`ReplacementRules`).
+        case replacementReason
+        case feeWaiver
+        /// A cancellation's reason kind and documents (`CancellationRules`).
+        case cancellationEvidence
+        /// A change would break `HolderInvariants`; nothing was applied.
+        case holderInvariant
+        /// The bank function cannot take the recorded event in its state.
+        case bankFunction
     }
 
     /// A refusal of the request (as opposed to a failure of the store): these

@@ -28,11 +28,11 @@ struct Command: Sendable {
 
 extension Control {
     static let cardOrder: [WireKey] = [.cardNumber, .name, .ssn, .state, .previousState, .lossExpiresAt,
-                            .electronicCredentialContinues, .replacedBy, .cardId]
+                            .electronicCredentialContinues, .replacedBy, .bankFunction, .generation, .cardId]
     static let identityOrder: [WireKey] = [.name, .ssn, .cardNumber, .cardId, .region, .specVersion, .issueDate,
                                 .expiryDate, .birthDate, .sex, .ethnicity, .birthplace, .atr]
-    static let applicationOrder: [WireKey] = [.applicationId, .ssn, .kind, .stage, .feeFen, .replaces, .replacementReason,
-                                   .cardNumber, .rejectionReason, .createdAt, .updatedAt]
+    static let applicationOrder: [WireKey] = [.applicationId, .ssn, .kind, .stage, .feeFen, .feeSettlement, .replaces,
+                                   .replacementReason, .newName, .cardNumber, .rejectionReason, .createdAt, .updatedAt]
 
     static func render(_ reply: JSONValue, _ rendering: Command.Rendering, _ labels: Labels) -> String {
         let object = reply.object ?? [:]

@@ -24,6 +24,8 @@ public enum AccessPolicy {
         .registry(.resetPassword): .operator,
         .registry(.replace): .operator,
         .registry(.updateHolder): .operator,
+        .registry(.cancel): .operator,
+        .registry(.recordBankEvent): .operator,
         .registry(.history): .operator,
         .registry(.pendingReleases): .operator,
         .registry(.monitor): .operator,
@@ -31,7 +33,6 @@ public enum AccessPolicy {
         .registry(.advanceApplication): .admin,
         .registry(.seal): .admin,
         .registry(.unseal): .admin,
-        .registry(.cancel): .admin,
         .registry(.verifyAudit): .admin,
         .registry(.backup): .admin,
         // Readers.

@@ -14,9 +14,12 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case applications
     case at
     case atr
+    case bankFunction
+    case bankReminder
     case basicInfo
     case birthDate
     case birthplace
+    case cancellationReason
     case card
     case cardId
     case cardNumber
@@ -35,8 +38,11 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case evidence
     case expiryDate
     case feeFen
+    case feeSettlement
+    case feeWaived
     case firstBrokenSequence
     case from
+    case generation
     case guardianSsn
     case hash
     case head

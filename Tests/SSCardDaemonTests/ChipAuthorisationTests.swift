@@ -82,10 +82,13 @@ struct ChipAuthorisationTests {
 
         let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
         let verifies = trail.filter { $0[.action]?.string == "verifyPin" }
-        #expect(verifies.map { $0[.outcome]?.string } == ["done", "failed", "refused"], "\(verifies)")
-        #expect(verifies.dropFirst().first?[.detail]?.string == "statusWord=63C2")
+        // Each chip operation the registry allowed is written ahead as authorised,
+        // then its outcome; a refused one never reaches the chip.
+        #expect(verifies.map { $0[.outcome]?.string } == ["authorised", "done", "authorised", "failed", "refused"],
+                "\(verifies)")
+        #expect(verifies.dropFirst(3).first?[.detail]?.string == "statusWord=63C2")
         #expect(trail.filter { $0[.action]?.string == "changePassword" }.map { $0[.outcome]?.string }
-            == ["refused", "done", "refused"])
+            == ["refused", "authorised", "done", "refused"])
         // The entries' text without their hashes, whose hex digits could hold any six digits.
         let text = Self.withoutHashes(trail)
         for pin in ["123456", "999999", "246810", "975318", "112233"] {
