@@ -101,7 +101,8 @@ public enum Control {
             return .usage
         case RegistryErrorName.registryUnavailable.rawValue, RegistryErrorName.storageFull.rawValue:
             return .registryUnavailable
-        case ReaderErrorName.readerUnavailable.rawValue, ReaderErrorName.cardFailed.rawValue:
+        case ReaderErrorName.readerUnavailable.rawValue, ReaderErrorName.cardFailed.rawValue,
+             ReaderErrorName.readerUnresponsive.rawValue, ReaderErrorName.readerBusy.rawValue:
             return .failure
         default:
             return .refused

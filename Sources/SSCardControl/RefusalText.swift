@@ -38,6 +38,10 @@ extension Labels {
             return "无权办理 \(text(.method))\(role)。"
         case RegistryErrorName.storageFull.rawValue:
             return "登记库所在磁盘已满：本次业务未办理，释放空间后重试即可。"
+        case ReaderErrorName.readerUnresponsive.rawValue:
+            return "读卡器 \(text(.reader)) 上的卡片在规定时间内没有响应，本次业务未办理；请取出卡片重新插入后再试。"
+        case ReaderErrorName.readerBusy.rawValue:
+            return "读卡器 \(text(.reader)) 正忙，已有 \(parameters[.pending].map(TextTable.text) ?? "") 项读卡操作在等待；请稍后再试。"
         case RegistryErrorName.identityMismatch.rawValue:
             return "卡片芯片信息与登记信息不一致，未办理\(reason())。"
         default:

@@ -4,19 +4,44 @@ import Registry
 import SocialSecurityCard
 import SSCardValues
 
-/// The daemon's readers: one PC/SC context for card operations, owned by one
-/// serial queue, and a monitor whose events are fanned out to subscribers
-/// with the identity of each inserted card once it has been read.
+/// The daemon's readers: card I/O on one queue per reader (`ReaderQueue`,
+/// each with its own PC/SC context and a deadline per operation), listing
+/// and reader choice on one more (`sscard.readers`), and a monitor whose
+/// events are fanned out to subscribers with the identity of each inserted
+/// card once it has been read.
 ///
 /// pcscd may be down when the daemon starts or restart while it runs; the
 /// registry keeps serving meanwhile and reader calls say the readers are
-/// unavailable until pcscd is back.
+/// unavailable until pcscd is back. A card that stops answering holds only
+/// its own reader's queue: its callers get ReaderUnresponsive at the
+/// deadline, and registry calls and other readers never wait behind it.
 public final class CardReaders: @unchecked Sendable {
     /// A reader event, with the identity read after an insertion (or why it could not be read).
     public struct Event: Sendable {
-        public let event: ReaderEvent
+        public enum Change: Sendable {
+            case reader(ReaderEvent)
+            /// A card operation outlived its deadline; calls on the reader fail fast.
+            case unresponsive(String)
+            /// The reader answers again: the stuck operation returned, or the card left.
+            case responsive(String)
+        }
+
+        public let change: Change
         public let identity: CardIdentity?
         public let readError: String?
+
+        init(_ change: Change, identity: CardIdentity? = nil, readError: String? = nil) {
+            self.change = change
+            self.identity = identity
+            self.readError = readError
+        }
+
+        public var reader: String {
+            switch change {
+            case let .reader(event): return event.reader
+            case let .unresponsive(reader), let .responsive(reader): return reader
+            }
+        }
     }
 
     public struct Reader: Sendable {
@@ -25,38 +50,56 @@ public final class CardReaders: @unchecked Sendable {
         public let cardPresent: Bool
         public let atr: [UInt8]
         public let securePinEntry: Bool
+        public let unresponsive: Bool
     }
 
-    private let queue = DispatchQueue(label: "sscard.readers")
-    private var context: PCSCContext?
+    /// Operations one reader may have pending (running or waiting their
+    /// turn); more fail fast with ReaderBusy. A counter works one card at a
+    /// time, so a few is plenty; far fewer than the varlink workers, so one
+    /// reader can never hold them all.
+    static let pendingPerReader = 4
+
+    let choice: ReaderChoice
+    let log: Log
+    let timeout: Duration
+    /// Listing and choosing readers, on a context no card operation uses.
+    let directory: ReaderQueue
+    /// Where the monitor's start is retried while pcscd is away.
+    private let starter = DispatchQueue(label: "sscard.reader-monitor-start")
     private var monitor: ReaderMonitor?
-    private let choice: ReaderChoice
-    private let log: Log
     private let subscribers = Observers<Event>()
-    private let lock = NSLock()
+    let lock = NSLock()
     private var stopped = false
+    /// Each reader's queue, made on first use; replaced when a card stuck
+    /// in one leaves (the old one is retired, keeping its stuck transmit).
+    private var queues: [String: ReaderQueue] = [:]
     /// The last insertion event of each reader holding a card, with the
     /// identity read then: what a new Monitor subscriber is shown first.
     private var inserted: [String: Event] = [:]
     /// Counts each reader's insertions, removals and detachments. An
-    /// insertion's read is queued behind other card work while its removal is
-    /// published at once, so the read may finish after the card has gone (or
-    /// after another card came): it is published and recorded only if no
-    /// later event happened on its reader.
+    /// insertion's read may finish after its removal was published (or after
+    /// another card came): it is published and recorded only if no later
+    /// event happened on its reader.
     private var generations: [String: UInt64] = [:]
     /// Held while a reader event is checked against `generations` and
     /// published, so subscribers get each reader's events in the order they
     /// happened (a removal never overtakes the insertion it follows).
     private let publishing = NSLock()
 
-    public init(choice: ReaderChoice, log: Log) {
+    public init(choice: ReaderChoice, cardOperationTimeout: Duration = .seconds(15), log: Log) {
         self.choice = choice
         self.log = log
+        timeout = cardOperationTimeout
+        let seconds = cardOperationTimeout.components.seconds
+        directory = ReaderQueue(
+            name: "readers", label: "sscard.readers", timeout: cardOperationTimeout, pendingLimit: 64,
+            unresponsive: .unavailable("pcscd did not answer within \(seconds) s"),
+            busy: .unavailable("too many reader listings waiting for pcscd"))
     }
 
     /// Starts the monitor; if pcscd cannot be reached yet, keeps trying in the background.
     public func start() {
-        queue.async { self.startMonitor(attempt: 0) }
+        starter.async { self.startMonitor(attempt: 0) }
     }
 
     private func startMonitor(attempt: Int) {
@@ -68,20 +111,20 @@ public final class CardReaders: @unchecked Sendable {
             log.info("reader monitor started")
         } catch {
             if attempt == 0 { log.warning("readers unavailable, retrying: \(error)") }
-            queue.asyncAfter(deadline: .now() + min(5.0, 0.2 * Double(attempt + 1))) { self.startMonitor(attempt: attempt + 1) }
+            starter.asyncAfter(deadline: .now() + min(5.0, 0.2 * Double(attempt + 1))) { self.startMonitor(attempt: attempt + 1) }
         }
     }
 
+    /// Stops the monitor and releases every queue's context on its queue,
+    /// without waiting for a queue stuck in a card (process exit ends it).
     public func stop() {
-        let monitor = lock.withLock {
+        let (monitor, queues) = lock.withLock {
             stopped = true
-            return self.monitor
+            return (self.monitor, Array(self.queues.values))
         }
         monitor?.stop()
-        queue.sync {
-            context?.release()
-            context = nil
-        }
+        queues.forEach { $0.close() }
+        directory.close()
     }
 
     /// Subscribes to reader events; returns a token for `unsubscribe`.
@@ -98,6 +141,42 @@ public final class CardReaders: @unchecked Sendable {
         return (token, present)
     }
 
+    // MARK: Reader queues
+
+    /// The queue for `reader`'s card work.
+    func queue(for reader: String) -> ReaderQueue {
+        lock.withLock {
+            if let queue = queues[reader] { return queue }
+            let queue = ReaderQueue(
+                name: reader, label: "sscard.reader.\(reader)", timeout: timeout, pendingLimit: Self.pendingPerReader,
+                unresponsive: .readerUnresponsive(reader), busy: .readerBusy(reader: reader, pending: Self.pendingPerReader),
+                responsiveness: { [weak self] queue, responsive in self?.note(queue, responsive: responsive) })
+            queues[reader] = queue
+            return queue
+        }
+    }
+
+    /// Whether `reader` is marked unresponsive now.
+    func isUnresponsive(_ reader: String) -> Bool {
+        lock.withLock { queues[reader] }?.isUnresponsive ?? false
+    }
+
+    /// A reader queue's mark was set or cleared: published, unless the
+    /// queue has been retired since.
+    private func note(_ queue: ReaderQueue, responsive: Bool) {
+        publishing.withLock {
+            guard lock.withLock({ queues[queue.name] === queue }) else { return }
+            if responsive {
+                log.notice("reader \(queue.name) answers again")
+            } else {
+                log.warning("reader \(queue.name) did not answer within \(timeout); calls on it fail until it does")
+            }
+            subscribers.publish(Event(responsive ? .responsive(queue.name) : .unresponsive(queue.name)))
+        }
+    }
+
+    // MARK: Monitor events
+
     private func handle(_ event: ReaderEvent) {
         log.info("\(event)")
         switch event {
@@ -106,14 +185,25 @@ public final class CardReaders: @unchecked Sendable {
             readIdentity(event, reader: reader, generation: generation)
         case let .cardRemoved(reader), let .readerDetached(reader):
             publishing.withLock {
-                lock.withLock {
+                let retired: ReaderQueue? = lock.withLock {
                     _ = advance(reader)
                     _ = inserted.removeValue(forKey: reader)
+                    // The card stuck in a transmit has left: the next card
+                    // gets a fresh queue and context; the old queue keeps
+                    // the transmit until it returns, then releases its context.
+                    guard let queue = queues[reader], queue.isUnresponsive else { return nil }
+                    queues[reader] = nil
+                    return queue
                 }
-                subscribers.publish(Event(event: event, identity: nil, readError: nil))
+                subscribers.publish(Event(.reader(event)))
+                if let retired {
+                    retired.retire()
+                    log.notice("reader \(reader): the unresponsive card left; the reader answers again")
+                    subscribers.publish(Event(.responsive(reader)))
+                }
             }
         default:
-            publishing.withLock { subscribers.publish(Event(event: event, identity: nil, readError: nil)) }
+            publishing.withLock { subscribers.publish(Event(.reader(event))) }
         }
     }
 
@@ -124,18 +214,21 @@ public final class CardReaders: @unchecked Sendable {
         return next
     }
 
-    /// Reads the identity on the readers' queue, then records and publishes
-    /// the insertion, unless the reader has had another event since.
+    /// Reads the identity through the reader's queue (bounded by the
+    /// deadline, so a mute card cannot hold the monitor or anyone else),
+    /// then records and publishes the insertion, unless the reader has had
+    /// another event since. The waiting is done on a short-lived thread of
+    /// its own, not the monitor's (which must go on reporting removals) and
+    /// not a global dispatch queue (whose few threads, all waiting on mute
+    /// cards, would hold back everything else queued there).
     private func readIdentity(_ event: ReaderEvent, reader: String, generation: UInt64) {
-        queue.async {
+        let thread = Thread {
             let complete: Event
             do {
-                let identity = try self.onQueue(reader: reader) { application, _ in
-                    try application.readIdentity()
-                }.1
-                complete = Event(event: event, identity: identity, readError: nil)
+                let identity = try self.withCard(reader: reader) { application, _ in try application.readIdentity() }.1
+                complete = Event(.reader(event), identity: identity)
             } catch {
-                complete = Event(event: event, identity: nil, readError: String(describing: error))
+                complete = Event(.reader(event), readError: String(describing: error))
             }
             self.publishing.withLock {
                 let current = self.lock.withLock {
@@ -150,132 +243,7 @@ public final class CardReaders: @unchecked Sendable {
                 }
             }
         }
-    }
-
-    // MARK: Operations
-
-    public func list(within scope: ReaderScope = .all) throws(ReaderFailure) -> [Reader] {
-        try sync { context throws(ReaderFailure) in
-            do throws(PCSCError) {
-                let names = try context.readers().filter { scope.contains($0) }
-                guard !names.isEmpty else { return [] }
-                return try context.status(of: names).map { status in
-                    Reader(name: status.reader, kind: status.kind, cardPresent: status.cardPresent,
-                           atr: status.atr, securePinEntry: false)
-                }
-            } catch {
-                if error == .noReadersAvailable { return [] }
-                throw ReaderFailure.pcsc(error, reader: nil)
-            }
-        }
-    }
-
-    /// Runs `body` with the social security application of the card in
-    /// `reader` (or of the one card present), on the readers' queue.
-    /// Card and PC/SC errors come out as `ReaderFailure`; anything else the
-    /// body throws comes out unchanged.
-    /// Only readers in `scope` are considered: a reader outside it is
-    /// reported as not found.
-    public func withCard<T>(reader: String?, within scope: ReaderScope = .all,
-                            _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> (String, T) {
-        let result: Result<(String, T), any Error> = queue.sync {
-            Result { try onQueue(reader: reader, within: scope, body) }
-        }
-        return try result.get()
-    }
-
-    private func onQueue<T>(reader requested: String?, within scope: ReaderScope = .all,
-                            _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> (String, T) {
-        let context = try currentContext()
-        let reader = try chooseReader(requested, within: scope, context: context)
-        // Shared mode with a transaction, not exclusive mode: other PC/SC
-        // programs at the counter (a bank's, say) keep working, and our
-        // command sequence still runs uninterrupted.
-        let connection: CardConnection
-        do {
-            connection = try context.connect(reader: reader, share: .shared)
-            try connection.beginTransaction()
-        } catch {
-            throw ReaderFailure.pcsc(error, reader: reader)
-        }
-        let application = SocialSecurityApplication(channel: connection)
-        defer { Self.end(connection, resetting: application.holdsSecurityState) }
-        do {
-            return (reader, try body(application, connection))
-        } catch let error as CardError {
-            throw ReaderFailure.card(error, reader: reader)
-        } catch let error as PCSCError {
-            throw ReaderFailure.pcsc(error, reader: reader)
-        }
-    }
-
-    /// Ends a session. After a PIN or MAC'd command the card is reset
-    /// (SCARD_RESET_CARD), whatever the command's outcome: pcscd's socket is
-    /// open to every local user, and no verified state may outlive the call
-    /// for another program to use. The reset comes with the end of the
-    /// transaction, which pcscd performs even while other programs share the card.
-    private static func end(_ connection: CardConnection, resetting: Bool) {
-        let disposition: Disposition = resetting ? .reset : .leave
-        do {
-            try connection.endTransaction(disposition)
-            connection.disconnect(.leave)
-        } catch {
-            connection.disconnect(disposition)
-        }
-    }
-
-    /// The reader to use: the one named, or the one holding a card. Several
-    /// cards are refused with their readers listed, except that a contact and
-    /// a contactless slot together follow the configured iType preference
-    /// (a dual-interface card shows up in both).
-    func chooseReader(_ requested: String?, within scope: ReaderScope = .all,
-                      context: PCSCContext) throws(ReaderFailure) -> String {
-        let statuses: [ReaderStatus]
-        do {
-            statuses = try context.status(of: try context.readers()).filter { scope.contains($0.reader) }
-        } catch {
-            if error == .noReadersAvailable { throw .noReader }
-            throw .pcsc(error, reader: requested)
-        }
-        if let requested {
-            guard let status = statuses.first(where: { $0.reader == requested }) else { throw .readerNotFound(requested) }
-            guard status.cardPresent else { throw .noCardInReader(requested) }
-            return requested
-        }
-        guard !statuses.isEmpty else { throw .noReader }
-        var withCard = statuses.filter(\.cardPresent)
-        switch choice {
-        case .contactOnly: withCard = withCard.filter { $0.kind == .contact }
-        case .contactlessOnly: withCard = withCard.filter { $0.kind == .contactless }
-        default: break
-        }
-        if withCard.count == 2, Set(withCard.map(\.kind)).count == 2, let chosen = choice.choose(from: withCard) {
-            return chosen.reader
-        }
-        guard withCard.count <= 1 else { throw .severalCardsPresent(withCard.map(\.reader)) }
-        guard let only = withCard.first else { throw .noCardInReader(nil) }
-        return only.reader
-    }
-
-    private func currentContext() throws(ReaderFailure) -> PCSCContext {
-        if let context { return context }
-        do {
-            let created = try PCSCContext()
-            context = created
-            return created
-        } catch {
-            throw ReaderFailure.unavailable(error.description)
-        }
-    }
-
-    private func sync<T>(_ body: (PCSCContext) throws(ReaderFailure) -> T) throws(ReaderFailure) -> T {
-        let result: Result<T, ReaderFailure> = queue.sync {
-            do throws(ReaderFailure) {
-                return .success(try body(try currentContext()))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        thread.name = "sscard.insertion-read"
+        thread.start()
     }
 }

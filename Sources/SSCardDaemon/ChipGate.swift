@@ -20,8 +20,8 @@ struct ChipGate: Sendable {
     /// card. A failure on the way to or on the chip is recorded as failed;
     /// a different card in the reader as refused. Success is the caller's
     /// to record (`finish`), since what it means depends on the body's result.
-    func run<T>(_ operation: ChipOperation, _ request: CardRequest, reader: String?, scope: ReaderScope,
-                _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> T {
+    func run<T: Sendable>(_ operation: ChipOperation, _ request: CardRequest, reader: String?, scope: ReaderScope,
+                          _ body: @escaping @Sendable (SocialSecurityApplication, CardConnection) throws -> T) throws -> T {
         // Decide before acting: a refusal or an unreachable registry leaves the chip untouched.
         try registry.authorise(operation, request)
         do {

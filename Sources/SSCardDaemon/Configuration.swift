@@ -44,6 +44,9 @@ public struct Configuration: Equatable, Sendable {
     public var securityModuleKeys: String?
     /// The national interface's iType: 1 contact, 2 contactless, 3 contact first, 4 contactless first.
     public var readerType = 3
+    /// Seconds a call waits for one card operation; past it the caller gets
+    /// ReaderUnresponsive and calls on that reader fail fast until it answers again.
+    public var cardOperationTimeoutSeconds = 15
     /// Terminal number and device number reported in iReadCardBas strings.
     public var terminalNumber = ""
     public var terminalDevice = ""
@@ -160,6 +163,7 @@ public struct Configuration: Equatable, Sendable {
         case "status-cache-cards": statusCacheCards = try integer(0...100_000_000)
         case "security-module-keys": securityModuleKeys = value.isEmpty ? nil : try absolutePath()
         case "reader-type": readerType = try integer(1...4)
+        case "card-operation-timeout": cardOperationTimeoutSeconds = try integer(1...600)
         case "terminal-number": terminalNumber = try text(allowEmpty: true)
         case "terminal-device": terminalDevice = try text(allowEmpty: true)
         case "registry-engine": registryEngine = try Self.registryEngine(value)

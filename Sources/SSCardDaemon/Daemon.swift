@@ -63,7 +63,8 @@ public final class Daemon: Sendable {
         let registry = RegistryService(configuration: configuration, auditKey: settings.auditKey?.key, log: log)
         let checkpoints = AuditCheckpointService(registry: registry, configuration: configuration,
                                                  keyPath: settings.auditKey?.path, log: log)
-        let readers = CardReaders(choice: settings.readerChoice, log: log)
+        let readers = CardReaders(choice: settings.readerChoice,
+                                  cardOperationTimeout: .seconds(configuration.cardOperationTimeoutSeconds), log: log)
         let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
                                        settings: settings, registry: registry, checkpoints: checkpoints,
                                        readers: readers, log: log)

@@ -12,6 +12,11 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
     case cardFailed(reader: String, reason: String, statusWord: String?)
     case pinFormat(String)
     case unavailable(String)
+    /// The reader did not answer within `card-operation-timeout`, or a call
+    /// on it still has not: calls on it fail fast until it answers again.
+    case readerUnresponsive(String)
+    /// The reader has as many operations pending as it may have.
+    case readerBusy(reader: String, pending: Int)
 
     static func card(_ error: CardError, reader: String) -> ReaderFailure {
         var statusWord: String?
@@ -47,6 +52,9 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
             return VarlinkError(ReaderErrorName.cardFailed, parameters)
         case let .pinFormat(reason): return VarlinkError(ReaderErrorName.pinFormat, [.reason: .string(reason)])
         case let .unavailable(reason): return VarlinkError(ReaderErrorName.readerUnavailable, [.reason: .string(reason)])
+        case let .readerUnresponsive(reader): return VarlinkError(ReaderErrorName.readerUnresponsive, [.reader: .string(reader)])
+        case let .readerBusy(reader, pending):
+            return VarlinkError(ReaderErrorName.readerBusy, [.reader: .string(reader), .pending: .int(Int64(pending))])
         }
     }
 

@@ -31,6 +31,7 @@ struct ReaderMethods: Sendable {
             var object: [WireKey: JSONValue] = [
                 .name: .string(reader.name), .interface: .string(reader.kind.rawValue),
                 .cardPresent: .bool(reader.cardPresent), .securePinEntry: .bool(reader.securePinEntry),
+                .unresponsive: .bool(reader.unresponsive),
             ]
             if reader.cardPresent { object[.atr] = .string(Hex.encode(reader.atr)) }
             return .fields(object)
@@ -109,14 +110,16 @@ struct ReaderMethods: Sendable {
 
     /// The Monitor event for a reader event.
     static func event(_ event: CardReaders.Event) -> JSONValue {
-        var object: [WireKey: JSONValue] = [.reader: .string(event.event.reader)]
-        switch event.event {
-        case .readerAttached: object[.event] = "readerAttached"
-        case .readerDetached: object[.event] = "readerDetached"
-        case let .cardInserted(_, atr):
+        var object: [WireKey: JSONValue] = [.reader: .string(event.reader)]
+        switch event.change {
+        case .reader(.readerAttached): object[.event] = "readerAttached"
+        case .reader(.readerDetached): object[.event] = "readerDetached"
+        case let .reader(.cardInserted(_, atr)):
             object[.event] = "cardInserted"
             object[.atr] = .string(Hex.encode(atr))
-        case .cardRemoved: object[.event] = "cardRemoved"
+        case .reader(.cardRemoved): object[.event] = "cardRemoved"
+        case .unresponsive: object[.event] = "readerUnresponsive"
+        case .responsive: object[.event] = "readerResponsive"
         }
         if let identity = event.identity { object[.identity] = IdentityJSON.identity(identity) }
         if let error = event.readError { object[.readError] = .string(error) }

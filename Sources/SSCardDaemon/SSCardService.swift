@@ -165,13 +165,16 @@ final class SSCardService: VarlinkHandler, Sendable {
         let scope = context.readerScope
         let kiosk = context.isKiosk
         let send: @Sendable (CardReaders.Event) -> Void = { event in
-            guard scope.contains(event.event.reader) else { return }
+            guard scope.contains(event.reader) else { return }
             reply.send(Self.shown(ReaderMethods.event(event), kiosk: kiosk), continues: true)
         }
         let (token, present) = readers.subscribe(withCardsPresent: send)
         streams.add(reply) { readers.unsubscribe(token) }
         for reader in (try? readers.list(within: scope)) ?? [] {
             reply.send(.fields([.event: "readerAttached", .reader: .string(reader.name)]), continues: true)
+            if reader.unresponsive {
+                reply.send(.fields([.event: "readerUnresponsive", .reader: .string(reader.name)]), continues: true)
+            }
         }
         for event in present { send(event) }
     }

@@ -27,7 +27,10 @@ type Reader (
   interface: (contact, contactless),
   cardPresent: bool,
   atr: ?string,
-  securePinEntry: bool
+  securePinEntry: bool,
+  # A call on this reader outlived card-operation-timeout and the card has
+  # not answered since: calls on it fail fast with ReaderUnresponsive.
+  unresponsive: ?bool
 )
 
 type Document (idCard, householdRegister, socialSecurityCard, passport, residencePermit, civilRegistryProof, none)
@@ -57,9 +60,11 @@ method ChangePin(reader: ?string, oldPin: string, newPin: string, evidence: ?Evi
 
 # Streams reader and card events (call with "more": true); cardInserted carries
 # the identity once it has been read, or readError. A kiosk sees its own
-# readers only, with the holder's number and name masked.
+# readers only, with the holder's number and name masked. readerUnresponsive:
+# a card operation outlived card-operation-timeout; readerResponsive: the
+# reader answered again (the stuck operation returned, or the card left).
 method Monitor() -> (
-  event: (readerAttached, readerDetached, cardInserted, cardRemoved),
+  event: (readerAttached, readerDetached, cardInserted, cardRemoved, readerUnresponsive, readerResponsive),
   reader: string,
   atr: ?string,
   identity: ?CardIdentity,
@@ -73,6 +78,12 @@ error SeveralCardsPresent (readers: []string)
 error CardFailed (reader: string, reason: string, statusWord: ?string)
 error PinFormat (reason: string)
 error ReaderUnavailable (reason: string)
+# A card operation on the reader outlived card-operation-timeout (the caller
+# is answered at the deadline), or one still has not returned: calls on it
+# fail at once until it answers again or the card is removed.
+error ReaderUnresponsive (reader: string)
+# The reader already has as many card operations pending as it may have.
+error ReaderBusy (reader: string, pending: int)
 error PermissionDenied (method: string, role: ?string)
 """#
 

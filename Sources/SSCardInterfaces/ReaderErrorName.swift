@@ -11,6 +11,8 @@ public enum ReaderErrorName: String, InterfaceMember {
     case cardFailed = "CardFailed"
     case pinFormat = "PinFormat"
     case readerUnavailable = "ReaderUnavailable"
+    case readerUnresponsive = "ReaderUnresponsive"
+    case readerBusy = "ReaderBusy"
     case permissionDenied = "PermissionDenied"
 }
 

@@ -66,6 +66,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case overwrite
     case parameter
     case path
+    case pending
     case phone
     case pin
     case previousState
@@ -96,6 +97,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case state
     case statusWord
     case triesLeft
+    case unresponsive
     case updatedAt
     case verifiedHead
     case whole

@@ -102,9 +102,10 @@ public enum KioskText {
         case "IdentityMismatch": return .identityMismatch
         case "PermissionDenied": return .permissionDenied
         case "CardNotFound", "HolderNotFound": return .cardNotRegistered
-        case "NoCardInReader", "CardFailed", "ReaderNotFound", "NoReader", "SeveralCardsPresent": return .cardUnreadable
+        case "NoCardInReader", "CardFailed", "ReaderNotFound", "NoReader", "SeveralCardsPresent", "ReaderUnresponsive":
+            return .cardUnreadable
         case "PinFormat": return .pinFormat
-        case "RegistryUnavailable", "StorageFull", "ReaderUnavailable": return .serviceUnavailable
+        case "RegistryUnavailable", "StorageFull", "ReaderUnavailable", "ReaderBusy": return .serviceUnavailable
         default: return .failed
         }
     }

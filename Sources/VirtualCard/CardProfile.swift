@@ -134,6 +134,10 @@ public struct CardProfile: Sendable {
             if let n = faults.vanishAfterAPDUs, n < 1 {
                 throw .invalidValue(field: g.path("vanishAfterAPDUs"), reason: "expected at least 1")
             }
+            faults.stopAnsweringAfter = try g.optionalInt("stopAnsweringAfter")
+            if let n = faults.stopAnsweringAfter, n < 0 {
+                throw .invalidValue(field: g.path("stopAnsweringAfter"), reason: "expected 0 or more")
+            }
             let garbage = try g.string("garbageRecords", default: "none")
             guard let mode = CardFaults.GarbageRecords(rawValue: garbage) else {
                 throw .invalidValue(field: g.path("garbageRecords"), reason: "expected none, random, truncated or wrongTag")

@@ -4,4 +4,7 @@ public enum CardReply: Hashable, Sendable {
     case respond([UInt8])
     /// Leave the reader without answering (fault injection).
     case vanish
+    /// Keep the connection but never answer (a card gone mute mid-session;
+    /// `faults.stopAnsweringAfter`): the reader's transmit waits for ever.
+    case silence
 }

@@ -26,6 +26,8 @@ public final class VirtualSSCard: @unchecked Sendable {
     /// security state a real chip keeps until it is reset or powered off.
     var pinVerified = false
     private var apduCount = 0
+    /// APDUs since the card was last inserted (`inserted()`), for `stopAnsweringAfter`.
+    private var apdusSinceInsertion = 0
     var random: SeededRandom
 
     public init(profile: CardProfile, macVerifier: CommandMACVerifier? = IssuerMACVerifier()) {
@@ -51,10 +53,18 @@ public final class VirtualSSCard: @unchecked Sendable {
         }
     }
 
+    /// The card enters a reader: reset, and its count of APDUs since insertion starts again.
+    public func inserted() {
+        reset()
+        lock.withLock { apdusSinceInsertion = 0 }
+    }
+
     public func process(_ bytes: [UInt8]) -> CardReply {
         lock.withLock {
             apduCount += 1
+            apdusSinceInsertion += 1
             if let limit = profile.faults.vanishAfterAPDUs, apduCount >= limit { return .vanish }
+            if let limit = profile.faults.stopAnsweringAfter, apdusSinceInsertion > limit { return .silence }
             guard let command = CommandAPDU(bytes: bytes) else { return .respond(sw(.wrongLength)) }
             if command.ins != 0xC0 { pending = [] }
             return .respond(handle(command))

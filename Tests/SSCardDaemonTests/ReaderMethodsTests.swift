@@ -124,11 +124,14 @@ struct ReaderMethodsTests {
         #expect(inserted[.identity]?[.name]?.string == "孙七")
     }
 
-    /// sscardd reads an inserted card's identity on the readers' queue before
-    /// publishing the insertion, but publishes a removal at once. A card
-    /// pulled while its read waits behind another card's slow ReadCard must
-    /// not be reported inserted after its removal, nor kept as present for
-    /// new subscribers.
+    /// sscardd reads an inserted card's identity before publishing the
+    /// insertion, but publishes a removal at once. A card pulled at once,
+    /// while another reader is busy with a slow ReadCard, must not be
+    /// reported inserted after its removal, nor kept as present for new
+    /// subscribers. Since each reader has its own queue, its read no longer
+    /// waits behind the other reader's, so the read may end before or after
+    /// the removal (the generation check drops it in the second case); both
+    /// orders must keep these promises.
     @Test("a card pulled before its insertion read ran is reported removed, never inserted afterwards, nor kept present")
     func cardPulledBeforeItsRead() throws {
         let rig = try DaemonRig()
@@ -161,7 +164,6 @@ struct ReaderMethodsTests {
         try watcher.wait { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == PCSCRig.reader0 }
         try #require(!slowReadDone.value, "the slow ReadCard ended before the removal: the race was not set up")
         _ = slowRead.wait(timeout: .now() + 30)
-        // Through the readers' queue, after the queued insertion read.
         _ = try Fixture.client(rig).call(ReaderMethod.listReaders.name, [:])
 
         // A new subscriber is shown the slow card in reader 1 and nothing in reader 0.
@@ -177,7 +179,6 @@ struct ReaderMethodsTests {
         let removed = try #require(events.firstIndex { $0[.event]?.string == "cardRemoved" && $0[.reader]?.string == PCSCRig.reader0 })
         let after = events[(removed + 1)...].filter { $0[.reader]?.string == PCSCRig.reader0 }
         #expect(after.isEmpty, "reader 0 after its removal: \(after)")
-        #expect(daemon.output.contains { $0.contains("card in \(PCSCRig.reader0) left before its read finished") })
     }
 }
 

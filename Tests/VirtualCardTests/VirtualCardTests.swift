@@ -106,6 +106,21 @@ struct VirtualCardTests {
         #expect(ssn.data.count == 10 && ssn.statusWord == .success)
     }
 
+    @Test("faults: a card that stops answering after n APDUs per insertion, and answers again once reinserted")
+    func stopAnswering() throws {
+        let card = VirtualSSCard(profile: try Fixtures.profile(Fixtures.profileJSON(extra: #", "faults": {"stopAnsweringAfter": 2}"#)))
+        #expect(card.process(select.bytes) != .silence)
+        #expect(card.process(select.bytes) != .silence)
+        #expect(card.process(select.bytes) == .silence)
+        card.reset()  // a warm reset is not a new insertion: still mute
+        #expect(card.process(select.bytes) == .silence)
+        card.inserted()
+        #expect(card.process(select.bytes) != .silence)
+        #expect(throws: CardProfileError.self) {
+            try Fixtures.profile(Fixtures.profileJSON(extra: #", "faults": {"stopAnsweringAfter": -1}"#))
+        }
+    }
+
     @Test("faults: a record under the wrong tag, a status word no command expects")
     func brokenRecords() throws {
         let readSSN = CommandAPDU(cla: 0, ins: 0xB2, p1: 0x08, p2: 0x30, le: 0x14)
