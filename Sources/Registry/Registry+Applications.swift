@@ -6,7 +6,11 @@ extension Registry {
     /// A minor needs a guardian and the household register. A holder who
     /// already has a usable card or an application on its way is refused:
     /// one usable card per holder, and a replacement is the only overlap.
-    public func apply(for holder: Holder, evidence: Evidence, actor: Actor) throws -> Application {
+    /// The application records its channel, the day its card is expected
+    /// (instant: today; mobile: the policy's working days on) and its
+    /// delivery (by default collected at this service point).
+    public func apply(for holder: Holder, evidence: Evidence, actor: Actor,
+                      channel: ApplicationChannel = .counter, delivery: Delivery? = nil) throws -> Application {
         let attempt = Attempt(action: "apply", actor: actor, evidence: evidence, ssn: holder.ssn)
         return try mutate(attempt) { writer, events in
             let now = clock.now()
@@ -26,8 +30,15 @@ extension Registry {
             } else {
                 try writer.insert(holder, at: now)
             }
+            let delivery = delivery ?? .collect(place: servicePoint)
+            if channel == .instant, case .mail = delivery {
+                throw RegistryError.ruleViolated(rule: .instantIssue,
+                                                 detail: "an instant-issue card is handed over at the counter, not mailed")
+            }
             return try insertApplication(Application(id: 0, ssn: holder.ssn, kind: .first, stage: .accepted,
-                                                     feeFen: 0, createdAt: now, updatedAt: now),
+                                                     feeFen: 0, createdAt: now, updatedAt: now, channel: channel,
+                                                     expectedDate: try expectedDate(channel, now: now),
+                                                     delivery: delivery),
                                          evidence: evidence, actor: actor, writer: writer, events: &events)
         }
     }
@@ -53,7 +64,7 @@ extension Registry {
             }
             let now = clock.now()
             if let newName {
-                guard reason == .keyInformationChanged, request.evidence.document == .civilRegistryProof else {
+                guard reason == .keyInformationChanged, request.evidence.shows(.civilRegistryProof) else {
                     throw RegistryError.ruleViolated(
                         rule: .keyInformation, detail: "a name change needs keyInformationChanged and civilRegistryProof")
                 }
@@ -63,7 +74,7 @@ extension Registry {
             }
             return try insertApplication(
                 Application(id: 0, ssn: card.ssn, kind: .replacement(of: card.cardNumber, reason: reason),
-                            stage: .accepted, feeFen: reason.feeFen, createdAt: now, updatedAt: now),
+                            stage: .accepted, feeFen: policy.replacementFee(for: reason), createdAt: now, updatedAt: now),
                 evidence: request.evidence, actor: request.actor, writer: writer, events: &events,
                 reason: request.reason ?? reason.rawValue)
         }
@@ -100,6 +111,18 @@ extension Registry {
         }
     }
 
+    /// The day a card applied for through `channel` on `now` is promised by:
+    /// instant at once, mobile after the policy's working days, a bank-made
+    /// counter card without a promise the registry can make.
+    func expectedDate(_ channel: ApplicationChannel, now: Timestamp) throws -> CalendarDate? {
+        let today = try CalendarDate(String(now.rfc3339.prefix(10)))
+        switch channel {
+        case .instant: return today
+        case .mobile: return policy.workingCalendar.adding(workingDays: policy.mobileProductionDays, to: today)
+        case .counter: return nil
+        }
+    }
+
     func checkApplicant(_ holder: Holder, evidence: Evidence, now: Timestamp) throws {
         guard evidence.showsIdentity else {
             throw RegistryError.ruleViolated(rule: .evidenceRequired, detail: "an application needs an identity document")
@@ -110,7 +133,7 @@ extension Registry {
                 throw RegistryError.ruleViolated(rule: .guardianRequired,
                                                  detail: "a minor's application needs the guardian's number")
             }
-            guard evidence.document == .householdRegister else {
+            guard evidence.shows(.householdRegister) else {
                 throw RegistryError.ruleViolated(rule: .evidenceRequired,
                                                  detail: "a minor's application needs the household register")
             }

@@ -40,10 +40,11 @@ extension Registry {
         let attempt = Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         return try mutate(attempt) { writer, events in
-            try Self.checkEvidence(for: operation, request)
             guard let card = try writer.card(request.cardNumber) else {
                 throw RegistryError.cardNotFound(request.cardNumber)
             }
+            try Self.checkEvidence(for: operation, request, state: card.state)
+            try checkOffered(operation, through: request.actor.channel, state: card.state)
             let now = clock.now()
             let updated = try transition(card, operation, request: request, now: now)
             try writer.update(updated)
@@ -52,6 +53,30 @@ extension Registry {
             events.append(.cardChanged(updated, action: operation.rawValue, actor: request.actor))
             return updated
         }
+    }
+
+    /// Refuses, before anything is touched, an operation the region does not
+    /// offer through the caller's channel (a PIN change at a Fushun kiosk).
+    /// Public so that a handler can ask before it changes a chip; the refusal
+    /// is then recorded like any other.
+    public func checkOffered(_ operation: CardOperation, _ request: CardRequest) throws {
+        do {
+            let state = try store.cardStatus(request.cardNumber)?.card.state
+            try checkOffered(operation, through: request.actor.channel, state: state)
+        } catch let error as RegistryError where error.isRefusal {
+            try recordRefusal(Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
+                                      cardNumber: request.cardNumber), error)
+            throw error
+        }
+    }
+
+    func checkOffered(_ operation: CardOperation, through channel: Actor.Channel, state: CardState?) throws {
+        guard let channels = policy.channels(for: operation), !channels.contains(channel) else { return }
+        let offered = Actor.Channel.allCases.filter(channels.contains).map(\.rawValue).joined(separator: ", ")
+        throw RegistryError.ruleViolated(
+            rule: .channelNotOffered,
+            detail: "\(operation.rawValue) is not offered through the \(channel.rawValue) channel here (offered: "
+                + "\(offered))" + (state.map { "; the card is \($0.rawValue)" } ?? ""))
     }
 
     /// The new card record after `operation`, or the lifecycle's refusal.
@@ -101,20 +126,35 @@ extension Registry {
                           detail: detail.isEmpty ? nil : detail.joined(separator: ";"))
     }
 
-    /// Counter services need the holder's identity shown; a password reset by
-    /// a proxy needs the proxy's ID as well as the holder's.
-    static func checkEvidence(for operation: CardOperation, _ request: CardRequest) throws {
+    /// Counter services need the holder's identity shown. A password reset
+    /// needs the ID card and the card itself (003 Q7, 004 item 85); a proxy
+    /// resetting it shows, besides those of the holder, their own identity
+    /// document. A refusal names the rule, what is missing and the card's state.
+    static func checkEvidence(for operation: CardOperation, _ request: CardRequest, state: CardState? = nil) throws {
         guard request.actor.channel == .counter else { return }
+        let evidence = request.evidence
+        let inState = state.map { " (the card is \($0.rawValue))" } ?? ""
         switch operation {
         case .autoRelease, .supersede, .seal, .unseal, .cancel:
             return  // administrative: a reason, not the holder's documents
-        case .resetPassword where request.evidence.proxySsn != nil && request.evidence.document == .socialSecurityCard:
-            throw RegistryError.ruleViolated(
-                rule: .evidenceRequired, detail: "a proxy must show the holder's identity document and their own")
-        default:
-            guard request.evidence.showsIdentity else {
+        case .resetPassword:
+            let missing = [Evidence.Document.idCard, .socialSecurityCard].filter { !evidence.shows($0) }
+            if !missing.isEmpty {
                 throw RegistryError.ruleViolated(
-                    rule: .evidenceRequired, detail: "\(operation.rawValue) at the counter needs an identity document")
+                    rule: .evidenceRequired,
+                    detail: "resetPassword at the counter needs the holder's idCard and socialSecurityCard; missing: "
+                        + missing.map(\.rawValue).joined(separator: ", ") + inState)
+            }
+            if evidence.proxySsn != nil, evidence.proxyDocument == nil {
+                throw RegistryError.ruleViolated(
+                    rule: .evidenceRequired,
+                    detail: "a proxy resetting a password shows their own identity document (proxyDocument)" + inState)
+            }
+        default:
+            guard evidence.showsIdentity else {
+                throw RegistryError.ruleViolated(
+                    rule: .evidenceRequired,
+                    detail: "\(operation.rawValue) at the counter needs an identity document" + inState)
             }
         }
     }

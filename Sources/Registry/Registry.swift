@@ -104,7 +104,7 @@ public final class Registry: Sendable {
         }
     }
 
-    private func recordRefusal(_ attempt: Attempt, _ error: RegistryError) throws {
+    func recordRefusal(_ attempt: Attempt, _ error: RegistryError) throws {
         do {
             try store.write { writer in
                 let current = try attempt.cardNumber.flatMap { try writer.card($0) }

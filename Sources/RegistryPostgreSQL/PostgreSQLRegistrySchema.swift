@@ -109,6 +109,14 @@ enum PostgreSQLRegistrySchema {
         (id: "0002-audit-keyed", sql: """
             ALTER TABLE audit ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1));
             """),
+        // Applications record their channel, the day their card is expected
+        // and how it is delivered (issue 17). Existing applications keep NULL:
+        // made before channels were recorded, and shown without them.
+        (id: "0003-application-channel", sql: """
+            ALTER TABLE applications ADD COLUMN channel TEXT CHECK (channel IN ('instant', 'counter', 'mobile'));
+            ALTER TABLE applications ADD COLUMN expected_date TEXT;
+            ALTER TABLE applications ADD COLUMN delivery TEXT;
+            """),
     ]
 
     /// The advisory lock every daemon takes around migrating: one applies,

@@ -12,6 +12,10 @@ struct CallContext {
     let actor: Actor
 
     var isKiosk: Bool { role == .kiosk }
+    /// A 12333 / app / website integration: no reader, acts by the holder's number and name.
+    var isRemote: Bool { role == .remote }
+    /// Self-service, at a kiosk or remotely: a loss report is temporary only and names the holder.
+    var isSelfService: Bool { isKiosk || isRemote }
 
     /// The method's short name, the audit trail's action for denied calls.
     var method: String { call.methodName }
@@ -28,6 +32,7 @@ extension Actor.Role {
         case .admin: self = .admin
         case .operator: self = .operator
         case .kiosk: self = .kiosk
+        case .remote: self = .remote
         }
     }
 }

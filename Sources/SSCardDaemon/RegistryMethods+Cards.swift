@@ -34,6 +34,15 @@ extension RegistryMethods {
         let kind = try p.choice(.kind, LossKind.self)
         var number = try p.optionalCardNumber(.cardNumber)
         let ssn = try p.optionalSSN(.ssn)
+        if context.isSelfService, kind != .temporary {
+            throw context.denied("\(context.role.rawValue) may report a temporary loss only")
+        }
+        if context.isRemote {
+            // By the holder's number and name, checked before anything about the holder is said.
+            guard let ssn, number == nil else { throw context.denied("the remote channel reports a loss by ssn and name") }
+            try checkRemoteHolder(context, action: "reportTemporaryLoss",
+                                  holderName: try registry.status(of: ssn).holder.name, ssn: ssn, cardNumber: nil)
+        }
         if number == nil {
             guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
             // The holder's card that a loss can apply to: the one usable card.
@@ -45,8 +54,7 @@ extension RegistryMethods {
         }
         guard let number else { throw VarlinkError.invalidParameter(.cardNumber) }
         if context.isKiosk {
-            // Self-service: temporary loss only, and the caller must know the holder's number or card and name.
-            guard kind == .temporary else { throw context.denied("a kiosk may report a temporary loss only") }
+            // Self-service: the caller must know the holder's number or card and name.
             let name = try p.holderName(.name)
             let status = try registry.status(of: number)
             guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {
@@ -71,6 +79,7 @@ extension RegistryMethods {
         let p = context.parameters
         let number = try p.cardNumber(.cardNumber)
         let request = try request(number, context)
+        try registry.checkOffered(.resetPassword, request)
         if let newPinText = try p.optionalString(.newPin) {
             let newPin = try pin(newPinText)
             guard let module = securityModule else {
@@ -92,6 +101,8 @@ extension RegistryMethods {
     func changePassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try cardNumber(context)
+        // The region's channels for a PIN change are asked before the chip is touched.
+        try registry.checkOffered(.changePassword, request(number, context))
         if context.isKiosk || p.has(.oldPin) || p.has(.newPin) {
             let old = try pin(try p.string(.oldPin))
             let new = try pin(try p.string(.newPin))

@@ -13,6 +13,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case applicationId
     case applications
     case at
+    case authorisationLetter
     case atr
     case basicInfo
     case birthDate
@@ -24,8 +25,10 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case cards
     case channel
     case createdAt
+    case delivery
     case detail
     case document
+    case documents
     case electronicCredentialContinues
     case en
     case entries
@@ -33,6 +36,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case ethnicity
     case event
     case evidence
+    case expectedDate
     case expiryDate
     case feeFen
     case firstBrokenSequence
@@ -53,6 +57,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case newName
     case newPin
     case newState
+    case numberTail
     case oldPin
     case oldState
     case operation
@@ -61,10 +66,12 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case parameter
     case path
     case phone
+    case place
     case pin
     case previousState
     case problem
     case progress
+    case proxyDocument
     case proxySsn
     case readError
     case reader

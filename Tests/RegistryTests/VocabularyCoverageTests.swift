@@ -9,7 +9,7 @@ import Testing
 @Suite struct VocabularyCoverageTests {
     /// The audit actions the registry writes as literals besides the card
     /// operations (Registry+Applications.swift, Registry+Binding.swift).
-    static let registryActions = ["apply", "replace", "advance", "bind", "updateHolder"]
+    static let registryActions = ["apply", "replace", "advance", "produceInstantly", "bind", "updateHolder"]
 
     static let coded: [(ServiceVocabulary, String)] =
         CardState.allCases.map { (.cardState, $0.rawValue) }

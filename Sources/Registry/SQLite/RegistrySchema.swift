@@ -88,5 +88,13 @@ enum RegistrySchema {
                 WHEN EXISTS (SELECT 1 FROM audit WHERE seq = NEW.seq)
                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
             """),
+        // Applications record their channel, the day their card is expected
+        // and how it is delivered (issue 17). Existing applications keep NULL:
+        // made before channels were recorded, and shown without them.
+        Migration(id: "0003-application-channel", sql: """
+            ALTER TABLE applications ADD COLUMN channel TEXT CHECK (channel IN ('instant', 'counter', 'mobile'));
+            ALTER TABLE applications ADD COLUMN expected_date TEXT;
+            ALTER TABLE applications ADD COLUMN delivery TEXT;
+            """),
     ]
 }

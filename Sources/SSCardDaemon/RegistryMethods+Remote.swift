@@ -1,0 +1,46 @@
+import Registry
+import SSCardInterfaces
+import SSCardProtocol
+import SSCardValues
+import Varlink
+
+/// The remote channel: a 12333 hotline, app or website integration acting
+/// for a holder who is not at a counter (audit channel `remote`).
+///
+/// It has no reader and sees no documents, so what it may do is what the
+/// seeds offer remotely — a temporary loss, the card's status, production
+/// progress — and every call names the holder by number and name, checked
+/// against the registry: a wrong pair is refused as IdentityMismatch and
+/// recorded, so the integration cannot be used to look people up by number.
+extension RegistryMethods {
+    /// GetStatus for the remote role: by ssn and name only; the holder's
+    /// cards and applications (their stage and expected date are the progress).
+    func remoteStatus(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        guard !p.has(.cardNumber), !p.has(.reader) else {
+            throw context.denied("the remote channel asks by the holder's ssn and name")
+        }
+        let ssn = try p.ssn(.ssn)
+        let status = try registry.status(of: ssn)
+        try checkRemoteHolder(context, action: "getStatus", holderName: status.holder.name, ssn: ssn, cardNumber: nil)
+        return .fields([
+            .holder: .fields([.ssn: .string(ssn.rawValue), .name: .string(status.holder.name.rawValue)]),
+            .cards: .array(status.cards.map { RegistryJSON.card($0, name: status.holder.name) }),
+            .applications: .array(status.applications.map(RegistryJSON.application)),
+        ])
+    }
+
+    /// The remote caller's name must be the holder's: otherwise the attempt
+    /// is recorded and refused as IdentityMismatch. Phone and address are
+    /// never shown remotely.
+    func checkRemoteHolder(_ context: CallContext, action: String, holderName: HolderName,
+                           ssn: SocialSecurityNumber?, cardNumber: CardNumber?) throws {
+        let name = try context.parameters.holderName(.name)
+        guard name == holderName else {
+            try? registry.recordRefusedAttempt(action: action, actor: context.actor, cardNumber: cardNumber, ssn: ssn,
+                                               reason: "holder name does not match")
+            throw VarlinkError(RegistryErrorName.identityMismatch,
+                               [.reason: "the holder's name or number does not match the registry"])
+        }
+    }
+}
