@@ -55,14 +55,19 @@ extension Registry {
         }
     }
 
-    /// Refuses, before anything is touched, an operation the region does not
-    /// offer through the caller's channel (a PIN change at a Fushun kiosk).
-    /// Public so that a handler can ask before it changes a chip; the refusal
-    /// is then recorded like any other.
-    public func checkOffered(_ operation: CardOperation, _ request: CardRequest) throws {
+    /// Every rule `perform` applies — the region's channels (a PIN change at a
+    /// Fushun kiosk), the evidence, the transition table — asked without
+    /// writing, so that a handler can decide before it changes a chip (a PIN
+    /// reset or change) and never leaves the chip changed and the registry
+    /// refusing. A refusal is recorded like any other.
+    public func checkAllowed(_ operation: CardOperation, _ request: CardRequest) throws {
         do {
-            let state = try store.cardStatus(request.cardNumber)?.card.state
-            try checkOffered(operation, through: request.actor.channel, state: state)
+            guard let card = try store.cardStatus(request.cardNumber)?.card else {
+                throw RegistryError.cardNotFound(request.cardNumber)
+            }
+            try checkOffered(operation, through: request.actor.channel, state: card.state)
+            try Self.checkEvidence(for: operation, request, state: card.state)
+            _ = try transition(card, operation, request: request, now: clock.now())
         } catch let error as RegistryError where error.isRefusal {
             try recordRefusal(Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
                                       cardNumber: request.cardNumber), error)

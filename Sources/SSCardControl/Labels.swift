@@ -42,6 +42,7 @@ struct Labels {
         .event: ("Event", "事件"), .reminder: ("Reminder", "提示"), .replaces: ("Replaces", "原卡"),
         .replacementReason: ("Replacement reason", "补换原因"), .rejectionReason: ("Rejection reason", "不予受理原因"),
         .createdAt: ("Created", "创建时间"), .updatedAt: ("Updated", "更新时间"), .path: ("Path", "路径"),
+        .channel: ("Channel", "渠道"), .expectedDate: ("Expected", "预计制卡完成"), .delivery: ("Delivery", "领取方式"),
     ]
 
     /// The vocabularies a field's values come from. oldState and newState

@@ -39,9 +39,8 @@ extension RegistryMethods {
         }
         if context.isRemote {
             // By the holder's number and name, checked before anything about the holder is said.
-            guard let ssn, number == nil else { throw context.denied("the remote channel reports a loss by ssn and name") }
-            try checkRemoteHolder(context, action: "reportTemporaryLoss",
-                                  holderName: try registry.status(of: ssn).holder.name, ssn: ssn, cardNumber: nil)
+            guard ssn != nil, number == nil else { throw context.denied("the remote channel reports a loss by ssn and name") }
+            _ = try remoteHolder(context, action: "reportTemporaryLoss")
         }
         if number == nil {
             guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
@@ -79,15 +78,13 @@ extension RegistryMethods {
         let p = context.parameters
         let number = try p.cardNumber(.cardNumber)
         let request = try request(number, context)
-        try registry.checkOffered(.resetPassword, request)
+        try registry.checkAllowed(.resetPassword, request)
         if let newPinText = try p.optionalString(.newPin) {
             let newPin = try pin(newPinText)
             guard let module = securityModule else {
                 throw VarlinkError(RegistryErrorName.ruleViolated,
                                    [.rule: "securityModuleMissing", .reason: "no security module keys are configured"])
             }
-            // The registry must allow the reset before the chip is touched.
-            _ = try registry.status(of: number)
             try onChip(p, expecting: number) { application in
                 try application.unblockPIN(using: module)
                 try application.reloadPIN(new: newPin, using: module)
@@ -101,15 +98,11 @@ extension RegistryMethods {
     func changePassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try cardNumber(context)
-        // The region's channels for a PIN change are asked before the chip is touched.
-        try registry.checkOffered(.changePassword, request(number, context))
+        // Every rule is asked before the chip is touched: the region's channels, the evidence, the state.
+        try registry.checkAllowed(.changePassword, request(number, context))
         if context.isKiosk || p.has(.oldPin) || p.has(.newPin) {
             let old = try pin(try p.string(.oldPin))
             let new = try pin(try p.string(.newPin))
-            let state = try registry.status(of: number).card.state
-            guard state == .active else {
-                throw RegistryError.refused(number, .notAllowed(operation: .changePassword, state: state))
-            }
             let outcome = try onChip(p, expecting: number) { application in try application.changePIN(old: old, new: new) }
             switch outcome {
             case .verified: break

@@ -20,27 +20,34 @@ extension RegistryMethods {
         guard !p.has(.cardNumber), !p.has(.reader) else {
             throw context.denied("the remote channel asks by the holder's ssn and name")
         }
-        let ssn = try p.ssn(.ssn)
-        let status = try registry.status(of: ssn)
-        try checkRemoteHolder(context, action: "getStatus", holderName: status.holder.name, ssn: ssn, cardNumber: nil)
+        let status = try remoteHolder(context, action: "getStatus")
         return .fields([
-            .holder: .fields([.ssn: .string(ssn.rawValue), .name: .string(status.holder.name.rawValue)]),
+            .holder: .fields([.ssn: .string(status.holder.ssn.rawValue), .name: .string(status.holder.name.rawValue)]),
             .cards: .array(status.cards.map { RegistryJSON.card($0, name: status.holder.name) }),
             .applications: .array(status.applications.map(RegistryJSON.application)),
         ])
     }
 
-    /// The remote caller's name must be the holder's: otherwise the attempt
-    /// is recorded and refused as IdentityMismatch. Phone and address are
-    /// never shown remotely.
-    func checkRemoteHolder(_ context: CallContext, action: String, holderName: HolderName,
-                           ssn: SocialSecurityNumber?, cardNumber: CardNumber?) throws {
-        let name = try context.parameters.holderName(.name)
-        guard name == holderName else {
-            try? registry.recordRefusedAttempt(action: action, actor: context.actor, cardNumber: cardNumber, ssn: ssn,
+    /// The holder the remote caller names by `ssn` and `name`. An unknown
+    /// number and a name that does not match are one answer, IdentityMismatch,
+    /// recorded as a refused attempt: the integration learns nothing about
+    /// who is registered. Phone and address are never shown remotely.
+    func remoteHolder(_ context: CallContext, action: String) throws -> HolderStatus {
+        let p = context.parameters
+        let ssn = try p.ssn(.ssn)
+        let name = try p.holderName(.name)
+        let status: HolderStatus?
+        do {
+            status = try registry.status(of: ssn)
+        } catch RegistryError.holderNotFound {
+            status = nil
+        }
+        guard let status, status.holder.name == name else {
+            try? registry.recordRefusedAttempt(action: action, actor: context.actor, ssn: ssn,
                                                reason: "holder name does not match")
             throw VarlinkError(RegistryErrorName.identityMismatch,
                                [.reason: "the holder's name or number does not match the registry"])
         }
+        return status
     }
 }

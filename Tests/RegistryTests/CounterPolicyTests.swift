@@ -63,7 +63,7 @@ import Testing
                 detail: "changePassword is not offered through the kiosk channel here (offered: counter); the card is active")
             #expect(throws: refusal) { try fixture.registry.changePassword(fixture.request(30, actor: actor)) }
             // Asking first (as the daemon does before touching the chip) refuses alike and records it.
-            #expect(throws: refusal) { try fixture.registry.checkOffered(.changePassword, fixture.request(30, actor: actor)) }
+            #expect(throws: refusal) { try fixture.registry.checkAllowed(.changePassword, fixture.request(30, actor: actor)) }
             let refused = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(30)).filter { $0.outcome == .refused }
             #expect(refused.count == 2 && refused.allSatisfy { $0.action == "changePassword" })
         }
