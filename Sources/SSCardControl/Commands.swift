@@ -92,7 +92,7 @@ extension Control {
             if let reason = a.option("reason") { p[.reason] = .string(reason) }
             return .init(method: RegistryMethod.recordInstantProduction.name, parameters: .fields(p))
         },
-        "issue-instantly": instantIssue,
+        "issue-instantly": Command.instantIssue,
         "advance": Command(summary: "advance APPLICATION-ID STAGE [--reason R]", options: ["reason"],
                            render: .keyValue(key: .application, order: applicationOrder)) { a in
             guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }

@@ -36,17 +36,21 @@ extension Control {
         return p
     }
 
+}
+
+extension Command {
+    /// `issue-instantly`, built as described above.
     static let instantIssue = Command(
         summary: "issue-instantly --ssn S --name N --document idCard --reader R [--phone --address --guardian G --proxy P]",
-        options: evidenceOptions.union(holderOptions).union(["reader"]),
-        render: .keyValue(key: .application, order: applicationOrder)
+        options: Control.evidenceOptions.union(Control.holderOptions).union(["reader"]),
+        render: .keyValue(key: .application, order: Control.applicationOrder)
     ) { a in
         let reader = try a.required("reader")
-        var p = try application(a)
+        var p = try Control.application(a)
         p[.channel] = "instant"
         let evidence = p[.evidence]
         return .init(method: RegistryMethod.apply.name, parameters: .fields(p), then: { accepted in
-            let id = try applicationId(accepted)
+            let id = try Control.applicationId(accepted)
             return .init(method: RegistryMethod.recordInstantProduction.name, parameters: .fields([.applicationId: .int(id)]),
                          then: { _ in
                 var bind: [WireKey: JSONValue] = [.applicationId: .int(id), .reader: .string(reader)]
@@ -58,12 +62,14 @@ extension Control {
                     var activate: [WireKey: JSONValue] = [.cardNumber: .string(number)]
                     activate[.evidence] = evidence
                     return .init(method: RegistryMethod.activate.name, parameters: .fields(activate),
-                                 rendering: .keyValue(key: .card, order: cardOrder))
-                }, rendering: .keyValue(key: .card, order: cardOrder))
+                                 rendering: .keyValue(key: .card, order: Control.cardOrder))
+                }, rendering: .keyValue(key: .card, order: Control.cardOrder))
             })
         })
     }
+}
 
+extension Control {
     static func applicationId(_ reply: JSONValue) throws -> Int64 {
         guard let id = reply[.application]?[.applicationId]?.int else {
             throw UsageError("sscardd's reply names no application id")
