@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "PCSCIntegrationTests",
                     dependencies: ["PCSC", "SocialSecurityCard", "VirtualCard", "SSCardRig", "sscard-vcard"]),
         .testTarget(name: "SSCardDaemonTests",
-                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardInterfaces", "SSCardControl", "Varlink", "VirtualCard",
+                    dependencies: ["SSCardDaemon", "SSCardProtocol", "SSCardInterfaces", "SSCardControl", "Varlink", "VirtualCard", "PCSC",
                                    "SocialSecurityCard", "SSCardValues", "PostgreSQLStore", "SSCardRig", "sscardd", "sscardctl", "sscard-vcard"]),
         .testTarget(name: "KioskTests", dependencies: ["SSCardKiosk", "SSCardInterfaces", "SSCardValues", "Varlink", "SSCardRig"]),
         // sscard-bench all's collation of the per-area tables (no benchmark runs in it).

@@ -20,15 +20,22 @@ import SSCardValues
 /// to another chain breaks the links of both, and a chain can be renamed
 /// (as the SQLite-to-PostgreSQL copy does) without re-sealing it.
 public struct AuditEntry: Hashable, Codable, Sendable {
-    public enum Outcome: String, CaseIterable, Codable, Sendable { case done, refused }
+    /// `failed`: the registry allowed a chip operation and the chip did not
+    /// complete it (a wrong PIN, a status word, a card pulled); the registry's
+    /// record of the card is unchanged.
+    /// `authorised`: the registry allowed a chip operation and the chip is
+    /// about to be changed; the entry after it says how that ended (`done`
+    /// or `failed`). One without a sequel means the outcome never reached
+    /// the registry: the chip may have changed.
+    public enum Outcome: String, CaseIterable, Codable, Sendable { case done, refused, failed, authorised }
 
     /// The chain this entry belongs to ("" for the SQLite engine's single chain).
     public var chain: String
     public var sequence: Int64
     public var at: Timestamp
     public var actor: Actor
-    /// A card operation's raw value, or a registry action (apply, bind, …).
-    public var action: String
+    /// What was done or attempted (`AuditAction`: one vocabulary).
+    public var action: AuditAction
     public var outcome: Outcome
     public var cardNumber: String?
     public var ssn: String?
@@ -47,7 +54,7 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     /// and covered by the hash (the canonical content's version field).
     public var keyed: Bool
 
-    public init(sequence: Int64, at: Timestamp, actor: Actor, action: String, outcome: Outcome,
+    public init(sequence: Int64, at: Timestamp, actor: Actor, action: AuditAction, outcome: Outcome,
                 cardNumber: String? = nil, ssn: String? = nil, applicationId: Int64? = nil,
                 evidence: Evidence = .none, oldState: String? = nil, newState: String? = nil,
                 reason: String? = nil, detail: String? = nil,
@@ -80,7 +87,7 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     public var canonicalContent: [UInt8] {
         let fields: [String] = [
             keyed ? "v2" : "v1", String(sequence), String(at.milliseconds), actor.id, actor.role.rawValue,
-            actor.channel.rawValue, actor.servicePoint, action, outcome.rawValue,
+            actor.channel.rawValue, actor.servicePoint, action.rawValue, outcome.rawValue,
             cardNumber ?? "", ssn ?? "", applicationId.map(String.init) ?? "",
             evidence.recorded, evidence.proxySsn?.rawValue ?? "",
             oldState ?? "", newState ?? "", reason ?? "", detail ?? "",

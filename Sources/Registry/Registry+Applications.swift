@@ -11,7 +11,7 @@ extension Registry {
     /// delivery (by default collected at this service point).
     public func apply(for holder: Holder, evidence: Evidence, actor: Actor,
                       channel: ApplicationChannel = .counter, delivery: Delivery? = nil) throws -> Application {
-        let attempt = Attempt(action: "apply", actor: actor, evidence: evidence, ssn: holder.ssn)
+        let attempt = Attempt(action: .apply, actor: actor, evidence: evidence, ssn: holder.ssn)
         return try mutate(attempt) { writer, events in
             let now = clock.now()
             try checkApplicant(holder, evidence: evidence, now: now)
@@ -48,7 +48,7 @@ extension Registry {
     /// information (the name) needs the civil registry's proof.
     public func replace(_ request: CardRequest, reason: ReplacementReason,
                         newName: HolderName? = nil) throws -> Application {
-        let attempt = Attempt(action: "replace", actor: request.actor, evidence: request.evidence,
+        let attempt = Attempt(action: .replace, actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         return try mutate(attempt) { writer, events in
             try Self.checkEvidence(for: .reportFormalLoss, request)
@@ -83,7 +83,7 @@ extension Registry {
     /// Moves an application to its next production stage, or rejects it.
     public func advance(applicationId: Int64, to stage: ApplicationStage, actor: Actor,
                         reason: String? = nil) throws -> Application {
-        let attempt = Attempt(action: "advance", actor: actor, evidence: .none, applicationId: applicationId)
+        let attempt = Attempt(action: .advance, actor: actor, evidence: .none, applicationId: applicationId)
         return try mutate(attempt) { writer, events in
             guard var application = try writer.application(applicationId) else {
                 throw RegistryError.applicationNotFound(applicationId)
@@ -103,10 +103,10 @@ extension Registry {
             application.updatedAt = now
             try writer.update(application)
             try AuditTrail.append(AuditEntry(
-                sequence: 0, at: now, actor: actor, action: "advance", outcome: .done, ssn: application.ssn.rawValue,
+                sequence: 0, at: now, actor: actor, action: .advance, outcome: .done, ssn: application.ssn.rawValue,
                 applicationId: applicationId, oldState: old.rawValue, newState: stage.rawValue, reason: reason),
                 to: writer)
-            events.append(.applicationChanged(application, action: "advance", actor: actor))
+            events.append(.applicationChanged(application, action: .advance, actor: actor))
             return application
         }
     }
@@ -144,7 +144,7 @@ extension Registry {
                            events: inout [RegistryEvent], reason: String? = nil) throws -> Application {
         var application = draft
         application.id = try writer.insertApplication(draft)
-        let action = draft.replaces == nil ? "apply" : "replace"
+        let action: AuditAction = draft.replaces == nil ? .apply : .replace
         try AuditTrail.append(AuditEntry(
             sequence: 0, at: draft.createdAt, actor: actor, action: action, outcome: .done,
             cardNumber: draft.replaces?.rawValue, ssn: draft.ssn.rawValue, applicationId: application.id,

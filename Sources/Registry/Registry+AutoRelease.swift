@@ -12,7 +12,7 @@ extension Registry {
         let actor = Actor.system(servicePoint: servicePoint)
         while true {
             let now = clock.now()
-            let count = try mutate(Attempt(action: CardOperation.autoRelease.rawValue, actor: actor, evidence: .none)) {
+            let count = try mutate(Attempt(action: AuditAction(.autoRelease), actor: actor, evidence: .none)) {
                 writer, events in
                 let due = try writer.dueLosses(at: now, limit: batchSize)
                 for number in due {
@@ -25,7 +25,7 @@ extension Registry {
                     try writer.update(updated)
                     try AuditTrail.append(auditEntry(for: .autoRelease, request: request, from: card, to: updated,
                                                      at: now), to: writer)
-                    events.append(.cardChanged(updated, action: CardOperation.autoRelease.rawValue, actor: actor))
+                    events.append(.cardChanged(updated, action: AuditAction(.autoRelease), actor: actor))
                 }
                 return due.count
             }

@@ -20,7 +20,7 @@ extension Registry {
     /// again, so a lost or cancelled chip cannot come back.
     public func bind(applicationId: Int64, chip: ChipIdentity, actor: Actor,
                      evidence: Evidence = .none) throws -> CardRecord {
-        let attempt = Attempt(action: "bind", actor: actor, evidence: evidence, cardNumber: chip.cardNumber,
+        let attempt = Attempt(action: .bind, actor: actor, evidence: evidence, cardNumber: chip.cardNumber,
                               ssn: chip.ssn, applicationId: applicationId)
         return try mutate(attempt) { writer, events in
             guard var application = try writer.application(applicationId) else {
@@ -65,7 +65,7 @@ extension Registry {
                 try writer.update(cancelled)
                 try AuditTrail.append(auditEntry(for: .supersede, request: request, from: old, to: cancelled, at: now),
                                       to: writer)
-                events.append(.cardChanged(cancelled, action: CardOperation.supersede.rawValue, actor: actor))
+                events.append(.cardChanged(cancelled, action: AuditAction(.supersede), actor: actor))
             }
             let old = application.stage
             application.cardNumber = chip.cardNumber
@@ -73,11 +73,11 @@ extension Registry {
             application.updatedAt = now
             try writer.update(application)
             try AuditTrail.append(AuditEntry(
-                sequence: 0, at: now, actor: actor, action: "bind", outcome: .done, cardNumber: chip.cardNumber.rawValue,
+                sequence: 0, at: now, actor: actor, action: .bind, outcome: .done, cardNumber: chip.cardNumber.rawValue,
                 ssn: chip.ssn.rawValue, applicationId: applicationId, evidence: evidence,
                 oldState: old.rawValue, newState: CardState.issued.rawValue, detail: "cardId=\(chip.cardId.rawValue)"),
                 to: writer)
-            events.append(.cardChanged(card, action: "bind", actor: actor))
+            events.append(.cardChanged(card, action: .bind, actor: actor))
             return card
         }
     }
@@ -86,7 +86,7 @@ extension Registry {
     /// name or the number — changes only through a replacement.
     public func updateHolder(ssn: SocialSecurityNumber, phone: String?, address: String?,
                              actor: Actor, evidence: Evidence) throws -> Holder {
-        let attempt = Attempt(action: "updateHolder", actor: actor, evidence: evidence, ssn: ssn)
+        let attempt = Attempt(action: .updateHolder, actor: actor, evidence: evidence, ssn: ssn)
         return try mutate(attempt) { writer, events in
             if actor.channel == .counter, !evidence.showsIdentity {
                 throw RegistryError.ruleViolated(rule: .evidenceRequired,
@@ -99,7 +99,7 @@ extension Registry {
             let now = clock.now()
             try writer.update(holder, at: now)
             try AuditTrail.append(AuditEntry(
-                sequence: 0, at: now, actor: actor, action: "updateHolder", outcome: .done, ssn: ssn.rawValue,
+                sequence: 0, at: now, actor: actor, action: .updateHolder, outcome: .done, ssn: ssn.rawValue,
                 evidence: evidence, detail: "changed=\(changed.joined(separator: ","))"), to: writer)
             events.append(.holderChanged(ssn, actor: actor))
             return holder

@@ -37,7 +37,7 @@ extension Registry {
     /// Applies one lifecycle operation: checks the evidence rules, asks the
     /// transition table, writes the card and its audit entry together.
     public func perform(_ operation: CardOperation, _ request: CardRequest) throws -> CardRecord {
-        let attempt = Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
+        let attempt = Attempt(action: AuditAction(operation), actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         return try mutate(attempt) { writer, events in
             guard let card = try writer.card(request.cardNumber) else {
@@ -50,31 +50,15 @@ extension Registry {
             try writer.update(updated)
             try AuditTrail.append(auditEntry(for: operation, request: request, from: card, to: updated, at: now),
                                   to: writer)
-            events.append(.cardChanged(updated, action: operation.rawValue, actor: request.actor))
+            events.append(.cardChanged(updated, action: AuditAction(operation), actor: request.actor))
             return updated
         }
     }
 
-    /// Every rule `perform` applies — the region's channels (a PIN change at a
-    /// Fushun kiosk), the evidence, the transition table — asked without
-    /// writing, so that a handler can decide before it changes a chip (a PIN
-    /// reset or change) and never leaves the chip changed and the registry
-    /// refusing. A refusal is recorded like any other.
-    public func checkAllowed(_ operation: CardOperation, _ request: CardRequest) throws {
-        do {
-            guard let card = try store.cardStatus(request.cardNumber)?.card else {
-                throw RegistryError.cardNotFound(request.cardNumber)
-            }
-            try checkOffered(operation, through: request.actor.channel, state: card.state)
-            try Self.checkEvidence(for: operation, request, state: card.state)
-            _ = try transition(card, operation, request: request, now: clock.now())
-        } catch let error as RegistryError where error.isRefusal {
-            try recordRefusal(Attempt(action: operation.rawValue, actor: request.actor, evidence: request.evidence,
-                                      cardNumber: request.cardNumber), error)
-            throw error
-        }
-    }
-
+    /// Refuses an operation the region does not offer through the caller's
+    /// channel (a PIN change at a Fushun kiosk), naming the channels that do
+    /// and the card's state. `perform` and `authorise` (before a chip is
+    /// touched) both ask it.
     func checkOffered(_ operation: CardOperation, through channel: Actor.Channel, state: CardState?) throws {
         guard let channels = policy.channels(for: operation), !channels.contains(channel) else { return }
         let offered = Actor.Channel.allCases.filter(channels.contains).map(\.rawValue).joined(separator: ", ")
@@ -124,7 +108,7 @@ extension Registry {
         if let continues = new.electronicCredentialContinues, new.state != old.state {
             detail.append("electronicCredentialContinues=\(continues)")
         }
-        return AuditEntry(sequence: 0, at: now, actor: request.actor, action: operation.rawValue, outcome: .done,
+        return AuditEntry(sequence: 0, at: now, actor: request.actor, action: AuditAction(operation), outcome: .done,
                           cardNumber: new.cardNumber.rawValue, ssn: new.ssn.rawValue,
                           applicationId: new.applicationId, evidence: request.evidence,
                           oldState: old.state.rawValue, newState: new.state.rawValue, reason: request.reason,

@@ -14,7 +14,7 @@ extension Registry {
     /// or an actor not at a counter.
     public func recordInstantProduction(applicationId: Int64, actor: Actor,
                                         reason: String? = nil) throws -> Application {
-        let action = "produceInstantly"
+        let action = AuditAction.produceInstantly
         let attempt = Attempt(action: action, actor: actor, evidence: .none, applicationId: applicationId)
         return try mutate(attempt) { writer, events in
             guard var application = try writer.application(applicationId) else {

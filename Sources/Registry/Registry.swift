@@ -128,7 +128,7 @@ public final class Registry: Sendable {
 
 /// What a caller tried to do, for the audit entry of a refusal.
 struct Attempt {
-    var action: String
+    var action: AuditAction
     var actor: Actor
     var evidence: Evidence
     var cardNumber: CardNumber?
@@ -139,7 +139,7 @@ struct Attempt {
 extension Registry {
     /// Records an attempt refused before it reached the registry's rules,
     /// e.g. a call the caller's role does not permit.
-    public func recordRefusedAttempt(action: String, actor: Actor, cardNumber: CardNumber? = nil,
+    public func recordRefusedAttempt(action: AuditAction, actor: Actor, cardNumber: CardNumber? = nil,
                                      ssn: SocialSecurityNumber? = nil, reason: String) throws {
         do {
             try store.write { writer in

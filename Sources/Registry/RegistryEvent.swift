@@ -3,8 +3,8 @@ import SSCardValues
 
 /// A committed change, for monitors (the daemon's Monitor method streams these).
 public enum RegistryEvent: Hashable, Sendable {
-    case cardChanged(CardRecord, action: String, actor: Actor)
-    case applicationChanged(Application, action: String, actor: Actor)
+    case cardChanged(CardRecord, action: AuditAction, actor: Actor)
+    case applicationChanged(Application, action: AuditAction, actor: Actor)
     case holderChanged(SocialSecurityNumber, actor: Actor)
     /// Not a change: changes may have been committed that observers were not
     /// (and will not be) shown — a shared registry's change feed could not

@@ -136,7 +136,7 @@ public enum RegistryRows {
         return AuditEntry(
             sequence: row.int64(c + 0) ?? 0, at: Timestamp(milliseconds: row.int64(c + 1) ?? 0),
             actor: Actor(id: row.string(c + 2) ?? "", role: role, channel: channel, servicePoint: row.string(c + 5) ?? ""),
-            action: row.string(c + 6) ?? "", outcome: outcome, cardNumber: row.string(c + 8), ssn: row.string(c + 9),
+            action: AuditAction(rawValue: row.string(c + 6) ?? ""), outcome: outcome, cardNumber: row.string(c + 8), ssn: row.string(c + 9),
             applicationId: row.int64(c + 10),
             evidence: evidence,
             oldState: row.string(c + 13), newState: row.string(c + 14), reason: row.string(c + 15),
@@ -147,7 +147,7 @@ public enum RegistryRows {
     public static func auditValues(_ entry: AuditEntry, chainFirst: Bool = false) -> [ColumnValue] {
         (chainFirst ? [.text(entry.chain)] : []) + [.integer(entry.sequence), .integer(entry.at.milliseconds), .text(entry.actor.id),
          .text(entry.actor.role.rawValue), .text(entry.actor.channel.rawValue), .text(entry.actor.servicePoint),
-         .text(entry.action), .text(entry.outcome.rawValue), .optionalText(entry.cardNumber), .optionalText(entry.ssn),
+         .text(entry.action.rawValue), .text(entry.outcome.rawValue), .optionalText(entry.cardNumber), .optionalText(entry.ssn),
          .optionalInteger(entry.applicationId), .text(entry.evidence.recorded),
          .optionalText(entry.evidence.proxySsn?.rawValue), .optionalText(entry.oldState), .optionalText(entry.newState),
          .optionalText(entry.reason), .optionalText(entry.detail), .bytes(entry.previousHash), .bytes(entry.hash),

@@ -164,9 +164,9 @@ public final class RegistryChangeFeed: @unchecked Sendable {
     /// The event the sender published for this entry, with the row as it is now.
     static func event(for entry: AuditEntry, _ access: PostgreSQLRegistryAccess) throws -> RegistryEvent? {
         switch entry.action {
-        case "updateHolder":
+        case .updateHolder:
             return entry.ssn.map { .holderChanged(SocialSecurityNumber(storedValue: $0), actor: entry.actor) }
-        case "apply", "replace", "advance":
+        case .apply, .replace, .advance:
             guard let id = entry.applicationId, let application = try access.application(id) else { return nil }
             return .applicationChanged(application, action: entry.action, actor: entry.actor)
         default:

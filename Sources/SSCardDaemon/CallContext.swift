@@ -10,12 +10,22 @@ struct CallContext {
     let parameters: Parameters
     let role: Role
     let actor: Actor
+    /// The readers this caller may see and use.
+    var readerScope: ReaderScope = .all
 
     var isKiosk: Bool { role == .kiosk }
     /// A 12333 / app / website integration: no reader, acts by the holder's number and name.
     var isRemote: Bool { role == .remote }
     /// Self-service, at a kiosk or remotely: a loss report is temporary only and names the holder.
     var isSelfService: Bool { isKiosk || isRemote }
+
+    /// The `reader` parameter, checked against the caller's readers; a
+    /// kiosk bound to one reader that names none gets its own.
+    func reader() throws -> String? {
+        guard let named = try parameters.optionalString(.reader) else { return readerScope.soleReader }
+        guard readerScope.contains(named) else { throw denied("reader '\(named)' is not bound to this kiosk") }
+        return named
+    }
 
     /// The method's short name, the audit trail's action for denied calls.
     var method: String { call.methodName }

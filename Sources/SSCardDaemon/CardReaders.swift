@@ -154,10 +154,11 @@ public final class CardReaders: @unchecked Sendable {
 
     // MARK: Operations
 
-    public func list() throws(ReaderFailure) -> [Reader] {
+    public func list(within scope: ReaderScope = .all) throws(ReaderFailure) -> [Reader] {
         try sync { context throws(ReaderFailure) in
             do throws(PCSCError) {
-                let names = try context.readers()
+                let names = try context.readers().filter { scope.contains($0) }
+                guard !names.isEmpty else { return [] }
                 return try context.status(of: names).map { status in
                     Reader(name: status.reader, kind: status.kind, cardPresent: status.cardPresent,
                            atr: status.atr, securePinEntry: false)
@@ -173,18 +174,20 @@ public final class CardReaders: @unchecked Sendable {
     /// `reader` (or of the one card present), on the readers' queue.
     /// Card and PC/SC errors come out as `ReaderFailure`; anything else the
     /// body throws comes out unchanged.
-    public func withCard<T>(reader: String?,
+    /// Only readers in `scope` are considered: a reader outside it is
+    /// reported as not found.
+    public func withCard<T>(reader: String?, within scope: ReaderScope = .all,
                             _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> (String, T) {
         let result: Result<(String, T), any Error> = queue.sync {
-            Result { try onQueue(reader: reader, body) }
+            Result { try onQueue(reader: reader, within: scope, body) }
         }
         return try result.get()
     }
 
-    private func onQueue<T>(reader requested: String?,
+    private func onQueue<T>(reader requested: String?, within scope: ReaderScope = .all,
                             _ body: (SocialSecurityApplication, CardConnection) throws -> T) throws -> (String, T) {
         let context = try currentContext()
-        let reader = try chooseReader(requested, context: context)
+        let reader = try chooseReader(requested, within: scope, context: context)
         // Shared mode with a transaction, not exclusive mode: other PC/SC
         // programs at the counter (a bank's, say) keep working, and our
         // command sequence still runs uninterrupted.
@@ -195,12 +198,10 @@ public final class CardReaders: @unchecked Sendable {
         } catch {
             throw ReaderFailure.pcsc(error, reader: reader)
         }
-        defer {
-            try? connection.endTransaction()
-            connection.disconnect()
-        }
+        let application = SocialSecurityApplication(channel: connection)
+        defer { Self.end(connection, resetting: application.holdsSecurityState) }
         do {
-            return (reader, try body(SocialSecurityApplication(channel: connection), connection))
+            return (reader, try body(application, connection))
         } catch let error as CardError {
             throw ReaderFailure.card(error, reader: reader)
         } catch let error as PCSCError {
@@ -208,14 +209,30 @@ public final class CardReaders: @unchecked Sendable {
         }
     }
 
+    /// Ends a session. After a PIN or MAC'd command the card is reset
+    /// (SCARD_RESET_CARD), whatever the command's outcome: pcscd's socket is
+    /// open to every local user, and no verified state may outlive the call
+    /// for another program to use. The reset comes with the end of the
+    /// transaction, which pcscd performs even while other programs share the card.
+    private static func end(_ connection: CardConnection, resetting: Bool) {
+        let disposition: Disposition = resetting ? .reset : .leave
+        do {
+            try connection.endTransaction(disposition)
+            connection.disconnect(.leave)
+        } catch {
+            connection.disconnect(disposition)
+        }
+    }
+
     /// The reader to use: the one named, or the one holding a card. Several
     /// cards are refused with their readers listed, except that a contact and
     /// a contactless slot together follow the configured iType preference
     /// (a dual-interface card shows up in both).
-    func chooseReader(_ requested: String?, context: PCSCContext) throws(ReaderFailure) -> String {
+    func chooseReader(_ requested: String?, within scope: ReaderScope = .all,
+                      context: PCSCContext) throws(ReaderFailure) -> String {
         let statuses: [ReaderStatus]
         do {
-            statuses = try context.status(of: try context.readers())
+            statuses = try context.status(of: try context.readers()).filter { scope.contains($0.reader) }
         } catch {
             if error == .noReadersAvailable { throw .noReader }
             throw .pcsc(error, reader: requested)

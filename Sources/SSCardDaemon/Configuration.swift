@@ -22,6 +22,10 @@ public struct Configuration: Equatable, Sendable {
     public var kioskGroup = "sscard-kiosk"
     /// Members are a 12333 / app / website integration: the remote channel.
     public var remoteGroup = "sscard-remote"
+    /// Each kiosk's readers (`kiosk-readers.NAME = Reader | Reader`): NAME is
+    /// a user name or uid, or `@` and a group name or gid. Empty: kiosks are
+    /// not bound, and every kiosk may use every reader.
+    public var kioskReaders: [String: [String]] = [:]
     public var temporaryLossDays = 7
     /// Regional policy (Configuration+Policy.swift; docs/configuration.md names each default's source).
     public var guardianAge = 18
@@ -199,6 +203,9 @@ public struct Configuration: Equatable, Sendable {
                 throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")
             }
             logLevel = level
+        case _ where key.hasPrefix(Self.kioskReadersPrefix):
+            let (kiosk, readers) = try Self.kioskReaders(key: key, value: value)
+            kioskReaders[kiosk] = readers
         default:
             throw Message("unknown key '\(key)'")
         }

@@ -1,4 +1,5 @@
 import PCSC
+import Registry
 import SocialSecurityCard
 import SSCardInterfaces
 import SSCardProtocol
@@ -6,7 +7,12 @@ import SSCardValues
 import Varlink
 
 /// org.sscard.Reader: readers, identity reads and PIN commands.
+///
+/// The PIN commands go through the registry like Registry.ChangePassword
+/// (`ChipGate`): the card in the reader must be in the registry and in a
+/// state that allows it, and every attempt is in the audit trail.
 struct ReaderMethods: Sendable {
+    let registry: Registry
     let readers: CardReaders
     let terminalNumber: String
     let terminalDevice: String
@@ -21,7 +27,7 @@ struct ReaderMethods: Sendable {
     ]
 
     func listReaders(_ context: CallContext) throws -> JSONValue {
-        .fields([.readers: .array(try readers.list().map { reader in
+        .fields([.readers: .array(try readers.list(within: context.readerScope).map { reader in
             var object: [WireKey: JSONValue] = [
                 .name: .string(reader.name), .interface: .string(reader.kind.rawValue),
                 .cardPresent: .bool(reader.cardPresent), .securePinEntry: .bool(reader.securePinEntry),
@@ -32,7 +38,7 @@ struct ReaderMethods: Sendable {
     }
 
     func readCard(_ context: CallContext) throws -> JSONValue {
-        let (reader, identity) = try readers.withCard(reader: try context.parameters.optionalString(.reader)) {
+        let (reader, identity) = try readers.withCard(reader: try context.reader(), within: context.readerScope) {
             application, _ in try application.readIdentity()
         }
         let basicInfo = try BasicInfo(identity: identity, terminalNumber: terminalNumber, terminalDevice: terminalDevice)
@@ -40,36 +46,54 @@ struct ReaderMethods: Sendable {
     }
 
     /// Verifies a PIN typed on the kiosk's keypad or, without `pin`, on the
-    /// reader's PIN pad, where it never passes through the host.
+    /// reader's PIN pad, where it never passes through the host. A wrong PIN
+    /// spends a try, so the registry must allow it first (an active card).
     func verifyPin(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
-        let pinText = try p.optionalString(.pin)
-        let (_, outcome) = try readers.withCard(reader: try p.optionalString(.reader)) { application, connection in
-            if let pinText {
-                return try application.verifyPIN(try pin(pinText))
-            }
+        let typed = try p.optionalString(.pin).map(pin)
+        let reader = try context.reader()
+        let request = try holderRequest(context, reader: reader)
+        let outcome = try gate.run(.verifyPin, request, reader: reader, scope: context.readerScope) {
+            application, connection in
+            if let typed { return try application.verifyPIN(typed) }
             guard let pad = try PINPad(connection: connection) else {
                 throw ReaderFailure.pinFormat("no PIN given and the reader has no PIN pad")
             }
             try application.select()
+            application.noteSecurityStateChange()
             let status = try pad.verify().statusWord
             if status.isSuccess { return PINVerification.verified }
             if let triesLeft = status.triesLeft { return .wrong(triesLeft: triesLeft) }
             if status == .pinBlocked { return .blocked }
             throw ReaderFailure.cardFailed(reader: connection.reader, reason: "PIN pad verify failed", statusWord: status.description)
         }
+        try gate.finish(.verifyPin, request, outcome)
         return Self.reply(outcome)
     }
 
+    /// The holder's PIN change: decided and recorded as Registry.ChangePassword
+    /// by reader is (at the counter, with the evidence it needs).
     func changePin(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let old = try pin(try p.string(.oldPin))
         let new = try pin(try p.string(.newPin))
-        let (_, outcome) = try readers.withCard(reader: try p.optionalString(.reader)) { application, _ in
-            try application.changePIN(old: old, new: new)
+        let reader = try context.reader()
+        let request = try holderRequest(context, reader: reader)
+        let outcome = try gate.run(.changePassword, request, reader: reader, scope: context.readerScope) {
+            application, _ in try application.changePIN(old: old, new: new)
         }
+        try gate.finish(.changePassword, request, outcome)
         return Self.reply(outcome)
     }
+
+    /// A request about the card in `reader`, read from its chip.
+    func holderRequest(_ context: CallContext, reader: String?) throws -> CardRequest {
+        let identity = try gate.cardInReader(reader, scope: context.readerScope)
+        return CardRequest(cardNumber: identity.cardNumber, actor: context.actor,
+                           evidence: try RegistryJSON.evidence(try context.parameters.nested(.evidence)))
+    }
+
+    var gate: ChipGate { ChipGate(registry: registry, readers: readers) }
 
     func pin(_ text: String) throws -> PIN {
         do { return try PIN(text) } catch { throw ReaderFailure.pinFormat(String(describing: error)) }

@@ -34,15 +34,23 @@ extension RegistryMethods {
         let kind = try p.choice(.kind, LossKind.self)
         var number = try p.optionalCardNumber(.cardNumber)
         let ssn = try p.optionalSSN(.ssn)
+        // Self-service (a kiosk, the remote channel): a temporary loss only, decided before anything is read.
         if context.isSelfService, kind != .temporary {
             throw context.denied("\(context.role.rawValue) may report a temporary loss only")
         }
         if context.isRemote {
             // By the holder's number and name, checked before anything about the holder is said.
-            guard ssn != nil, number == nil else { throw context.denied("the remote channel reports a loss by ssn and name") }
-            _ = try remoteHolder(context, action: "reportTemporaryLoss")
+            guard ssn != nil, number == nil, !p.has(.reader) else {
+                throw context.denied("the remote channel reports a loss by ssn and name")
+            }
+            _ = try remoteHolder(context, action: AuditAction(.reportTemporaryLoss))
         }
-        if number == nil {
+        // By reader: sscardd reads the card itself. A kiosk does this, so it
+        // never needs the holder's full card number or name.
+        let byReader = number == nil && ssn == nil && (p.has(.reader) || context.isKiosk)
+        if byReader {
+            number = try cardInReader(p, context).cardNumber
+        } else if number == nil {
             guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
             // The holder's card that a loss can apply to: the one usable card.
             let holder = try registry.status(of: ssn)
@@ -52,12 +60,12 @@ extension RegistryMethods {
             number = card.cardNumber
         }
         guard let number else { throw VarlinkError.invalidParameter(.cardNumber) }
-        if context.isKiosk {
-            // Self-service: the caller must know the holder's number or card and name.
+        if context.isKiosk && !byReader {
+            // Without the card, a kiosk caller must know the holder's number or card and name.
             let name = try p.holderName(.name)
             let status = try registry.status(of: number)
             guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {
-                try? registry.recordRefusedAttempt(action: "reportTemporaryLoss", actor: context.actor,
+                try? registry.recordRefusedAttempt(action: AuditAction(.reportTemporaryLoss), actor: context.actor,
                                                    cardNumber: number, reason: "holder name or number does not match")
                 throw VarlinkError(RegistryErrorName.identityMismatch,
                                    [.reason: "the holder's name or number does not match the card"])
@@ -73,19 +81,20 @@ extension RegistryMethods {
     }
 
     /// Counter only. With a reader and newPin, the PIN is reloaded on the chip
-    /// (unblock, then reload, both MAC-protected) before the reset is recorded.
+    /// (unblock, then reload, both MAC-protected) once the registry has
+    /// allowed the reset, and the reset is recorded after the chip took it.
     func resetPassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try p.cardNumber(.cardNumber)
         let request = try request(number, context)
-        try registry.checkAllowed(.resetPassword, request)
         if let newPinText = try p.optionalString(.newPin) {
             let newPin = try pin(newPinText)
             guard let module = securityModule else {
                 throw VarlinkError(RegistryErrorName.ruleViolated,
                                    [.rule: "securityModuleMissing", .reason: "no security module keys are configured"])
             }
-            try onChip(p, expecting: number) { application in
+            try gate.run(.resetPassword, request, reader: try context.reader(), scope: context.readerScope) {
+                application, _ in
                 try application.unblockPIN(using: module)
                 try application.reloadPIN(new: newPin, using: module)
             }
@@ -93,45 +102,38 @@ extension RegistryMethods {
         return try cardReply(try registry.resetPassword(request))
     }
 
-    /// With a reader, oldPin and newPin the PIN is changed on the chip first;
-    /// a wrong old PIN is reported as PinRejected and nothing is recorded.
+    /// With a reader, oldPin and newPin the PIN is changed on the chip once
+    /// the registry has allowed the change; a wrong old PIN is reported as
+    /// PinRejected and recorded as failed on the chip, with its status word.
     func changePassword(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try cardNumber(context)
-        // Every rule is asked before the chip is touched: the region's channels, the evidence, the state.
-        try registry.checkAllowed(.changePassword, request(number, context))
-        if context.isKiosk || p.has(.oldPin) || p.has(.newPin) {
-            let old = try pin(try p.string(.oldPin))
-            let new = try pin(try p.string(.newPin))
-            let outcome = try onChip(p, expecting: number) { application in try application.changePIN(old: old, new: new) }
-            switch outcome {
-            case .verified: break
-            case let .wrong(triesLeft):
-                throw VarlinkError(RegistryErrorName.ruleViolated,
-                                   [.rule: "pinRejected", .reason: .string("wrong PIN, \(triesLeft) tries left")])
-            case .blocked:
-                throw VarlinkError(RegistryErrorName.ruleViolated,
-                                   [.rule: "pinBlocked", .reason: "the PIN is blocked: reset it at a service counter"])
-            }
+        guard context.isKiosk || p.has(.oldPin) || p.has(.newPin) else {
+            return try cardReply(try registry.changePassword(request(number, context)))
         }
-        return try cardReply(try registry.changePassword(request(number, context)))
+        let old = try pin(try p.string(.oldPin))
+        let new = try pin(try p.string(.newPin))
+        let request = try request(number, context)
+        let outcome = try gate.run(.changePassword, request, reader: try context.reader(), scope: context.readerScope) {
+            application, _ in try application.changePIN(old: old, new: new)
+        }
+        let card = try gate.finish(.changePassword, request, outcome)
+        switch outcome {
+        case .verified:
+            guard let card else { throw RegistryError.storeFailure("the password change was not recorded") }
+            return try cardReply(card)
+        case let .wrong(triesLeft):
+            throw VarlinkError(RegistryErrorName.ruleViolated,
+                               [.rule: "pinRejected", .reason: .string("wrong PIN, \(triesLeft) tries left")])
+        case .blocked:
+            throw VarlinkError(RegistryErrorName.ruleViolated,
+                               [.rule: "pinBlocked", .reason: "the PIN is blocked: reset it at a service counter"])
+        }
     }
 
     func pin(_ text: String) throws -> PIN {
         do { return try PIN(text) } catch { throw ReaderFailure.pinFormat(String(describing: error)) }
     }
 
-    /// Runs a chip operation on the card in the call's reader after checking
-    /// that it is the card the registry call is about.
-    func onChip<T>(_ p: Parameters, expecting number: CardNumber,
-                   _ body: (SocialSecurityApplication) throws -> T) throws -> T {
-        try readers.withCard(reader: try p.optionalString(.reader)) { application, _ in
-            let identity = try application.readIdentity()
-            guard identity.cardNumber == number else {
-                throw VarlinkError(RegistryErrorName.identityMismatch,
-                                   [.reason: "the card in the reader is not the card named in the call"])
-            }
-            return try body(application)
-        }.1
-    }
+    var gate: ChipGate { ChipGate(registry: registry, readers: readers) }
 }

@@ -20,7 +20,7 @@ extension RegistryMethods {
         guard !p.has(.cardNumber), !p.has(.reader) else {
             throw context.denied("the remote channel asks by the holder's ssn and name")
         }
-        let status = try remoteHolder(context, action: "getStatus")
+        let status = try remoteHolder(context, action: .getStatus)
         return .fields([
             .holder: .fields([.ssn: .string(status.holder.ssn.rawValue), .name: .string(status.holder.name.rawValue)]),
             .cards: .array(status.cards.map { RegistryJSON.card($0, name: status.holder.name) }),
@@ -32,7 +32,7 @@ extension RegistryMethods {
     /// number and a name that does not match are one answer, IdentityMismatch,
     /// recorded as a refused attempt: the integration learns nothing about
     /// who is registered. Phone and address are never shown remotely.
-    func remoteHolder(_ context: CallContext, action: String) throws -> HolderStatus {
+    func remoteHolder(_ context: CallContext, action: AuditAction) throws -> HolderStatus {
         let p = context.parameters
         let ssn = try p.ssn(.ssn)
         let name = try p.holderName(.name)

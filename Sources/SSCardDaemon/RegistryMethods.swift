@@ -107,9 +107,7 @@ struct RegistryMethods: Sendable {
 
     /// The identity of the card in the call's reader (or the one card present).
     func cardInReader(_ p: Parameters, _ context: CallContext) throws -> CardIdentity {
-        try readers.withCard(reader: try p.optionalString(.reader)) { application, _ in
-            try application.readIdentity()
-        }.1
+        try gate.cardInReader(try context.reader(), scope: context.readerScope)
     }
 
     func request(_ number: CardNumber, _ context: CallContext) throws -> CardRequest {

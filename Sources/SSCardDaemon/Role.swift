@@ -27,6 +27,8 @@ public struct RoleResolver: Sendable {
     let operatorGid: gid_t?
     let kioskGid: gid_t?
     let remoteGid: gid_t?
+    /// The readers each kiosk may use.
+    public let kioskReaders: KioskReaderBindings
     /// User names already looked up. Every call names its actor, and
     /// getpwuid_r reads /etc/passwd (or asks systemd-userdb) each time; a
     /// resolver lives until SIGHUP replaces it, which also renews the names.
@@ -39,16 +41,19 @@ public struct RoleResolver: Sendable {
         operatorGid = Self.groupID(named: configuration.operatorGroup)
         kioskGid = Self.groupID(named: configuration.kioskGroup)
         remoteGid = Self.groupID(named: configuration.remoteGroup)
+        kioskReaders = KioskReaderBindings(configuration: configuration)
         membership = GroupMembership()
     }
 
     init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?, remoteGid: gid_t? = nil,
-         membership: GroupMembership = GroupMembership()) {
+         membership: GroupMembership = GroupMembership(),
+         kioskReaders: KioskReaderBindings = KioskReaderBindings(configuration: Configuration(environment: [:]))) {
         self.adminGid = adminGid
         self.operatorGid = operatorGid
         self.kioskGid = kioskGid
         self.remoteGid = remoteGid
         self.membership = membership
+        self.kioskReaders = kioskReaders
     }
 
     /// The role for a peer, or nil if it has none.
@@ -59,6 +64,11 @@ public struct RoleResolver: Sendable {
     /// a connection opened before it. Only a uid the user database does not
     /// know (a container's, a test's) falls back to `peerGroups`, what the
     /// kernel reported for the connection (SO_PEERGROUPS) with its gid.
+    /// The readers of a kiosk peer, by its uid or the same groups its role comes from.
+    public func kioskScope(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> ReaderScope {
+        kioskReaders.scope(uid: uid, groups: membership.groups(uid: uid) ?? Set(peerGroups + [gid]))
+    }
+
     public func role(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> Role? {
         if uid == 0 { return .admin }
         let groups = membership.groups(uid: uid) ?? Set(peerGroups + [gid])

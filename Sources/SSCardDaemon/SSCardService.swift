@@ -27,6 +27,12 @@ final class SSCardService: VarlinkHandler, Sendable {
         currentRoles = Mutex(roles)
         self.servicePoint = servicePoint
         self.log = log
+        if roles.kioskReaders.isEmpty {
+            log.warning("no kiosk-readers.NAME in the configuration: every kiosk may use every reader")
+        }
+        for kiosk in roles.kioskReaders.unresolved {
+            log.warning("kiosk-readers.\(kiosk): no such user or group; it is bound to no reader")
+        }
     }
 
     var registry: Registry { registryMethods.registry }
@@ -52,18 +58,20 @@ final class SSCardService: VarlinkHandler, Sendable {
             return
         }
         do {
+            let scope = role == .kiosk
+                ? roles.kioskScope(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups) : .all
             let context = CallContext(call: call, parameters: try Parameters(call.parameters, interface: call.interface),
-                                      role: role, actor: actor)
+                                      role: role, actor: actor, readerScope: scope)
             switch SSCardMethod(name: call.method) {
             case .registry(.monitor): try monitorRegistry(context, reply)
             case .reader(.monitor): try monitorReaders(context, reply)
             case .registry(.verifyAudit): try registryMethods.verifyAudit(context, reply)
             case let .registry(name):
                 guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
-                reply.send(try method(registryMethods, context))
+                reply.send(Self.shown(try method(registryMethods, context), to: context))
             case let .reader(name):
                 guard let method = ReaderMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
-                reply.send(try method(readerMethods, context))
+                reply.send(Self.shown(try method(readerMethods, context), to: context))
             case nil:
                 guard SSCardInterface(rawValue: call.interface) != nil else { throw VarlinkError.interfaceNotFound(call.interface) }
                 throw VarlinkError.methodNotFound(call.method)
@@ -95,7 +103,7 @@ final class SSCardService: VarlinkHandler, Sendable {
         }
         let why = denial.parameters[.reason]?.string ?? "permission denied for role \(actor.role.rawValue)"
         try? registry.recordRefusedAttempt(
-            action: call.methodName, actor: actor,
+            action: AuditAction(refusedCall: SSCardMethod(name: call.method)), actor: actor,
             cardNumber: call.parameters[.cardNumber]?.string.flatMap { try? CardNumber($0) },
             ssn: call.parameters[.ssn]?.string.flatMap { try? SocialSecurityNumber($0) },
             reason: why)
@@ -110,8 +118,17 @@ final class SSCardService: VarlinkHandler, Sendable {
         for summary in summaries {
             let who = Actor(id: roles.userName(uid: summary.uid), role: .none, channel: actor?.channel ?? .counter,
                             servicePoint: servicePoint)
-            try? registry.recordRefusedAttempt(action: "refusedCalls", actor: who, reason: summary.reason)
+            try? registry.recordRefusedAttempt(action: .refusedCalls, actor: who, reason: summary.reason)
         }
+    }
+
+    /// A reply as this caller may see it: masked for a kiosk.
+    static func shown(_ reply: JSONValue, to context: CallContext) -> JSONValue {
+        shown(reply, kiosk: context.isKiosk)
+    }
+
+    static func shown(_ reply: JSONValue, kiosk: Bool) -> JSONValue {
+        kiosk ? KioskView.masked(reply) : reply
     }
 
     static func varlinkError(_ error: Error) -> VarlinkError {
@@ -144,23 +161,29 @@ final class SSCardService: VarlinkHandler, Sendable {
     func monitorReaders(_ context: CallContext, _ reply: VarlinkReply) throws {
         guard context.call.more else { throw VarlinkError.expectedMore }
         let readers = readerMethods.readers
-        let (token, present) = readers.subscribe(withCardsPresent: { event in
-            reply.send(ReaderMethods.event(event), continues: true)
-        })
+        // A kiosk sees its own readers only, and the holders in them masked.
+        let scope = context.readerScope
+        let kiosk = context.isKiosk
+        let send: @Sendable (CardReaders.Event) -> Void = { event in
+            guard scope.contains(event.event.reader) else { return }
+            reply.send(Self.shown(ReaderMethods.event(event), kiosk: kiosk), continues: true)
+        }
+        let (token, present) = readers.subscribe(withCardsPresent: send)
         streams.add(reply) { readers.unsubscribe(token) }
-        for reader in (try? readers.list()) ?? [] {
+        for reader in (try? readers.list(within: scope)) ?? [] {
             reply.send(.fields([.event: "readerAttached", .reader: .string(reader.name)]), continues: true)
         }
-        for event in present { reply.send(ReaderMethods.event(event), continues: true) }
+        for event in present { send(event) }
     }
 
     static func json(_ event: RegistryEvent, registry: Registry) -> JSONValue {
         switch event {
         case let .cardChanged(card, action, actor):
             let name = (try? registry.status(of: card.cardNumber).holderName) ?? HolderName(storedValue: "")
-            return .fields([.action: .string(action), .actor: .string(actor.id), .card: RegistryJSON.card(card, name: name)])
+            return .fields([.action: .string(action.rawValue), .actor: .string(actor.id),
+                            .card: RegistryJSON.card(card, name: name)])
         case let .applicationChanged(application, action, actor):
-            return .fields([.action: .string(action), .actor: .string(actor.id),
+            return .fields([.action: .string(action.rawValue), .actor: .string(actor.id),
                     .application: RegistryJSON.application(application)])
         case let .holderChanged(ssn, actor):
             return .fields([.action: "updateHolder", .actor: .string(actor.id), .ssn: .string(ssn.rawValue)])

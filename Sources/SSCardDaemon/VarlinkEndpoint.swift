@@ -41,7 +41,7 @@ final class VarlinkEndpoint: DaemonService {
             registryMethods: RegistryMethods(registry: registryService.registry, readers: readers,
                                              securityModule: settings.securityModule,
                                              auditCheckpoints: checkpoints.checkpoints),
-            readerMethods: ReaderMethods(readers: readers, terminalNumber: configuration.terminalNumber,
+            readerMethods: ReaderMethods(registry: registryService.registry, readers: readers, terminalNumber: configuration.terminalNumber,
                                          terminalDevice: configuration.terminalDevice),
             roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
         let server = try VarlinkServer(

@@ -30,19 +30,34 @@ type Reader (
   securePinEntry: bool
 )
 
+type Document (idCard, householdRegister, socialSecurityCard, passport, residencePermit, civilRegistryProof, none)
+
+# What the holder, or a proxy with their own ID, showed at the counter.
+type Evidence (
+  document: Document,
+  proxySsn: ?string
+)
+
+# The readers this caller may use: all of them, or a kiosk's own
+# (kiosk-readers.NAME in sscardd.conf).
 method ListReaders() -> (readers: []Reader)
 
 # Reads the card's identity. Without reader: the one reader that holds a card.
 method ReadCard(reader: ?string) -> (reader: string, identity: CardIdentity, basicInfo: string)
 
 # Verifies the card holder's PIN. Without pin, on a reader with a PIN pad, the
-# holder types it on the pad.
+# holder types it on the pad. The registry decides first (the card must be
+# active; org.sscard.Registry errors otherwise), every attempt is audited, and
+# the card is reset afterwards so no verified state outlives the call.
 method VerifyPin(reader: ?string, pin: ?string) -> (result: (verified, wrong, blocked), triesLeft: ?int)
 
-method ChangePin(reader: ?string, oldPin: string, newPin: string) -> (result: (verified, wrong, blocked), triesLeft: ?int)
+# Changes the holder's PIN, decided and recorded as org.sscard.Registry.ChangePassword
+# by reader (at the counter with evidence); the card is reset afterwards.
+method ChangePin(reader: ?string, oldPin: string, newPin: string, evidence: ?Evidence) -> (result: (verified, wrong, blocked), triesLeft: ?int)
 
 # Streams reader and card events (call with "more": true); cardInserted carries
-# the identity once it has been read, or readError.
+# the identity once it has been read, or readError. A kiosk sees its own
+# readers only, with the holder's number and name masked.
 method Monitor() -> (
   event: (readerAttached, readerDetached, cardInserted, cardRemoved),
   reader: string,
@@ -168,7 +183,7 @@ type AuditEntry (
   channel: string,
   servicePoint: string,
   action: string,
-  outcome: (done, refused),
+  outcome: (done, refused, failed, authorised),
   cardNumber: ?string,
   ssn: ?string,
   applicationId: ?int,
@@ -208,11 +223,13 @@ method BindCard(applicationId: int, identity: ?CardIdentity, reader: ?string, ev
 
 method Activate(cardNumber: ?string, reader: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-# Reports a temporary (7 days, releases itself) or formal loss, by card number
-# or by the holder's number. A kiosk must give the holder's name as well.
+# Reports a temporary (7 days, releases itself) or formal loss, by card number,
+# by the holder's number, or by the card in a reader. A kiosk names its reader
+# (the card is read by sscardd) or gives the card and the holder's name.
 method ReportLoss(
   kind: (temporary, formal),
   cardNumber: ?string,
+  reader: ?string,
   ssn: ?string,
   name: ?string,
   electronicCredentialContinues: ?bool,
@@ -227,10 +244,12 @@ method Lock(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: 
 method Unlock(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
 # Resets the password at the counter. With a reader and newPin, the daemon also
-# reloads the PIN on the chip through its security module.
+# reloads the PIN on the chip through its security module, once the registry
+# has allowed the reset; the card is reset afterwards.
 method ResetPassword(cardNumber: string, reader: ?string, newPin: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-# Records a password change; with a reader, oldPin and newPin it changes the PIN on the chip first.
+# Records a password change; with a reader, oldPin and newPin it changes the PIN
+# on the chip once the registry has allowed it. Every attempt is audited.
 method ChangePassword(cardNumber: ?string, reader: ?string, oldPin: ?string, newPin: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
 # Applies for a replacement card (补领/换领/换发). newName needs keyInformationChanged and civilRegistryProof.

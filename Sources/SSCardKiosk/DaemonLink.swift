@@ -155,11 +155,11 @@ final class DaemonLink: @unchecked Sendable {
             return (session, then, call { client in
                 try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(reader)]))
             })
-        case let .reportLoss(session, _, cardNumber, name):
+        case let .reportLoss(session, reader, _, _):
+            // By reader: sscardd reads the card itself, so the kiosk sends (and
+            // is shown) no full card number or name.
             return (session, .temporaryLoss, call { client in
-                try client.call(RegistryMethod.reportLoss.name, .fields([
-                    .kind: "temporary", .cardNumber: .string(cardNumber), .name: .string(name),
-                ]))
+                try client.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .reader: .string(reader)]))
             })
         case let .activate(session, reader):
             return (session, .activate, call { client in

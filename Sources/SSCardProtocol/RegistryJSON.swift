@@ -93,7 +93,7 @@ public enum RegistryJSON {
             .role: .string(entry.actor.role.rawValue),
             .channel: .string(entry.actor.channel.rawValue),
             .servicePoint: .string(entry.actor.servicePoint),
-            .action: .string(entry.action),
+            .action: .string(entry.action.rawValue),
             .outcome: .string(entry.outcome.rawValue),
             .document: .string(entry.evidence.document.rawValue),
             .hash: .string(Hex.encode(entry.hash)),

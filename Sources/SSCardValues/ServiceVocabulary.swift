@@ -31,8 +31,8 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
     case applicationStage
     /// An application's kind on the wire: a first card or a replacement.
     case applicationKind
-    /// The audit trail's and the monitor's `action`: every `CardOperation`
-    /// plus the registry's own actions (apply, replace, advance, bind, updateHolder).
+    /// The audit trail's and the monitor's `action`: every `AuditAction` (the
+    /// card operations, the registry's own actions, refused calls).
     case action
     /// `ReportLoss`'s kind.
     case lossKind
@@ -115,6 +115,22 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "produceInstantly": BilingualName("即时制卡", "Instant production"),
         "bind": BilingualName("卡片绑定", "Card binding"),
         "updateHolder": BilingualName("信息变更", "Information change"),
+        // Calls that change nothing, recorded when refused.
+        "reportLoss": BilingualName("挂失", "Loss report"),
+        "getStatus": BilingualName("状态查询", "Status query"),
+        "history": BilingualName("记录查询", "History query"),
+        "pendingReleases": BilingualName("待解挂查询", "Pending releases query"),
+        "monitor": BilingualName("变更订阅", "Change monitor"),
+        "verifyAudit": BilingualName("审计核验", "Audit verification"),
+        "backup": BilingualName("备份", "Backup"),
+        "listReaders": BilingualName("读卡器列表", "Reader list"),
+        "readCard": BilingualName("读卡", "Card read"),
+        "verifyPin": BilingualName("密码校验", "PIN verification"),
+        "changePin": BilingualName("读卡器改密", "PIN change at a reader"),
+        "monitorReaders": BilingualName("读卡器监视", "Reader monitor"),
+        // What the daemon records of refusals.
+        "refusedCalls": BilingualName("拒绝访问汇总", "Refused calls (count)"),
+        "unknownMethod": BilingualName("未知操作", "Unknown method"),
     ]
 
     static let lossKinds: [String: BilingualName] = [
@@ -126,6 +142,9 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
     static let outcomes: [String: BilingualName] = [
         "done": BilingualName("办结", "Done"),
         "refused": BilingualName("不予办理", "Refused"),
+        // Allowed by the registry, then not completed by the chip.
+        "failed": BilingualName("卡片未完成", "Failed on the card"),
+        "authorised": BilingualName("已准予办理", "Authorised"),
     ]
 
     static let documents: [String: BilingualName] = [

@@ -4,13 +4,17 @@ import PCSC
 ///
 /// Try counter: a wrong PIN answers `63Cx` with x tries left (`63C0` on the
 /// last one); once it is 0, VERIFY and CHANGE PIN answer `6983` until a
-/// MAC-secured RELOAD PIN or PIN UNBLOCK resets it.
+/// MAC-secured RELOAD PIN or PIN UNBLOCK resets it. A correct PIN leaves the
+/// chip verified until it is reset; an empty VERIFY then answers `9000`
+/// (ISO 7816-4's status check), so a test can see whether a session that
+/// verified a PIN was left open.
 extension VirtualSSCard {
     func verify(_ c: CommandAPDU) -> [UInt8] {
         guard c.p1 == 0x00, c.p2 == 0x00 else { return sw(.wrongParameters) }
         guard profile.pinTries > 0 else { return sw(.pinBlocked) }
-        // An empty VERIFY asks for the tries left without spending one.
-        guard !c.data.isEmpty else { return triesLeft() }
+        // An empty VERIFY asks for the security state without spending a try:
+        // 9000 if verified since the last reset, the tries left otherwise.
+        guard !c.data.isEmpty else { return pinVerified ? sw(.success) : triesLeft() }
         guard let entered = PINDigits.decode(c.data) else { return sw(.wrongData) }
         return check(entered)
     }
@@ -29,8 +33,10 @@ extension VirtualSSCard {
     private func check(_ entered: String) -> [UInt8] {
         if entered == profile.pin {
             profile.pinTries = profile.pinMaximumTries
+            pinVerified = true
             return sw(.success)
         }
+        pinVerified = false
         profile.pinTries -= 1
         return triesLeft()
     }

@@ -22,6 +22,9 @@ public final class VirtualSSCard: @unchecked Sendable {
     private var currentFile: ElementaryFile?
     private var pending: [UInt8] = []
     var challenge: [UInt8]?
+    /// Whether the holder's PIN has been verified since the last reset: the
+    /// security state a real chip keeps until it is reset or powered off.
+    var pinVerified = false
     private var apduCount = 0
     var random: SeededRandom
 
@@ -36,9 +39,11 @@ public final class VirtualSSCard: @unchecked Sendable {
     public var pinTriesLeft: Int { lock.withLock { profile.pinTries } }
     public var applicationState: ApplicationState { lock.withLock { profile.state } }
 
-    /// Power-on or reset: selection, pending data and challenge are lost.
+    /// Power-on or reset: selection, pending data, challenge and the
+    /// verified PIN state are lost.
     public func reset() {
         lock.withLock {
+            pinVerified = false
             ssseSelected = false
             currentFile = nil
             pending = []

@@ -75,7 +75,7 @@ import SSCardValues
         }
         // The refused attempt is in the trail.
         let last = try registry.history(ssn: card.ssn).last
-        #expect(last?.action == "apply")
+        #expect(last?.action.rawValue == "apply")
         #expect(last?.outcome == .refused)
     }
 
@@ -105,7 +105,7 @@ import SSCardValues
         }
         // Both changes are in one transaction: the supersede and the bind are adjacent in the trail.
         let trail = try registry.history(ssn: old.ssn).filter { $0.outcome == .done }
-        let actions = trail.suffix(2).map(\.action)
+        let actions = trail.suffix(2).map(\.action.rawValue)
         #expect(actions == ["supersede", "bind"])
         #expect(trail.suffix(2).map(\.at).allSatisfy { $0 == trail.last!.at })
     }

@@ -21,7 +21,7 @@ import SSCardValues
         try busyTrail(fixture)
         let entry = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(2)).last!
         #expect(entry.actor == RegistryFixture.counter)
-        #expect(entry.action == "reportTemporaryLoss")
+        #expect(entry.action.rawValue == "reportTemporaryLoss")
         #expect(entry.ssn == RegistryFixture.ssn(2).rawValue)
         #expect(entry.evidence == RegistryFixture.idCard)
         #expect(entry.oldState == "active")

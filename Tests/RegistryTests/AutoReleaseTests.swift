@@ -37,7 +37,7 @@ import SSCardValues
         #expect(released.state == .locked)  // the exact state the loss interrupted
         #expect(released.lossDeadline == nil)
         let entry = try registry.history(cardNumber: lost.cardNumber).last!
-        #expect(entry.action == "autoRelease")
+        #expect(entry.action.rawValue == "autoRelease")
         #expect(entry.actor.role == .system)
         #expect(entry.actor.channel == .system)
         // Exactly once.
@@ -95,7 +95,7 @@ import SSCardValues
         _ = try registry.releaseLoss(fixture.request(8))
         fixture.clock.set(lost.lossDeadline!)
         #expect(try registry.releaseExpiredLosses() == 0)
-        #expect(try registry.history(cardNumber: lost.cardNumber).filter { $0.action == "autoRelease" }.isEmpty)
+        #expect(try registry.history(cardNumber: lost.cardNumber).filter { $0.action.rawValue == "autoRelease" }.isEmpty)
     }
 
     @Test(arguments: RegistryEngine.allCases)
@@ -129,7 +129,7 @@ import SSCardValues
         let lost = try lose(fixture, 30)
         let released = DispatchSemaphore(value: 0)
         registry.addObserver { event in
-            if case let .cardChanged(card, action, _) = event, action == "autoRelease", card.cardNumber == lost.cardNumber {
+            if case let .cardChanged(card, action, _) = event, action.rawValue == "autoRelease", card.cardNumber == lost.cardNumber {
                 released.signal()
             }
         }

@@ -62,10 +62,12 @@ import Testing
                 rule: .channelNotOffered,
                 detail: "changePassword is not offered through the kiosk channel here (offered: counter); the card is active")
             #expect(throws: refusal) { try fixture.registry.changePassword(fixture.request(30, actor: actor)) }
-            // Asking first (as the daemon does before touching the chip) refuses alike and records it.
-            #expect(throws: refusal) { try fixture.registry.checkAllowed(.changePassword, fixture.request(30, actor: actor)) }
+            // Authorising the chip's change (before sscardd touches it) refuses alike and records it.
+            #expect(throws: refusal) { try fixture.registry.authorise(.changePassword, fixture.request(30, actor: actor)) }
+            // A verification is no change: any channel may verify.
+            #expect(try fixture.registry.authorise(.verifyPin, fixture.request(30, actor: actor)).state == .active)
             let refused = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(30)).filter { $0.outcome == .refused }
-            #expect(refused.count == 2 && refused.allSatisfy { $0.action == "changePassword" })
+            #expect(refused.count == 2 && refused.allSatisfy { $0.action == AuditAction(.changePassword) })
         }
     }
 

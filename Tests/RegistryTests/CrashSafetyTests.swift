@@ -56,7 +56,7 @@ import SSCardValues
             let number = RegistryFixture.cardNumber(n)
             let card = try registry.status(of: number).card
             let flips = try registry.history(cardNumber: number, limit: 100_000)
-                .filter { $0.outcome == .done && ["reportTemporaryLoss", "releaseLoss"].contains($0.action) }.count
+                .filter { $0.outcome == .done && ["reportTemporaryLoss", "releaseLoss"].contains($0.action.rawValue) }.count
             let acked = acknowledged[number.rawValue, default: 0]
             // Acknowledged flips all survived; at most one more committed before the kill, unacknowledged.
             #expect(flips >= acked && flips <= acked + 1, "card \(n): \(flips) flips stored, \(acked) acknowledged")

@@ -34,7 +34,7 @@ struct FeedPositionTests {
     @Test("merged by time, then chain, then sequence; a chain whose clock stepped back keeps its own order")
     func mergeOrder() {
         func entry(_ chain: String, _ sequence: Int64, at: Int64) -> AuditEntry {
-            AuditEntry(sequence: sequence, at: Timestamp(milliseconds: at), actor: .system(servicePoint: chain), action: "lock",
+            AuditEntry(sequence: sequence, at: Timestamp(milliseconds: at), actor: .system(servicePoint: chain), action: AuditAction(.lock),
                        outcome: .done, chain: chain)
         }
         let entries = [entry("b", 1, at: 100), entry("a", 8, at: 200), entry("a", 7, at: 100), entry("b", 2, at: 150),

@@ -26,7 +26,7 @@ import Testing
         #expect(try registry.activate(fixture.request(40)).state == .active)
         // Every step audited, in order, by the operator.
         let actions = try registry.history(ssn: RegistryFixture.ssn(40)).map(\.action)
-        #expect(actions == ["apply", "produceInstantly", "bind", "activate"])
+        #expect(actions == [.apply, .produceInstantly, .bind, AuditAction(.activate)])
         let production = try registry.history(ssn: RegistryFixture.ssn(40))[1]
         #expect(production.oldState == "accepted" && production.newState == "produced")
         // The application reads back with what it recorded.

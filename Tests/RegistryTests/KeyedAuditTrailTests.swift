@@ -187,7 +187,7 @@ import SSCardValues
         try fixture.store.write { writer in
             for _ in 0..<count {
                 try AuditTrail.append(AuditEntry(sequence: 0, at: RegistryFixture.start, actor: RegistryFixture.admin,
-                                                 action: "probe", outcome: .refused, reason: "progress"), to: writer)
+                                                 action: AuditAction(rawValue: "probe"), outcome: .refused, reason: "progress"), to: writer)
             }
         }
         var reported: [Int] = []

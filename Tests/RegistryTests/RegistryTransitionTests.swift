@@ -36,7 +36,7 @@ import SSCardValues
             #expect((stored.lossDeadline != nil) == (stored.state == .temporarilyLost))
             let history = try fixture.registry.history(cardNumber: before.cardNumber)
             #expect(history.count == auditBefore + 1)
-            #expect(history.last?.action == operation.rawValue)
+            #expect(history.last?.action == AuditAction(operation))
             #expect(history.last?.outcome == .done)
             #expect(history.last?.oldState == state.rawValue)
         } catch let RegistryError.refused(card, refusal) {
@@ -46,7 +46,7 @@ import SSCardValues
             #expect(try fixture.registry.status(of: before.cardNumber).card == before)
             let last = try fixture.registry.history(cardNumber: before.cardNumber).last
             #expect(last?.outcome == .refused)
-            #expect(last?.action == operation.rawValue)
+            #expect(last?.action == AuditAction(operation))
             #expect(last?.reason?.contains(state.rawValue) == true)
         }
         #expect(try fixture.registry.verifyAudit().isIntact)

@@ -61,8 +61,8 @@ import Testing
         #expect(outcomes.value.filter { $0 == "won" }.count == 1)
         #expect(outcomes.value.filter { $0 == "refused" }.count == 7, "\(outcomes.value)")
         let history = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(1))
-        #expect(history.filter { $0.action == "reportTemporaryLoss" && $0.outcome == .done }.count == 1)
-        #expect(history.filter { $0.action == "reportTemporaryLoss" && $0.outcome == .refused }.count == 7)
+        #expect(history.filter { $0.action.rawValue == "reportTemporaryLoss" && $0.outcome == .done }.count == 1)
+        #expect(history.filter { $0.action.rawValue == "reportTemporaryLoss" && $0.outcome == .refused }.count == 7)
         #expect(try fixture.registry.status(of: RegistryFixture.cardNumber(1)).card.state == .temporarilyLost)
         let verification = try fixture.registry.verifyAudit()
         #expect(verification.isIntact)
@@ -124,7 +124,7 @@ import Testing
         }
         let total = released.value.compactMap(Int.init).reduce(0, +)
         #expect(total == cards, "\(released.value)")
-        let releases = try fixture.registry.history(limit: 100_000).filter { $0.action == "autoRelease" }
+        let releases = try fixture.registry.history(limit: 100_000).filter { $0.action.rawValue == "autoRelease" }
         #expect(releases.count == cards)
         #expect(Set(releases.compactMap(\.cardNumber)).count == cards)
         #expect(try fixture.registry.pendingReleases().isEmpty)

@@ -7,15 +7,11 @@ import Testing
 /// stage, operation, outcome or document without naming it fails here rather
 /// than showing its wire spelling to an operator.
 @Suite struct VocabularyCoverageTests {
-    /// The audit actions the registry writes as literals besides the card
-    /// operations (Registry+Applications.swift, Registry+Binding.swift).
-    static let registryActions = ["apply", "replace", "advance", "produceInstantly", "bind", "updateHolder"]
 
     static let coded: [(ServiceVocabulary, String)] =
         CardState.allCases.map { (.cardState, $0.rawValue) }
         + ApplicationStage.allCases.map { (.applicationStage, $0.rawValue) }
-        + CardOperation.allCases.map { (.action, $0.rawValue) }
-        + registryActions.map { (.action, $0) }
+        + AuditAction.all.map { (.action, $0.rawValue) }
         + AuditEntry.Outcome.allCases.map { (.outcome, $0.rawValue) }
         + Evidence.Document.allCases.map { (.document, $0.rawValue) }
 
@@ -49,8 +45,7 @@ import Testing
     @Test func theVocabularyHasNoValueTheRegistryLacks() {
         #expect(Set(ServiceVocabulary.cardState.names.keys) == Set(CardState.allCases.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.applicationStage.names.keys) == Set(ApplicationStage.allCases.map(\.rawValue)))
-        #expect(Set(ServiceVocabulary.action.names.keys)
-            == Set(CardOperation.allCases.map(\.rawValue) + Self.registryActions))
+        #expect(Set(ServiceVocabulary.action.names.keys) == Set(AuditAction.all.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.outcome.names.keys) == Set(AuditEntry.Outcome.allCases.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.document.names.keys) == Set(Evidence.Document.allCases.map(\.rawValue)))
     }

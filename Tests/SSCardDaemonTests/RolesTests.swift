@@ -50,9 +50,9 @@ struct RolesTests {
         #expect(loss?[.role]?.string == "kiosk")
         #expect(loss?[.channel]?.string == "kiosk")
         #expect(trail.contains { $0[.action]?.string == "reportTemporaryLoss" && $0[.outcome]?.string == "refused" })
-        #expect(trail.contains { $0[.action]?.string == "Seal" && $0[.outcome]?.string == "refused"
+        #expect(trail.contains { $0[.action]?.string == "seal" && $0[.outcome]?.string == "refused"
                 && $0[.reason]?.string == "permission denied for role kiosk" })
-        #expect(trail.contains { $0[.action]?.string == "GetStatus" && $0[.outcome]?.string == "refused"
+        #expect(trail.contains { $0[.action]?.string == "getStatus" && $0[.outcome]?.string == "refused"
                 && $0[.role]?.string == "kiosk" && $0[.reason]?.string?.contains("inserted in its reader") == true })
     }
 
@@ -73,11 +73,11 @@ struct RolesTests {
 
         // Every denial is in the audit trail with the caller's uid and role.
         let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
-        let denied = trail.filter { $0[.action]?.string == "Seal" && $0[.outcome]?.string == "refused" }
+        let denied = trail.filter { $0[.action]?.string == "seal" && $0[.outcome]?.string == "refused" }
         #expect(denied.count == 1)
         #expect(denied.first?[.actor]?.string == "uid:\(uid)")
         #expect(denied.first?[.role]?.string == "operator")
-        #expect(trail.contains { $0[.action]?.string == "GetStatus" && $0[.role]?.string == "none" })
+        #expect(trail.contains { $0[.action]?.string == "getStatus" && $0[.role]?.string == "none" })
         let verify = try client.call(RegistryMethod.verifyAudit.name, [:])
         #expect(verify[.intact]?.bool == true)
         let recent = try client.call(RegistryMethod.history.name, .fields([.ssn: .string(Fixture.ssn(21))]))

@@ -106,7 +106,7 @@ enum ProtocolAbuseScenario {
         let denied = try rig.sscardctl(["status", "--card", number], uid: uid, groups: [])
         let trail = try setup.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
         let audited = trail.contains {
-            $0[.action]?.string == "GetStatus" && $0[.outcome]?.string == "refused"
+            $0[.action]?.string == "getStatus" && $0[.outcome]?.string == "refused"
                 && $0[.actor]?.string == "uid:\(uid)" && $0[.role]?.string == "none"
         }
         check("unauthorized uid: PermissionDenied (exit 4), audited with uid and role",

@@ -11,6 +11,15 @@ public enum CardCommand: Sendable, Hashable, CustomStringConvertible {
     case blockApplication
     case unblockApplication
 
+    /// PIN commands and MAC'd commands: after any of them the chip may hold
+    /// a verified state until it is reset.
+    public var changesSecurityState: Bool {
+        switch self {
+        case .selectApplication, .readRecord, .getChallenge: return false
+        case .verifyPIN, .changePIN, .reloadPIN, .unblockPIN, .blockApplication, .unblockApplication: return true
+        }
+    }
+
     public var description: String {
         switch self {
         case .selectApplication: return "SELECT SSSE"

@@ -24,6 +24,11 @@ public final class SocialSecurityApplication {
     /// Overrides the key algorithm otherwise chosen from the card's generation.
     public var keyAlgorithm: KeyAlgorithm?
     private var selected = false
+    /// Whether this session sent a command that can leave the chip in a
+    /// verified or authenticated state (a PIN command or a MAC'd command),
+    /// successful or not. Whoever ends the session must then reset the card,
+    /// so that no other program finds it verified.
+    public private(set) var holdsSecurityState = false
 
     public init(channel: any CardChannel) {
         self.channel = channel
@@ -62,8 +67,15 @@ public final class SocialSecurityApplication {
 
     // MARK: Shared plumbing for the PIN and maintenance commands
 
+    /// Notes a PIN verification that did not pass through `send`, such as
+    /// one entered on the reader's PIN pad.
+    public func noteSecurityStateChange() {
+        holdsSecurityState = true
+    }
+
     func send(_ command: CommandAPDU, as name: CardCommand) throws(CardError) -> ResponseAPDU {
         commandsSent += 1
+        if name.changesSecurityState { holdsSecurityState = true }
         do {
             return try channel.transmit(command)
         } catch {
