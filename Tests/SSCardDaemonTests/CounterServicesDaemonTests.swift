@@ -113,4 +113,29 @@ struct CounterServicesDaemonTests {
         #expect(changes.first?[.channel]?.string == "kiosk"
                 && changes.first?[.reason]?.string?.hasPrefix("channelNotOffered") == true)
     }
+
+    /// (evidence sent, the parameter InvalidValue names): bad evidence says what and where, and nothing is applied.
+    static let badEvidence: [(JSONValue, String)] = [
+        (.fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "passport", .numberTail: "12345"])]]),
+         "evidence.documents[1].numberTail"),
+        (.fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "idCard"])]]), "evidence.documents[1].kind"),
+        (.fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "visa"])]]), "evidence.documents[1].kind"),
+        (.fields([.document: "idCard", .documents: [.fields([.kind: "idCard"])]]), "evidence.documents"),
+        (.fields([.document: "idCard", .proxyDocument: "idCard"]), "evidence.proxyDocument"),
+        (.fields([.document: "idCard", .authorisationLetter: true]), "evidence.authorisationLetter"),
+    ]
+
+    @Test("bad evidence is InvalidValue naming its path, and the card is untouched", arguments: badEvidence.indices)
+    func badEvidenceIsNamed(_ index: Int) throws {
+        let (evidence, parameter) = Self.badEvidence[index]
+        let rig = try DaemonRig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(63, client: client)
+        let error = Fixture.error { _ = try client.call(RegistryMethod.lock.name, .fields([
+            .cardNumber: .string(number), .evidence: evidence])) }
+        #expect(error?.name == RegistryErrorName.invalidValue.name)
+        #expect(error?.parameters[.parameter]?.string == parameter, "\(String(describing: error))")
+        #expect(try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]?[.state]?
+            .string == "active")
+    }
 }
