@@ -12,6 +12,12 @@ public struct Application: Hashable, Codable, Sendable {
     public var kind: Kind
     public var stage: ApplicationStage
     public var feeFen: Int
+    /// Whether the fee was paid or waived (free when there is none).
+    public var feeSettlement: FeeSettlement
+    /// The holder's new name for a key-information replacement: it becomes
+    /// the holder's name when the card carrying it is bound, not before, so
+    /// the old card stays consistent with its chip while it is still usable.
+    public var newName: HolderName?
     /// Why the application was rejected; set only in `rejected`.
     public var rejectionReason: String?
     /// The card bound to this application, once its chip has been read.
@@ -25,7 +31,7 @@ public struct Application: Hashable, Codable, Sendable {
     public var delivery: Delivery?
 
     public init(id: Int64, ssn: SocialSecurityNumber, kind: Kind, stage: ApplicationStage, feeFen: Int,
-                rejectionReason: String? = nil, cardNumber: CardNumber? = nil,
+                feeSettlement: FeeSettlement? = nil, newName: HolderName? = nil, rejectionReason: String? = nil, cardNumber: CardNumber? = nil,
                 createdAt: Timestamp, updatedAt: Timestamp, channel: ApplicationChannel? = nil,
                 expectedDate: CalendarDate? = nil, delivery: Delivery? = nil) {
         self.channel = channel
@@ -36,6 +42,8 @@ public struct Application: Hashable, Codable, Sendable {
         self.kind = kind
         self.stage = stage
         self.feeFen = feeFen
+        self.feeSettlement = feeSettlement ?? (feeFen == 0 ? .free : .paid)
+        self.newName = newName
         self.rejectionReason = rejectionReason
         self.cardNumber = cardNumber
         self.createdAt = createdAt

@@ -27,6 +27,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let produceInstantly = AuditAction(rawValue: "produceInstantly")
     public static let bind = AuditAction(rawValue: "bind")
     public static let updateHolder = AuditAction(rawValue: "updateHolder")
+    /// The bank's acknowledgement of an event of the card's financial function.
+    public static let recordBankEvent = AuditAction(rawValue: "recordBankEvent")
 
     /// The count of a minute's calls refused to a peer with no role.
     public static let refusedCalls = AuditAction(rawValue: "refusedCalls")
@@ -56,9 +58,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
 
     /// Every action there is: what the vocabulary must name.
     public static let all: [AuditAction] =
-        CardOperation.allCases.map(AuditAction.init) + [.apply, .replace, .advance, .produceInstantly, .bind,
-                                                        .updateHolder, .refusedCalls,
-                                                        .unknownMethod] + callActions
+        CardOperation.allCases.map(AuditAction.init) + [.apply, .replace, .advance, .produceInstantly, .bind, .updateHolder,
+                                                        .recordBankEvent, .refusedCalls, .unknownMethod] + callActions
 
     /// Whether the vocabulary has a name for it (entries from before the
     /// vocabulary was one may not).

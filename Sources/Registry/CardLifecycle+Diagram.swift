@@ -9,10 +9,13 @@ extension CardLifecycle {
             "  rankdir=LR;",
             "  node [shape=box, style=rounded, fontname=\"Helvetica\"];",
             "  edge [fontname=\"Helvetica\", fontsize=10];",
+            "  label=\"shaded: the card holds the holder's place (at most one per holder)\";",
+            "  fontname=\"Helvetica\"; fontsize=10;",
         ]
         for state in CardState.allCases {
             let shape = state == .cancelled ? ", peripheries=2" : ""
-            lines.append("  \(state.rawValue) [label=\"\(state.rawValue)\\n\(state.chinese)\"\(shape)];")
+            let place = state.holdsTheHoldersPlace ? ", style=\"rounded,filled\", fillcolor=\"#e3ecf7\"" : ""
+            lines.append("  \(state.rawValue) [label=\"\(state.rawValue)\\n\(state.chinese)\"\(shape)\(place)];")
         }
         // Group operations by (from, to) so parallel edges share one arrow.
         var edges: [String: [String]] = [:]

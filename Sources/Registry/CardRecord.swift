@@ -16,12 +16,17 @@ public struct CardRecord: Hashable, Codable, Sendable {
     public var electronicCredentialContinues: Bool?
     /// The card bound in this one's place, once a replacement exists.
     public var replacedBy: CardNumber?
+    /// The chip's generation (`CardGeneration`); nil when bound without it.
+    public var generation: Int?
+    /// The financial function as the bank last acknowledged it.
+    public var bankFunction: BankFunction
     public var updatedAt: Timestamp
 
     public init(cardNumber: CardNumber, cardId: CardIdentificationCode, ssn: SocialSecurityNumber,
                 applicationId: Int64?, state: CardState, previousState: CardState? = nil,
                 lossDeadline: Timestamp? = nil, electronicCredentialContinues: Bool? = nil,
-                replacedBy: CardNumber? = nil, updatedAt: Timestamp) {
+                replacedBy: CardNumber? = nil, generation: Int? = nil, bankFunction: BankFunction = .notOpened,
+                updatedAt: Timestamp) {
         self.cardNumber = cardNumber
         self.cardId = cardId
         self.ssn = ssn
@@ -31,6 +36,8 @@ public struct CardRecord: Hashable, Codable, Sendable {
         self.lossDeadline = lossDeadline
         self.electronicCredentialContinues = electronicCredentialContinues
         self.replacedBy = replacedBy
+        self.generation = generation
+        self.bankFunction = bankFunction
         self.updatedAt = updatedAt
     }
 

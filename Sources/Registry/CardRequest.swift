@@ -9,14 +9,22 @@ public struct CardRequest: Sendable {
     /// For loss reports: whether the holder authorises the electronic card's
     /// identity-credential function to continue.
     public var electronicCredentialContinues: Bool?
+    /// For loss reports: how the reminder to report the loss to the bank was
+    /// delivered; nil lets the registry record what it knows (the channel).
+    public var bankReminder: BankReminder?
+    /// For cancellations: why; required by `Registry.cancel`.
+    public var cancellationReason: CancellationReason?
 
     public init(cardNumber: CardNumber, actor: Actor, evidence: Evidence = .none,
-                reason: String? = nil, electronicCredentialContinues: Bool? = nil) {
+                reason: String? = nil, electronicCredentialContinues: Bool? = nil,
+                bankReminder: BankReminder? = nil, cancellationReason: CancellationReason? = nil) {
         self.cardNumber = cardNumber
         self.actor = actor
         self.evidence = evidence
         self.reason = reason
         self.electronicCredentialContinues = electronicCredentialContinues
+        self.bankReminder = bankReminder
+        self.cancellationReason = cancellationReason
     }
 }
 

@@ -18,14 +18,15 @@ public enum CardState: String, CaseIterable, Codable, Sendable, Comparable {
     /// Cancelled (注销): terminal.
     case cancelled
 
-    /// Whether this card counts as the holder's one usable card. A formally
-    /// lost or cancelled card no longer does, so a replacement can be bound.
-    public var holdsTheHoldersSlot: Bool {
-        switch self {
-        case .issued, .active, .locked, .temporarilyLost, .sealed: return true
-        case .formallyLost, .cancelled: return false
-        }
-    }
+    /// Whether a card in this state *holds the holder's place*: it can be
+    /// used again without a new card. A formally lost card still can (a
+    /// release at the counter brings it back) until a replacement is bound —
+    /// and binding the replacement cancels it in the same transaction, so no
+    /// formally lost card with a bound replacement exists. Only a cancelled
+    /// card never holds the place. At most one card holds a holder's place
+    /// (`HolderInvariants`); letting formal loss free the place is what once
+    /// let a first-card application put a second usable card beside it.
+    public var holdsTheHoldersPlace: Bool { self != .cancelled }
 
     /// The name people read; the one vocabulary in SSCardValues holds it, so
     /// the registry, sscardctl and the kiosk cannot drift apart.

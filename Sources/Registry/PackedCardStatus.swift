@@ -17,6 +17,8 @@ struct PackedCardStatus: Sendable {
     private var state: UInt8
     private var previousState: UInt8        // 0xFF: none
     private var electronicCredential: UInt8 // 0, 1, or 0xFF: none
+    private var generation: UInt8           // 0: none
+    private var bankFunction: UInt8
     private var applicationId: Int64        // Int64.min: none
     private var lossDeadline: Int64         // Int64.min: none
     private var updatedAt: Int64
@@ -24,17 +26,22 @@ struct PackedCardStatus: Sendable {
     private var holderName: HolderName
 
     private static let states = CardState.allCases
+    private static let bankFunctions = BankFunction.allCases
 
     init?(_ status: CardStatus) {
         let card = status.card
         guard let chip = Self.packHex(card.cardId.rawValue),
               let ssn = Self.packSSN(card.ssn.rawValue),
-              let state = Self.states.firstIndex(of: card.state) else { return nil }
+              let state = Self.states.firstIndex(of: card.state),
+              let bankFunction = Self.bankFunctions.firstIndex(of: card.bankFunction),
+              (card.generation ?? 0) >= 0, (card.generation ?? 0) <= 255 else { return nil }
         (chipHigh, chipLow) = chip
         (ssnDigits, ssnCheck) = ssn
         self.state = UInt8(state)
         previousState = card.previousState.flatMap { Self.states.firstIndex(of: $0) }.map(UInt8.init) ?? 0xFF
         electronicCredential = card.electronicCredentialContinues.map { $0 ? 1 : 0 } ?? 0xFF
+        generation = UInt8(card.generation ?? 0)
+        self.bankFunction = UInt8(bankFunction)
         applicationId = card.applicationId ?? .min
         lossDeadline = card.lossDeadline?.milliseconds ?? .min
         updatedAt = card.updatedAt.milliseconds
@@ -53,6 +60,8 @@ struct PackedCardStatus: Sendable {
             lossDeadline: lossDeadline == .min ? nil : Timestamp(milliseconds: lossDeadline),
             electronicCredentialContinues: electronicCredential == 0xFF ? nil : electronicCredential == 1,
             replacedBy: replacedBy,
+            generation: generation == 0 ? nil : Int(generation),
+            bankFunction: Self.bankFunctions[Int(bankFunction)],
             updatedAt: Timestamp(milliseconds: updatedAt))
         return CardStatus(card: card, holderName: holderName)
     }

@@ -3,9 +3,10 @@ import SSCardValues
 extension Registry {
     /// Accepts an application (申领) for a holder's first card.
     ///
-    /// A minor needs a guardian and the household register. A holder who
-    /// already has a usable card or an application on its way is refused:
-    /// one usable card per holder, and a replacement is the only overlap.
+    /// A minor needs a guardian and the household register. A holder with a
+    /// card that holds their place — formally lost included, until its
+    /// replacement is bound — or an application on its way is refused: one
+    /// usable card per holder, and a replacement is the only way to another.
     /// The application records its channel, the day its card is expected
     /// (instant: today; mobile: the policy's working days on) and its
     /// delivery (by default collected at this service point).
@@ -16,9 +17,11 @@ extension Registry {
             let now = clock.now()
             try checkApplicant(holder, evidence: evidence, now: now)
             if let existing = try writer.holder(holder.ssn) {
-                if try writer.cards(of: holder.ssn).contains(where: { $0.state.holdsTheHoldersSlot }) {
-                    throw RegistryError.ruleViolated(rule: .holderAlreadyHasCard,
-                                                     detail: "the holder has a usable card: apply for a replacement")
+                if let holding = try writer.cards(of: holder.ssn).first(where: { $0.state.holdsTheHoldersPlace }) {
+                    throw RegistryError.ruleViolated(
+                        rule: .holderAlreadyHasCard,
+                        detail: "card \(holding.cardNumber) is \(holding.state.rawValue) and holds the holder's place: "
+                            + "apply for a replacement")
                 }
                 if try writer.applications(of: holder.ssn).contains(where: \.isOpen) {
                     throw RegistryError.ruleViolated(rule: .applicationInProgress,
@@ -44,10 +47,14 @@ extension Registry {
     }
 
     /// Applies for a replacement of `request.cardNumber` (补领/换领/换发). The
-    /// old card keeps its state until the new one is bound. A change of key
-    /// information (the name) needs the civil registry's proof.
+    /// old card keeps its state until the new one is bound. The reason must
+    /// fit what the registry knows (`ReplacementRules`: a lost card as lost,
+    /// a child's age, the card's generation) and sets the fee; `feeWaived`
+    /// records a charged fee as waived, which needs a reason text. A change
+    /// of key information (the name) needs the civil registry's proof, and
+    /// takes effect when the new card is bound.
     public func replace(_ request: CardRequest, reason: ReplacementReason,
-                        newName: HolderName? = nil) throws -> Application {
+                        newName: HolderName? = nil, feeWaived: Bool = false) throws -> Application {
         let attempt = Attempt(action: .replace, actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         return try mutate(attempt) { writer, events in
@@ -58,23 +65,31 @@ extension Registry {
             guard card.state != .cancelled else {
                 throw RegistryError.refused(card.cardNumber, .notAllowed(operation: .supersede, state: .cancelled))
             }
+            let fee = try replacementFee(reason, card: card, writer: writer)
             if try writer.applications(of: card.ssn).contains(where: \.isOpen) {
                 throw RegistryError.ruleViolated(rule: .applicationInProgress,
                                                  detail: "a replacement for this holder is already in progress")
             }
             let now = clock.now()
-            if let newName {
+            if newName != nil {
                 guard reason == .keyInformationChanged, request.evidence.shows(.civilRegistryProof) else {
                     throw RegistryError.ruleViolated(
                         rule: .keyInformation, detail: "a name change needs keyInformationChanged and civilRegistryProof")
                 }
-                guard var holder = try writer.holder(card.ssn) else { throw RegistryError.holderNotFound(card.ssn) }
-                holder.name = newName
-                try writer.update(holder, at: now)
             }
+            if feeWaived {
+                guard fee > 0 else {
+                    throw RegistryError.ruleViolated(rule: .feeWaiver, detail: "\(reason.rawValue) is free: there is no fee to waive")
+                }
+                guard !(request.reason ?? "").isEmpty else {
+                    throw RegistryError.ruleViolated(rule: .feeWaiver, detail: "waiving the fee needs a reason")
+                }
+            }
+            let settlement: FeeSettlement = fee == 0 ? .free : feeWaived ? .waived : .paid
             return try insertApplication(
                 Application(id: 0, ssn: card.ssn, kind: .replacement(of: card.cardNumber, reason: reason),
-                            stage: .accepted, feeFen: policy.replacementFee(for: reason), createdAt: now, updatedAt: now),
+                            stage: .accepted, feeFen: fee, feeSettlement: settlement, newName: newName,
+                            createdAt: now, updatedAt: now),
                 evidence: request.evidence, actor: request.actor, writer: writer, events: &events,
                 reason: request.reason ?? reason.rawValue)
         }
@@ -123,6 +138,26 @@ extension Registry {
         }
     }
 
+    /// The fee for `reason`, after the rules the registry can check.
+    func replacementFee(_ reason: ReplacementReason, card: CardRecord, writer: any RegistryWriting) throws -> Int {
+        guard let holder = try writer.holder(card.ssn) else { throw RegistryError.holderNotFound(card.ssn) }
+        let today = try calendarDate(clock.now())
+        let made = try card.applicationId.flatMap { try writer.application($0) }.map { try calendarDate($0.createdAt) }
+        let facts = ReplacementRules.Facts(cardState: card.state, cardGeneration: card.generation,
+                                           holderAge: holder.age(on: today),
+                                           holderAgeWhenCardMade: made.map { holder.age(on: $0) })
+        switch ReplacementRules.check(reason, facts) {
+        // The rules say whether the reason is charged; the region says how much.
+        case let .success(fee): return fee == 0 ? 0 : policy.replacementFeeFen
+        case let .failure(refusal):
+            throw RegistryError.ruleViolated(rule: .replacementReason, detail: "card \(card.cardNumber): \(refusal)")
+        }
+    }
+
+    func calendarDate(_ time: Timestamp) throws -> CalendarDate {
+        try CalendarDate(String(time.rfc3339.prefix(10)))
+    }
+
     func checkApplicant(_ holder: Holder, evidence: Evidence, now: Timestamp) throws {
         guard evidence.showsIdentity else {
             throw RegistryError.ruleViolated(rule: .evidenceRequired, detail: "an application needs an identity document")
@@ -149,7 +184,8 @@ extension Registry {
             sequence: 0, at: draft.createdAt, actor: actor, action: action, outcome: .done,
             cardNumber: draft.replaces?.rawValue, ssn: draft.ssn.rawValue, applicationId: application.id,
             evidence: evidence, newState: ApplicationStage.accepted.rawValue, reason: reason,
-            detail: "feeFen=\(draft.feeFen)"), to: writer)
+            detail: "feeFen=\(draft.feeFen);fee=\(draft.feeSettlement.rawValue)"
+                + (draft.newName == nil ? "" : ";nameChangeOnBinding")), to: writer)
         events.append(.applicationChanged(application, action: action, actor: actor))
         return application
     }

@@ -5,19 +5,27 @@ public struct ChipIdentity: Hashable, Sendable {
     public var cardNumber: CardNumber
     public var cardId: CardIdentificationCode
     public var ssn: SocialSecurityNumber
+    /// From the chip's specification version, when the reading gave it.
+    public var generation: Int?
 
-    public init(cardNumber: CardNumber, cardId: CardIdentificationCode, ssn: SocialSecurityNumber) {
+    public init(cardNumber: CardNumber, cardId: CardIdentificationCode, ssn: SocialSecurityNumber,
+                generation: Int? = nil) {
         self.cardNumber = cardNumber
         self.cardId = cardId
         self.ssn = ssn
+        self.generation = generation
     }
 }
 
 extension Registry {
     /// Binds a produced card to its chip identity. The card starts `issued`;
     /// binding a replacement cancels the card it replaces in the same
-    /// transaction. A chip identity that was ever bound can never be bound
-    /// again, so a lost or cancelled chip cannot come back.
+    /// transaction, and a replacement carrying a new name gives the holder
+    /// that name now (the old card, with the old name on its chip, stops
+    /// being usable in the same commit). A chip identity that was ever bound
+    /// can never be bound again, so a lost or cancelled chip cannot come back.
+    /// Before the commit the holder's invariants are checked once more
+    /// (`HolderInvariants`): binding is the one step that adds a card.
     public func bind(applicationId: Int64, chip: ChipIdentity, actor: Actor,
                      evidence: Evidence = .none) throws -> CardRecord {
         let attempt = Attempt(action: .bind, actor: actor, evidence: evidence, cardNumber: chip.cardNumber,
@@ -50,12 +58,14 @@ extension Registry {
                 return old
             }
             if replaced == nil,
-               try writer.cards(of: application.ssn).contains(where: { $0.state.holdsTheHoldersSlot }) {
-                throw RegistryError.ruleViolated(rule: .holderAlreadyHasCard,
-                                                 detail: "the holder already has a usable card")
+               let holding = try writer.cards(of: application.ssn).first(where: { $0.state.holdsTheHoldersPlace }) {
+                throw RegistryError.ruleViolated(
+                    rule: .holderAlreadyHasCard,
+                    detail: "card \(holding.cardNumber) is \(holding.state.rawValue) and holds the holder's place")
             }
             let card = CardRecord(cardNumber: chip.cardNumber, cardId: chip.cardId, ssn: chip.ssn,
-                                  applicationId: applicationId, state: .issued, updatedAt: now)
+                                  applicationId: applicationId, state: .issued, generation: chip.generation,
+                                  updatedAt: now)
             try writer.insert(card)
             if let old = replaced, old.state != .cancelled {
                 let request = CardRequest(cardNumber: old.cardNumber, actor: actor, evidence: evidence,
@@ -67,15 +77,28 @@ extension Registry {
                                       to: writer)
                 events.append(.cardChanged(cancelled, action: AuditAction(.supersede), actor: actor))
             }
+            var detail = ["cardId=\(chip.cardId.rawValue)"]
+            if let generation = chip.generation { detail.append("generation=\(generation)") }
+            if let newName = application.newName, var holder = try writer.holder(application.ssn) {
+                holder.name = newName
+                try writer.update(holder, at: now)
+                detail.append("nameChanged")
+                events.append(.holderChanged(holder.ssn, actor: actor))
+            }
             let old = application.stage
             application.cardNumber = chip.cardNumber
             application.stage = .delivered
             application.updatedAt = now
             try writer.update(application)
+            let broken = HolderInvariants.violations(cards: try writer.cards(of: application.ssn),
+                                                     applications: try writer.applications(of: application.ssn))
+            if let first = broken.first {
+                throw RegistryError.ruleViolated(rule: .holderInvariant, detail: first)
+            }
             try AuditTrail.append(AuditEntry(
                 sequence: 0, at: now, actor: actor, action: .bind, outcome: .done, cardNumber: chip.cardNumber.rawValue,
                 ssn: chip.ssn.rawValue, applicationId: applicationId, evidence: evidence,
-                oldState: old.rawValue, newState: CardState.issued.rawValue, detail: "cardId=\(chip.cardId.rawValue)"),
+                oldState: old.rawValue, newState: CardState.issued.rawValue, detail: detail.joined(separator: ";")),
                 to: writer)
             events.append(.cardChanged(card, action: .bind, actor: actor))
             return card

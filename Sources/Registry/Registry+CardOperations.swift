@@ -6,7 +6,11 @@ extension Registry {
     }
 
     /// Reports a loss. Both kinds take effect at once; a temporary loss gets
-    /// its deadline (now + the policy's days) in the same transaction.
+    /// its deadline (now + the policy's days) in the same transaction. The
+    /// reminder to report the loss to the bank is recorded with the loss
+    /// (`bankReminder` in the entry's detail): what the caller says it did,
+    /// the kiosk's screen, or "returned to the caller"; "not needed" while
+    /// the bank function is not open.
     public func reportLoss(_ kind: LossKind, _ request: CardRequest) throws -> CardRecord {
         try perform(kind.operation, request)
     }
@@ -32,7 +36,13 @@ extension Registry {
 
     public func seal(_ request: CardRequest) throws -> CardRecord { try perform(.seal, request) }
     public func unseal(_ request: CardRequest) throws -> CardRecord { try perform(.unseal, request) }
-    public func cancel(_ request: CardRequest) throws -> CardRecord { try perform(.cancel, request) }
+    /// Cancels a card (注销) at the counter: terminal. The request names the
+    /// reason kind, whose documents `CancellationRules` checks.
+    public func cancel(_ request: CardRequest, reason: CancellationReason) throws -> CardRecord {
+        var request = request
+        request.cancellationReason = reason
+        return try perform(.cancel, request)
+    }
 
     /// Applies one lifecycle operation: checks the evidence rules, asks the
     /// transition table, writes the card and its audit entry together.
@@ -43,8 +53,9 @@ extension Registry {
             guard let card = try writer.card(request.cardNumber) else {
                 throw RegistryError.cardNotFound(request.cardNumber)
             }
-            try Self.checkEvidence(for: operation, request, state: card.state)
             try checkOffered(operation, through: request.actor.channel, state: card.state)
+            try Self.checkEvidence(for: operation, request, state: card.state)
+            if operation == .cancel { try Self.checkCancellation(request) }
             let now = clock.now()
             let updated = try transition(card, operation, request: request, now: now)
             try writer.update(updated)
@@ -108,11 +119,37 @@ extension Registry {
         if let continues = new.electronicCredentialContinues, new.state != old.state {
             detail.append("electronicCredentialContinues=\(continues)")
         }
+        if operation == .reportTemporaryLoss || operation == .reportFormalLoss {
+            detail.append("bankReminder=\(Self.bankReminder(request, bankFunction: old.bankFunction).rawValue)")
+        }
+        if operation == .cancel, let reason = request.cancellationReason {
+            detail.append("cancellationReason=\(reason.rawValue)")
+        }
         return AuditEntry(sequence: 0, at: now, actor: request.actor, action: AuditAction(operation), outcome: .done,
                           cardNumber: new.cardNumber.rawValue, ssn: new.ssn.rawValue,
                           applicationId: new.applicationId, evidence: request.evidence,
                           oldState: old.state.rawValue, newState: new.state.rawValue, reason: request.reason,
                           detail: detail.isEmpty ? nil : detail.joined(separator: ";"))
+    }
+
+    /// How the bank reminder of a loss report reached the holder, as recorded.
+    static func bankReminder(_ request: CardRequest, bankFunction: BankFunction) -> BankReminder {
+        guard bankFunction.needsLossReminder else { return .notNeeded }
+        if let given = request.bankReminder { return given }
+        return request.actor.channel == .kiosk ? .shownOnKiosk : .returnedToCaller
+    }
+
+    /// A cancellation names its reason kind and shows that kind's documents,
+    /// whoever performs it.
+    static func checkCancellation(_ request: CardRequest) throws {
+        guard let reason = request.cancellationReason else {
+            throw RegistryError.ruleViolated(
+                rule: .cancellationEvidence,
+                detail: "a cancellation needs a reason kind (\(CancellationReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if let refusal = CancellationRules.check(reason, evidence: request.evidence, reasonText: request.reason) {
+            throw RegistryError.ruleViolated(rule: .cancellationEvidence, detail: refusal.description)
+        }
     }
 
     /// Counter services need the holder's identity shown. A password reset
@@ -124,8 +161,10 @@ extension Registry {
         let evidence = request.evidence
         let inState = state.map { " (the card is \($0.rawValue))" } ?? ""
         switch operation {
-        case .autoRelease, .supersede, .seal, .unseal, .cancel:
+        case .autoRelease, .supersede, .seal, .unseal:
             return  // administrative: a reason, not the holder's documents
+        case .cancel:
+            return  // checked for every channel in checkCancellation
         case .resetPassword:
             let missing = [Evidence.Document.idCard, .socialSecurityCard].filter { !evidence.shows($0) }
             if !missing.isEmpty {

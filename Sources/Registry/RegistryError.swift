@@ -35,6 +35,15 @@ public enum RegistryError: Error, Hashable, Sendable, CustomStringConvertible {
         case channelNotOffered
         /// The instant-issue flow's own rules: at the counter, for instant applications, collected there.
         case instantIssue
+        /// The replacement reason does not fit the card or the holder (`ReplacementRules`).
+        case replacementReason
+        case feeWaiver
+        /// A cancellation's reason kind and documents (`CancellationRules`).
+        case cancellationEvidence
+        /// A change would break `HolderInvariants`; nothing was applied.
+        case holderInvariant
+        /// The bank function cannot take the recorded event in its state.
+        case bankFunction
     }
 
     /// A refusal of the request (as opposed to a failure of the store): these

@@ -48,7 +48,18 @@ public enum RegistryRows {
             lossDeadline: row.int64(6).map(Timestamp.init(milliseconds:)),
             electronicCredentialContinues: row.int64(7).map { $0 != 0 },
             replacedBy: row.string(8).map(CardNumber.init(storedValue:)),
+            generation: row.int64(10).map { Int($0) },
+            bankFunction: try bankFunction(row.string(11)),
             updatedAt: Timestamp(milliseconds: row.int64(9) ?? 0))
+    }
+
+    /// Columns in a card row (`cardValues`); a query that adds the holder's
+    /// name after them reads it at this index.
+    public static let cardColumnCount = 12
+
+    static func bankFunction(_ text: String?) throws -> BankFunction {
+        guard let function = BankFunction(rawValue: text ?? "") else { throw CorruptRow(table: "cards", column: "bank_function") }
+        return function
     }
 
     public static func cardValues(_ card: CardRecord) -> [ColumnValue] {
@@ -56,7 +67,8 @@ public enum RegistryRows {
          .optionalInteger(card.applicationId), .text(card.state.rawValue), .optionalText(card.previousState?.rawValue),
          .optionalInteger(card.lossDeadline?.milliseconds),
          .optionalInteger(card.electronicCredentialContinues.map { $0 ? 1 : 0 }),
-         .optionalText(card.replacedBy?.rawValue), .integer(card.updatedAt.milliseconds)]
+         .optionalText(card.replacedBy?.rawValue), .integer(card.updatedAt.milliseconds),
+         .optionalInteger(card.generation.map(Int64.init)), .text(card.bankFunction.rawValue)]
     }
 
     public static func holder(_ row: some StoredRow) throws -> Holder {
@@ -82,24 +94,28 @@ public enum RegistryRows {
         guard let stage = row.string(5).flatMap(ApplicationStage.init(rawValue:)) else {
             throw CorruptRow(table: "applications", column: "stage")
         }
+        guard let settlement = row.string(11).flatMap(FeeSettlement.init(rawValue:)) else {
+            throw CorruptRow(table: "applications", column: "fee_settlement")
+        }
         return Application(id: row.int64(0) ?? 0, ssn: SocialSecurityNumber(storedValue: row.string(1) ?? ""),
-                           kind: kind, stage: stage, feeFen: Int(row.int64(6) ?? 0), rejectionReason: row.string(7),
+                           kind: kind, stage: stage, feeFen: Int(row.int64(6) ?? 0), feeSettlement: settlement,
+                           newName: row.string(12).map(HolderName.init(storedValue:)), rejectionReason: row.string(7),
                            cardNumber: row.string(8).map(CardNumber.init(storedValue:)),
                            createdAt: Timestamp(milliseconds: row.int64(9) ?? 0),
                            updatedAt: Timestamp(milliseconds: row.int64(10) ?? 0),
-                           channel: try row.string(11).map { text in
+                           channel: try row.string(13).map { text in
                                guard let channel = ApplicationChannel(rawValue: text) else {
                                    throw CorruptRow(table: "applications", column: "channel")
                                }
                                return channel
                            },
-                           expectedDate: try row.string(12).map { text in
+                           expectedDate: try row.string(14).map { text in
                                guard let date = try? CalendarDate(text) else {
                                    throw CorruptRow(table: "applications", column: "expected_date")
                                }
                                return date
                            },
-                           delivery: try row.string(13).map { text in
+                           delivery: try row.string(15).map { text in
                                guard let delivery = Delivery(recorded: text) else {
                                    throw CorruptRow(table: "applications", column: "delivery")
                                }
@@ -117,6 +133,7 @@ public enum RegistryRows {
                 .text(application.stage.rawValue), .integer(Int64(application.feeFen)),
                 .optionalText(application.rejectionReason), .optionalText(application.cardNumber?.rawValue),
                 .integer(application.createdAt.milliseconds), .integer(application.updatedAt.milliseconds),
+                .text(application.feeSettlement.rawValue), .optionalText(application.newName?.rawValue),
                 .optionalText(application.channel?.rawValue), .optionalText(application.expectedDate?.description),
                 .optionalText(application.delivery?.recorded)]
     }

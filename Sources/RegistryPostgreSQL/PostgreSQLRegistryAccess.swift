@@ -37,11 +37,11 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
 
     static let cardColumns = """
         card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
-        electronic_credential, replaced_by, updated_at
+        electronic_credential, replaced_by, updated_at, generation, bank_function
         """
     static let applicationColumns = """
         id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
-        created_at, updated_at, channel, expected_date, delivery
+        created_at, updated_at, fee_settlement, new_name, channel, expected_date, delivery
         """
     static let auditColumns = """
         chain, seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
@@ -59,7 +59,7 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     func cardStatus(_ number: CardNumber) throws -> CardStatus? {
         try db.queryOne("SELECT \(Self.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
                             + "FROM cards WHERE card_number = $1", [.text(number.rawValue)]) { row in
-            CardStatus(card: try PGRowDecoding.card(row), holderName: HolderName(storedValue: row.string(10) ?? ""))
+            CardStatus(card: try PGRowDecoding.card(row), holderName: HolderName(storedValue: row.string(RegistryRows.cardColumnCount) ?? ""))
         }
     }
 
@@ -215,8 +215,9 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
 
     func insertApplication(_ application: Application) throws -> Int64 {
         try db.queryOne("INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
-                            + "rejection_reason, card_number, created_at, updated_at, channel, expected_date, delivery) "
-                            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                            + "rejection_reason, card_number, created_at, updated_at, fee_settlement, new_name, channel, "
+                            + "expected_date, delivery) "
+                            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                         PGRowDecoding.applicationValues(application)) { $0.int64(0) ?? 0 } ?? 0
     }
 
@@ -229,15 +230,15 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     }
 
     func insert(_ card: CardRecord) throws {
-        try db.query("INSERT INTO cards (\(Self.cardColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        try db.query("INSERT INTO cards (\(Self.cardColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                      PGRowDecoding.cardValues(card))
     }
 
     func update(_ card: CardRecord) throws {
         let values = PGRowDecoding.cardValues(card)
         try db.query("UPDATE cards SET state = $1, previous_state = $2, loss_deadline = $3, electronic_credential = $4, "
-                         + "replaced_by = $5, updated_at = $6 WHERE card_number = $7",
-                     Array(values[4...9]) + [values[0]])
+                         + "replaced_by = $5, updated_at = $6, bank_function = $7 WHERE card_number = $8",
+                     Array(values[4...9]) + [values[11], values[0]])
     }
 
     func append(_ entry: AuditEntry) throws {

@@ -109,10 +109,20 @@ enum PostgreSQLRegistrySchema {
         (id: "0002-audit-keyed", sql: """
             ALTER TABLE audit ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0 CHECK (keyed IN (0, 1));
             """),
+        // Counter services: the same columns and defaults as the SQLite engine's 0003.
+        (id: "0003-counter-services", sql: """
+            ALTER TABLE cards ADD COLUMN generation INTEGER CHECK (generation BETWEEN 1 AND 9);
+            ALTER TABLE cards ADD COLUMN bank_function TEXT NOT NULL DEFAULT 'notOpened'
+                CHECK (bank_function IN ('notOpened', 'opened', 'reportedLost', 'closed'));
+            ALTER TABLE applications ADD COLUMN fee_settlement TEXT NOT NULL DEFAULT 'paid'
+                CHECK (fee_settlement IN ('free', 'paid', 'waived'));
+            UPDATE applications SET fee_settlement = 'free' WHERE fee_fen = 0;
+            ALTER TABLE applications ADD COLUMN new_name TEXT;
+            """),
         // Applications record their channel, the day their card is expected
         // and how it is delivered (issue 17). Existing applications keep NULL:
         // made before channels were recorded, and shown without them.
-        (id: "0003-application-channel", sql: """
+        (id: "0004-application-channel", sql: """
             ALTER TABLE applications ADD COLUMN channel TEXT CHECK (channel IN ('instant', 'counter', 'mobile'));
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;

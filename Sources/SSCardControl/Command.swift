@@ -34,12 +34,12 @@ struct Command: Sendable {
 
 extension Control {
     static let cardOrder: [WireKey] = [.cardNumber, .name, .ssn, .state, .previousState, .lossExpiresAt,
-                            .electronicCredentialContinues, .replacedBy, .cardId]
+                            .electronicCredentialContinues, .replacedBy, .bankFunction, .generation, .cardId]
     static let identityOrder: [WireKey] = [.name, .ssn, .cardNumber, .cardId, .region, .specVersion, .issueDate,
                                 .expiryDate, .birthDate, .sex, .ethnicity, .birthplace, .atr]
-    static let applicationOrder: [WireKey] = [.applicationId, .ssn, .kind, .stage, .feeFen, .replaces, .replacementReason,
-                                   .cardNumber, .rejectionReason, .channel, .expectedDate, .delivery,
-                                   .createdAt, .updatedAt]
+    static let applicationOrder: [WireKey] = [.applicationId, .ssn, .kind, .stage, .feeFen, .feeSettlement, .replaces,
+                                   .replacementReason, .newName, .cardNumber, .rejectionReason, .channel, .expectedDate,
+                                   .delivery, .createdAt, .updatedAt]
 
     static func render(_ reply: JSONValue, _ rendering: Command.Rendering, _ labels: Labels) -> String {
         let object = reply.object ?? [:]

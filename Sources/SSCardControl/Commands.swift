@@ -116,8 +116,8 @@ extension Control {
         },
         "activate": cardCommand(.activate, "activate --card N | --reader R", readerAllowed: true),
         "loss": Command(summary: "loss temporary|formal (--card N | --ssn S) [--name N] [--electronic-credential yes|no]"
-                            + evidenceSummary,
-                        options: evidenceOptions.union(["card", "ssn", "name", "electronic-credential"]),
+                            + " [--bank-reminder told]" + evidenceSummary,
+                        options: evidenceOptions.union(["card", "ssn", "name", "electronic-credential", "bank-reminder"]),
                         render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [.kind: .string(try a.word(1, "loss kind (temporary or formal)"))]
             if let card = a.option("card") { p[.cardNumber] = .string(card) }
@@ -126,6 +126,11 @@ extension Control {
             if let choice = a.option("electronic-credential") {
                 guard choice == "yes" || choice == "no" else { throw UsageError("--electronic-credential is yes or no") }
                 p[.electronicCredentialContinues] = .bool(choice == "yes")
+            }
+            // The operator says they told the holder to report the loss to the bank too.
+            if let reminder = a.option("bank-reminder") {
+                guard reminder == "told" else { throw UsageError("--bank-reminder is told (you told the holder)") }
+                p[.bankReminder] = "toldByOperator"
             }
             guard p[.cardNumber] != nil || p[.ssn] != nil else { throw UsageError("--card or --ssn is required") }
             try common(a, into: &p)
@@ -136,7 +141,23 @@ extension Control {
         "unlock": cardCommand(.unlock, "unlock --card N"),
         "seal": cardCommand(.seal, "seal --card N --reason R"),
         "unseal": cardCommand(.unseal, "unseal --card N"),
-        "cancel": cardCommand(.cancel, "cancel --card N --reason R"),
+        "cancel": Command(summary: "cancel --card N [--cancellation-reason holderRequest|death|emigration|other] [--reason R]"
+                              + evidenceSummary,
+                          options: evidenceOptions.union(["card", "cancellation-reason"]),
+                          render: .keyValue(key: .card, order: cardOrder)) { a in
+            var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card"))]
+            if let kind = a.option("cancellation-reason") { p[.cancellationReason] = .string(kind) }
+            try common(a, into: &p)
+            return .init(method: RegistryMethod.cancel.name, parameters: .fields(p))
+        },
+        "bank": Command(summary: "bank opened|lossAcknowledged|lossReleased|closed --card N [--reason BANK-REFERENCE]"
+                            + evidenceSummary,
+                        options: evidenceOptions.union(["card"]), render: .keyValue(key: .card, order: cardOrder)) { a in
+            var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card")),
+                                          .event: .string(try a.word(1, "bank event"))]
+            try common(a, into: &p)
+            return .init(method: RegistryMethod.recordBankEvent.name, parameters: .fields(p))
+        },
         "reset-password": Command(summary: "reset-password --card N [--reader R] (new PIN read from the terminal with --reader)",
                                   options: evidenceOptions.union(["card", "reader"]),
                                   render: .keyValue(key: .card, order: cardOrder)) { a in
@@ -166,12 +187,13 @@ extension Control {
             if !a.flag("pad") { p[.pin] = .string(try SecretPrompt.read("PIN: ")) }
             return .init(method: ReaderMethod.verifyPin.name, parameters: .fields(p))
         },
-        "replace": Command(summary: "replace --card N --replacement-reason lost [--new-name N] --document D",
-                           options: evidenceOptions.union(["card", "replacement-reason", "new-name"]),
+        "replace": Command(summary: "replace --card N --replacement-reason R [--new-name N] [--fee-waived --reason R] --document D",
+                           options: evidenceOptions.union(["card", "replacement-reason", "new-name", "fee-waived"]),
                            render: .keyValue(key: .application, order: applicationOrder)) { a in
             var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card")),
                                           .replacementReason: .string(try a.required("replacement-reason"))]
             if let name = a.option("new-name") { p[.newName] = .string(name) }
+            if a.flag("fee-waived") { p[.feeWaived] = true }
             try common(a, into: &p)
             return .init(method: RegistryMethod.replace.name, parameters: .fields(p))
         },

@@ -42,6 +42,8 @@ struct Labels {
         .event: ("Event", "事件"), .reminder: ("Reminder", "提示"), .replaces: ("Replaces", "原卡"),
         .replacementReason: ("Replacement reason", "补换原因"), .rejectionReason: ("Rejection reason", "不予受理原因"),
         .createdAt: ("Created", "创建时间"), .updatedAt: ("Updated", "更新时间"), .path: ("Path", "路径"),
+        .bankFunction: ("Bank function", "金融功能"), .generation: ("Generation", "卡代次"),
+        .feeSettlement: ("Fee", "缴费情况"), .newName: ("New name", "新姓名"),
         .channel: ("Channel", "渠道"), .expectedDate: ("Expected", "预计制卡完成"), .delivery: ("Delivery", "领取方式"),
     ]
 
@@ -52,7 +54,8 @@ struct Labels {
         .state: [.cardState], .previousState: [.cardState],
         .oldState: [.cardState, .applicationStage], .newState: [.cardState, .applicationStage],
         .stage: [.applicationStage], .kind: [.applicationKind, .lossKind], .action: [.action],
-        .outcome: [.outcome], .document: [.document],
+        .outcome: [.outcome], .document: [.document], .replacementReason: [.replacementReason],
+        .bankFunction: [.bankFunction], .feeSettlement: [.feeSettlement],
     ]
 
     /// A field's value as this table shows it: a coded value by its Chinese

@@ -31,6 +31,8 @@ public enum AccessPolicy {
         .registry(.resetPassword): staff,
         .registry(.replace): staff,
         .registry(.updateHolder): staff,
+        .registry(.cancel): staff,
+        .registry(.recordBankEvent): staff,
         .registry(.history): staff,
         .registry(.pendingReleases): staff,
         .registry(.monitor): staff,
@@ -38,7 +40,6 @@ public enum AccessPolicy {
         .registry(.advanceApplication): [.admin],
         .registry(.seal): [.admin],
         .registry(.unseal): [.admin],
-        .registry(.cancel): [.admin],
         .registry(.verifyAudit): [.admin],
         .registry(.backup): [.admin],
         // Readers: the devices of a kiosk or counter; a remote integration has none.

@@ -33,6 +33,7 @@ extension AuditAction {
         case .seal: AuditAction(.seal)
         case .unseal: AuditAction(.unseal)
         case .cancel: AuditAction(.cancel)
+        case .recordBankEvent: .recordBankEvent
         case .getStatus: .getStatus
         case .history: .history
         case .pendingReleases: .pendingReleases

@@ -42,10 +42,12 @@ extension RegistryMethods {
         if let identity = try p.nested(.identity) {
             chip = ChipIdentity(cardNumber: try identity.cardNumber(.cardNumber),
                                 cardId: try identity.cardId(.cardId),
-                                ssn: try identity.ssn(.ssn))
+                                ssn: try identity.ssn(.ssn),
+                                generation: try Self.generation(identity))
         } else if p.has(.reader) {
             let read = try cardInReader(p, context)
-            chip = ChipIdentity(cardNumber: read.cardNumber, cardId: read.cardId, ssn: read.ssn)
+            chip = ChipIdentity(cardNumber: read.cardNumber, cardId: read.cardId, ssn: read.ssn,
+                                generation: CardGeneration.of(specVersion: read.specVersion))
         } else {
             throw VarlinkError.invalidParameter(.identity)
         }
@@ -54,12 +56,22 @@ extension RegistryMethods {
         return try cardReply(card)
     }
 
+    /// The generation named by an identity's specVersion; a version given
+    /// but naming none is bad input, reported on `specVersion`.
+    static func generation(_ identity: Parameters) throws -> Int? {
+        guard let version = try identity.optionalString(.specVersion) else { return nil }
+        guard let generation = CardGeneration.of(specVersion: version) else {
+            throw identity.invalidValue(.specVersion, "'\(version)' does not start with a generation digit (1.00, 2.00, 3.00)")
+        }
+        return generation
+    }
+
     func replace(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let number = try p.cardNumber(.cardNumber)
         let application = try registry.replace(
             request(number, context), reason: try p.choice(.replacementReason, ReplacementReason.self),
-            newName: try p.optionalHolderName(.newName))
+            newName: try p.optionalHolderName(.newName), feeWaived: try p.optionalBool(.feeWaived) ?? false)
         return .fields([.application: RegistryJSON.application(application)])
     }
 

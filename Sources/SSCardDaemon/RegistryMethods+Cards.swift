@@ -54,7 +54,7 @@ extension RegistryMethods {
             guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
             // The holder's card that a loss can apply to: the one usable card.
             let holder = try registry.status(of: ssn)
-            guard let card = holder.cards.first(where: { $0.state.holdsTheHoldersSlot && $0.state != .sealed }) else {
+            guard let card = holder.cards.first(where: { $0.state.holdsTheHoldersPlace && $0.state != .sealed }) else {
                 throw RegistryError.ruleViolated(rule: .replacedCardUnusable, detail: "the holder has no card that can be reported lost")
             }
             number = card.cardNumber
@@ -78,6 +78,21 @@ extension RegistryMethods {
             reply = .object(object)
         }
         return reply
+    }
+
+    /// Cancellation at the counter: the reason kind decides the documents
+    /// (`CancellationRules`); without one the holder's own request is meant.
+    func cancel(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let reason = try p.optionalChoice(.cancellationReason, CancellationReason.self) ?? .holderRequest
+        return try cardReply(try registry.cancel(request(try p.cardNumber(.cardNumber), context), reason: reason))
+    }
+
+    /// Records the bank's acknowledgement of an event of the financial function.
+    func recordBankEvent(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let event = try p.choice(.event, BankEvent.self)
+        return try cardReply(try registry.recordBankEvent(event, request(try p.cardNumber(.cardNumber), context)))
     }
 
     /// Counter only. With a reader and newPin, the PIN is reloaded on the chip

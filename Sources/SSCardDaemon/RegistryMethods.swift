@@ -33,7 +33,8 @@ struct RegistryMethods: Sendable {
         .updateHolder: { try $0.updateHolder($1) },
         .seal: { try $0.simple(.seal, $1) },
         .unseal: { try $0.simple(.unseal, $1) },
-        .cancel: { try $0.simple(.cancel, $1) },
+        .cancel: { try $0.cancel($1) },
+        .recordBankEvent: { try $0.recordBankEvent($1) },
         .getStatus: { try $0.getStatus($1) },
         .history: { try $0.history($1) },
         .pendingReleases: { try $0.pendingReleases($1) },
@@ -115,7 +116,8 @@ struct RegistryMethods: Sendable {
         return CardRequest(cardNumber: number, actor: context.actor,
                            evidence: try RegistryJSON.evidence(try p.nested(.evidence)),
                            reason: try p.optionalString(.reason),
-                           electronicCredentialContinues: try p.optionalBool(.electronicCredentialContinues))
+                           electronicCredentialContinues: try p.optionalBool(.electronicCredentialContinues),
+                           bankReminder: try p.optionalChoice(.bankReminder, BankReminder.self))
     }
 
     /// The reply to a change that has committed: the card with its holder's

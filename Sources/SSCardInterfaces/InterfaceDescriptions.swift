@@ -134,7 +134,11 @@ type CardIdentity (
   atr: ?string
 )
 
+type BankFunction (notOpened, opened, reportedLost, closed)
+
 # A card's status. lossExpiresAt is set while the card is temporarily lost.
+# generation: from the chip's specification version, when it was bound with one.
+# bankFunction: the financial function as the bank last acknowledged it.
 type Card (
   cardNumber: string,
   cardId: string,
@@ -144,7 +148,9 @@ type Card (
   electronicCredentialContinues: ?bool,
   replacedBy: ?string,
   ssn: string,
-  name: string
+  name: string,
+  generation: ?int,
+  bankFunction: ?BankFunction
 )
 
 # How an applied-for card reaches the holder: collected at a counter or branch
@@ -169,6 +175,8 @@ type Application (
   replacementReason: ?string,
   stage: Stage,
   feeFen: int,
+  feeSettlement: ?(free, paid, waived),
+  newName: ?string,
   rejectionReason: ?string,
   cardNumber: ?string,
   createdAt: string,
@@ -226,6 +234,9 @@ method Activate(cardNumber: ?string, reader: ?string, reason: ?string, evidence:
 # Reports a temporary (7 days, releases itself) or formal loss, by card number,
 # by the holder's number, or by the card in a reader. A kiosk names its reader
 # (the card is read by sscardd) or gives the card and the holder's name.
+# bankReminder: how the reminder to report the loss to the bank reached the
+# holder; recorded with the loss (without it: shownOnKiosk from a kiosk,
+# returnedToCaller otherwise; notNeeded while the bank function is not open).
 method ReportLoss(
   kind: (temporary, formal),
   cardNumber: ?string,
@@ -233,6 +244,7 @@ method ReportLoss(
   ssn: ?string,
   name: ?string,
   electronicCredentialContinues: ?bool,
+  bankReminder: ?(toldByOperator, shownOnKiosk, returnedToCaller, notNeeded),
   reason: ?string,
   evidence: ?Evidence
 ) -> (card: Card, reminder: Reminder)
@@ -252,8 +264,13 @@ method ResetPassword(cardNumber: string, reader: ?string, newPin: ?string, reaso
 # on the chip once the registry has allowed it. Every attempt is audited.
 method ChangePassword(cardNumber: ?string, reader: ?string, oldPin: ?string, newPin: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-# Applies for a replacement card (补领/换领/换发). newName needs keyInformationChanged and civilRegistryProof.
-method Replace(cardNumber: string, replacementReason: string, newName: ?string, reason: ?string, evidence: ?Evidence) -> (application: Application)
+# Applies for a replacement card (补领/换领/换发). replacementReason: lost, damaged,
+# unreadable, demagnetised, faceUnreadable, keyInformationChanged, bankChanged,
+# childReachedSeven, appearanceChanged, voluntary, generationUpgrade, other; a
+# reported-lost card is replaced as lost. The reason sets the fee; feeWaived (with a
+# reason) records it as waived. newName needs keyInformationChanged and
+# civilRegistryProof, and becomes the holder's name when the new card is bound.
+method Replace(cardNumber: string, replacementReason: string, newName: ?string, feeWaived: ?bool, reason: ?string, evidence: ?Evidence) -> (application: Application)
 
 # Changes non-key information (phone, address).
 method UpdateHolder(ssn: string, phone: ?string, address: ?string, evidence: ?Evidence) -> (holder: Holder)
@@ -262,7 +279,15 @@ method Seal(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: 
 
 method Unseal(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-method Cancel(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
+# Cancels a card (注销) at the counter. cancellationReason (default holderRequest)
+# decides the documents: holderRequest the holder's identity document; death the
+# civil registry's proof and the acting relative's ID (proxySsn); emigration the
+# civil registry's proof; other an identity document and a reason.
+method Cancel(cardNumber: string, cancellationReason: ?(holderRequest, death, emigration, other), reason: ?string, evidence: ?Evidence) -> (card: Card)
+
+# Records what the bank acknowledged about the card's financial function:
+# opened, lossAcknowledged, lossReleased, closed (reason: the bank's reference).
+method RecordBankEvent(cardNumber: string, event: (opened, lossAcknowledged, lossReleased, closed), reason: ?string, evidence: ?Evidence) -> (card: Card)
 
 # By cardNumber or reader: card. By ssn: holder, cards and applications.
 method GetStatus(cardNumber: ?string, ssn: ?string, reader: ?string) -> (

@@ -18,6 +18,7 @@ public enum RegistryMethod: String, InterfaceMember {
     case seal = "Seal"
     case unseal = "Unseal"
     case cancel = "Cancel"
+    case recordBankEvent = "RecordBankEvent"
     case getStatus = "GetStatus"
     case history = "History"
     case pendingReleases = "PendingReleases"

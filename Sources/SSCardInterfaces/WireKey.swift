@@ -15,9 +15,12 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case at
     case authorisationLetter
     case atr
+    case bankFunction
+    case bankReminder
     case basicInfo
     case birthDate
     case birthplace
+    case cancellationReason
     case card
     case cardId
     case cardNumber
@@ -39,8 +42,11 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case expectedDate
     case expiryDate
     case feeFen
+    case feeSettlement
+    case feeWaived
     case firstBrokenSequence
     case from
+    case generation
     case guardianSsn
     case hash
     case head

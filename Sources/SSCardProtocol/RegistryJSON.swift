@@ -21,6 +21,8 @@ public enum RegistryJSON {
         if let deadline = card.lossDeadline { object[.lossExpiresAt] = .string(deadline.rfc3339) }
         if let continues = card.electronicCredentialContinues { object[.electronicCredentialContinues] = .bool(continues) }
         if let replacement = card.replacedBy { object[.replacedBy] = .string(replacement.rawValue) }
+        if let generation = card.generation { object[.generation] = .int(Int64(generation)) }
+        object[.bankFunction] = .string(card.bankFunction.rawValue)
         return .fields(object)
     }
 
@@ -39,6 +41,7 @@ public enum RegistryJSON {
             .kind: .string(application.replaces == nil ? "first" : "replacement"),
             .stage: .string(application.stage.rawValue),
             .feeFen: .int(Int64(application.feeFen)),
+            .feeSettlement: .string(application.feeSettlement.rawValue),
             .createdAt: .string(application.createdAt.rfc3339),
             .updatedAt: .string(application.updatedAt.rfc3339),
         ]
@@ -46,6 +49,7 @@ public enum RegistryJSON {
             object[.replaces] = .string(card.rawValue)
             object[.replacementReason] = .string(reason.rawValue)
         }
+        if let name = application.newName { object[.newName] = .string(name.rawValue) }
         if let reason = application.rejectionReason { object[.rejectionReason] = .string(reason) }
         if let card = application.cardNumber { object[.cardNumber] = .string(card.rawValue) }
         if let channel = application.channel { object[.channel] = .string(channel.rawValue) }

@@ -40,6 +40,18 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
     case outcome
     /// The evidence document shown at the counter (`Evidence.Document`).
     case document
+    /// Why a card is replaced (`ReplacementReason`).
+    case replacementReason
+    /// Why a card is cancelled (`CancellationReason`).
+    case cancellationReason
+    /// The card's financial function as the bank acknowledged it (`BankFunction`).
+    case bankFunction
+    /// What the bank acknowledged, as an operator records it (`BankEvent`).
+    case bankEvent
+    /// How a loss report's bank reminder reached the holder (`BankReminder`).
+    case bankReminder
+    /// Whether an application's fee was paid or waived (`FeeSettlement`).
+    case feeSettlement
 
     /// Every wire value this vocabulary knows, with its names.
     public var names: [String: BilingualName] {
@@ -51,6 +63,12 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         case .lossKind: return Self.lossKinds
         case .outcome: return Self.outcomes
         case .document: return Self.documents
+        case .replacementReason: return Self.replacementReasons
+        case .cancellationReason: return Self.cancellationReasons
+        case .bankFunction: return Self.bankFunctions
+        case .bankEvent: return Self.bankEvents
+        case .bankReminder: return Self.bankReminders
+        case .feeSettlement: return Self.feeSettlements
         }
     }
 
@@ -115,6 +133,7 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "produceInstantly": BilingualName("即时制卡", "Instant production"),
         "bind": BilingualName("卡片绑定", "Card binding"),
         "updateHolder": BilingualName("信息变更", "Information change"),
+        "recordBankEvent": BilingualName("金融功能状态登记", "Bank function recorded"),
         // Calls that change nothing, recorded when refused.
         "reportLoss": BilingualName("挂失", "Loss report"),
         "getStatus": BilingualName("状态查询", "Status query"),
@@ -155,5 +174,56 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "residencePermit": BilingualName("居住证", "Residence permit"),
         "civilRegistryProof": BilingualName("户籍变更证明", "Civil registry proof"),
         "none": BilingualName("无", "None"),
+    ]
+
+    /// 补领 for a lost card, 换领 for the rest; the seeds' reasons (000 item 39,
+    /// 004 items 83-84) plus 消磁 and 其他.
+    static let replacementReasons: [String: BilingualName] = [
+        "lost": BilingualName("卡片遗失", "Lost"),
+        "damaged": BilingualName("卡片损坏", "Damaged"),
+        "unreadable": BilingualName("芯片无法读取", "Chip unreadable"),
+        "demagnetised": BilingualName("消磁", "Demagnetised"),
+        "faceUnreadable": BilingualName("卡面信息无法辨认", "Face unreadable"),
+        "keyInformationChanged": BilingualName("关键信息变更", "Key information changed"),
+        "bankChanged": BilingualName("合作银行变更", "Bank changed"),
+        "childReachedSeven": BilingualName("儿童年满七周岁", "Child reached seven"),
+        "appearanceChanged": BilingualName("相貌变化较大", "Appearance changed"),
+        "voluntary": BilingualName("本人自愿换领", "Voluntary"),
+        "generationUpgrade": BilingualName("换代", "Generation upgrade"),
+        "other": BilingualName("其他", "Other"),
+    ]
+
+    static let cancellationReasons: [String: BilingualName] = [
+        "holderRequest": BilingualName("本人申请", "Holder's request"),
+        "death": BilingualName("死亡", "Death"),
+        "emigration": BilingualName("出国（境）定居", "Emigration"),
+        "other": BilingualName("其他", "Other"),
+    ]
+
+    static let bankFunctions: [String: BilingualName] = [
+        "notOpened": BilingualName("金融功能未开通", "Not opened"),
+        "opened": BilingualName("金融功能已开通", "Opened"),
+        "reportedLost": BilingualName("已向银行挂失", "Reported lost to the bank"),
+        "closed": BilingualName("金融账户已销户", "Closed"),
+    ]
+
+    static let bankEvents: [String: BilingualName] = [
+        "opened": BilingualName("银行开通金融功能", "Opened at the bank"),
+        "lossAcknowledged": BilingualName("银行确认挂失", "Loss acknowledged by the bank"),
+        "lossReleased": BilingualName("银行解除挂失", "Loss released at the bank"),
+        "closed": BilingualName("银行销户", "Closed at the bank"),
+    ]
+
+    static let bankReminders: [String: BilingualName] = [
+        "toldByOperator": BilingualName("窗口已告知", "Told by the operator"),
+        "shownOnKiosk": BilingualName("自助机已提示", "Shown on the kiosk"),
+        "returnedToCaller": BilingualName("已随结果返回", "Returned to the caller"),
+        "notNeeded": BilingualName("无需提示", "Not needed"),
+    ]
+
+    static let feeSettlements: [String: BilingualName] = [
+        "free": BilingualName("免费", "Free"),
+        "paid": BilingualName("已缴费", "Paid"),
+        "waived": BilingualName("减免", "Waived"),
     ]
 }

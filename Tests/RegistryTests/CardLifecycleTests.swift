@@ -85,6 +85,14 @@ import Testing
         #expect(try CardLifecycle.apply(.unseal, to: sealed).get() == .init(state: .locked))
     }
 
+    /// Which states hold the holder's place (issue 17): every state a card
+    /// can come back from without a new card, formal loss included.
+    @Test(arguments: [(CardState.issued, true), (.active, true), (.locked, true), (.temporarilyLost, true),
+                      (.formallyLost, true), (.sealed, true), (.cancelled, false)])
+    func holdsTheHoldersPlace(_ state: CardState, _ holds: Bool) {
+        #expect(state.holdsTheHoldersPlace == holds)
+    }
+
     @Test func aMissingPreviousStateIsReportedNotGuessed() {
         #expect(CardLifecycle.apply(.releaseLoss, to: .init(state: .temporarilyLost))
             == .failure(.noPreviousState(state: .temporarilyLost)))

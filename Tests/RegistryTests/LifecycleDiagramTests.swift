@@ -21,4 +21,11 @@ import Testing
         }
         #expect(CardLifecycle.interruptedStates(by: .formallyLost) == [.issued, .active, .locked])
     }
+
+    /// The states that hold the holder's place are shaded, the others not.
+    @Test(arguments: CardState.allCases)
+    func placeHoldingStatesAreShaded(_ state: CardState) throws {
+        let line = try #require(CardLifecycle.graphviz().split(separator: "\n").first { $0.hasPrefix("  \(state.rawValue) [") })
+        #expect(line.contains("filled") == state.holdsTheHoldersPlace)
+    }
 }

@@ -227,7 +227,9 @@ final class RegistryFixture: @unchecked Sendable {
 
     func request(_ n: Int, actor: Actor = RegistryFixture.counter, evidence: Evidence = RegistryFixture.idCard,
                  reason: String? = "holder's request") -> CardRequest {
-        CardRequest(cardNumber: Self.cardNumber(n), actor: actor, evidence: evidence, reason: reason)
+        // A cancellation names its reason kind; the holder's own request fits every table row.
+        CardRequest(cardNumber: Self.cardNumber(n), actor: actor, evidence: evidence, reason: reason,
+                    cancellationReason: .holderRequest)
     }
 
     /// A card brought to `state` by the shortest path of real operations.

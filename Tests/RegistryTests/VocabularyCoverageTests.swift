@@ -14,6 +14,12 @@ import Testing
         + AuditAction.all.map { (.action, $0.rawValue) }
         + AuditEntry.Outcome.allCases.map { (.outcome, $0.rawValue) }
         + Evidence.Document.allCases.map { (.document, $0.rawValue) }
+        + ReplacementReason.allCases.map { (.replacementReason, $0.rawValue) }
+        + CancellationReason.allCases.map { (.cancellationReason, $0.rawValue) }
+        + BankFunction.allCases.map { (.bankFunction, $0.rawValue) }
+        + BankEvent.allCases.map { (.bankEvent, $0.rawValue) }
+        + BankReminder.allCases.map { (.bankReminder, $0.rawValue) }
+        + FeeSettlement.allCases.map { (.feeSettlement, $0.rawValue) }
 
     @Test(arguments: coded)
     func hasAChineseAndAnEnglishName(_ vocabulary: ServiceVocabulary, _ wire: String) throws {
@@ -48,5 +54,11 @@ import Testing
         #expect(Set(ServiceVocabulary.action.names.keys) == Set(AuditAction.all.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.outcome.names.keys) == Set(AuditEntry.Outcome.allCases.map(\.rawValue)))
         #expect(Set(ServiceVocabulary.document.names.keys) == Set(Evidence.Document.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.replacementReason.names.keys) == Set(ReplacementReason.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.cancellationReason.names.keys) == Set(CancellationReason.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.bankFunction.names.keys) == Set(BankFunction.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.bankEvent.names.keys) == Set(BankEvent.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.bankReminder.names.keys) == Set(BankReminder.allCases.map(\.rawValue)))
+        #expect(Set(ServiceVocabulary.feeSettlement.names.keys) == Set(FeeSettlement.allCases.map(\.rawValue)))
     }
 }

@@ -4,138 +4,91 @@ import SSCardRig
 import Testing
 import Varlink
 
-/// Issue 17's counter services against sscardd as a process: the remote
-/// channel's role from real group membership, instant issue end to end with
-/// the private pcscd and a virtual card, and the region's PIN channels from
-/// sscardd.conf deciding before the chip is touched.
-@Suite("sscardd: counter services (remote channel, instant issue, regional policy)", .serialized)
+/// Issue 17's counter services against sscardd as a process: the loophole
+/// refused over the socket, and an operator (not only an administrator)
+/// cancelling with documents and recording the bank's acknowledgement
+/// through sscardctl.
+@Suite("sscardd: counter services (issue 17)", .serialized)
 struct CounterServicesDaemonTests {
+    let operatorGroups = [DaemonRig.operatorGid]
     let uid = DaemonRig.otherUid
-    let remote = [DaemonRig.remoteGid], operatorGroups = [DaemonRig.operatorGid], kiosk = [DaemonRig.kioskGid]
 
-    @Test("a 12333 / app integration reports a temporary loss and reads status by ssn and name, and nothing more")
-    func remoteChannel() throws {
+    /// Formal loss → Apply → advance → BindCard → Activate → ReleaseLoss once
+    /// all succeeded. Now Apply is refused, naming the lost card's state, the
+    /// refusal is in the trail, and the holder keeps exactly one card.
+    @Test("after a formal loss a first-card application is refused; the lost card is the only card")
+    func theLoopholeIsClosed() throws {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
-        let number = try Fixture.issue(60, name: "吴六", client: client)
-        let ssn = Fixture.ssn(60)
-
-        let status = try rig.sscardctl(["--json", "status", "--ssn", ssn, "--name", "吴六"], uid: uid, groups: remote)
-        #expect(status.code == 0, "\(status.output)")
-        #expect(status.output.contains("\"state\":\"active\"") && status.output.contains("\"stage\":\"delivered\""))
-        #expect(!status.output.contains("phone"))
-        let wrongName = try rig.sscardctl(["status", "--ssn", ssn, "--name", "吴七"], uid: uid, groups: remote)
-        #expect(wrongName.code == 1 && wrongName.output.contains("IdentityMismatch"), "\(wrongName.output)")
-
-        // (arguments, exit code): 4 where the role is refused, 1 where a rule refuses.
-        let refused: [([String], Int32)] = [
-            (["status", "--card", number], 4),
-            (["status", "--ssn", ssn], 2),                                   // InvalidParameter: no name
-            (["loss", "formal", "--ssn", ssn, "--name", "吴六"], 4),
-            (["loss", "temporary", "--card", number, "--name", "吴六"], 4),
-            (["loss", "temporary", "--ssn", ssn, "--name", "吴七"], 1),
-            (["status", "--ssn", Fixture.ssn(69), "--name", "吴六"], 1),     // unknown: the same IdentityMismatch
-            (["release", "--card", number, "--document", "idCard"], 4),
-            (["reset-password", "--card", number, "--document", "idCard,socialSecurityCard"], 4),
-            (["cancel", "--card", number, "--reason", "x"], 4),
-            (["read"], 4),
-        ]
-        for (arguments, code) in refused {
-            let result = try rig.sscardctl(arguments, uid: uid, groups: remote)
-            #expect(result.code == code, "\(arguments): \(result.output)")
+        let number = try Fixture.issue(40, name: "吴十", client: client)
+        _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "formal", .cardNumber: .string(number), .evidence: Fixture.idCard]))
+        let refused = Fixture.error {
+            _ = try client.call(RegistryMethod.apply.name, .fields([
+                .holder: .fields([.ssn: .string(Fixture.ssn(40)), .name: "吴十"]), .evidence: Fixture.idCard]))
         }
-        let loss = try rig.sscardctl(["--json", "loss", "temporary", "--ssn", ssn, "--name", "吴六"], uid: uid, groups: remote)
-        #expect(loss.code == 0 && loss.output.contains("temporarilyLost"), "\(loss.output)")
+        #expect(refused?.name == RegistryErrorName.ruleViolated.name)
+        #expect(refused?.parameters[.rule]?.string == "holderAlreadyHasCard")
+        #expect(refused?.parameters[.reason]?.string?.contains("formallyLost") == true)
 
-        // The trail records channel and role `remote`, the done loss and every refusal.
-        let trail = try client.call(RegistryMethod.history.name, .fields([.ssn: .string(ssn)]))[.entries]?.array ?? []
-        let done = trail.last { $0[.action]?.string == "reportTemporaryLoss" && $0[.outcome]?.string == "done" }
-        #expect(done?[.channel]?.string == "remote" && done?[.role]?.string == "remote")
-        let cardTrail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
-        #expect(cardTrail.contains { $0[.action]?.string == "releaseLoss" && $0[.outcome]?.string == "refused"
-                && $0[.channel]?.string == "remote" })
-        #expect(trail.filter { $0[.outcome]?.string == "refused" && $0[.reason]?.string == "holder name does not match" }
-            .count == 2)   // ssn(69)'s is filed under that number
-        #expect(try client.call(RegistryMethod.verifyAudit.name, [:])[.intact]?.bool == true)
+        let holder = try client.call(RegistryMethod.getStatus.name, .fields([.ssn: .string(Fixture.ssn(40))]))
+        #expect(holder[.cards]?.array?.count == 1)
+        #expect(holder[.applications]?.array?.count == 1)
+        // The replacement is the way forward, charged as lost and recorded as paid.
+        let replacement = try client.call(RegistryMethod.replace.name, .fields([
+            .cardNumber: .string(number), .replacementReason: "lost", .evidence: Fixture.idCard]))
+        #expect(replacement[.application]?[.feeFen]?.int == 1800)
+        #expect(replacement[.application]?[.feeSettlement]?.string == "paid")
+        let trail = try client.call(RegistryMethod.history.name, .fields([.ssn: .string(Fixture.ssn(40))]))[.entries]?.array ?? []
+        #expect(trail.contains { $0[.action]?.string == "apply" && $0[.outcome]?.string == "refused" })
     }
 
-    @Test("issue-instantly: accept, record production, bind by reading the chip, activate at hand-over, each step audited")
-    func instantIssue() throws {
+    @Test("an operator cancels with the reason's documents and records the bank's acknowledgement")
+    func operatorCancelsAndRecordsTheBank() throws {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
-        let card = try Fixture.insert(61, name: "郑七", rig: rig)
-        defer { Fixture.remove(card, rig: rig) }
+        let number = try Fixture.issue(41, client: client)
 
-        let result = try rig.sscardctl(["issue-instantly", "--ssn", Fixture.ssn(61), "--name", "郑七",
-                                        "--document", "idCard", "--reader", PCSCRig.reader0],
+        let opened = try rig.sscardctl(["--json", "bank", "opened", "--card", number, "--reason", "ICBC ref 77"],
                                        uid: uid, groups: operatorGroups)
-        #expect(result.code == 0, "\(result.output)")
-        let status = try client.call(RegistryMethod.getStatus.name, .fields([.ssn: .string(Fixture.ssn(61))]))
-        let issued = status[.cards]?[0]
-        #expect(issued?[.cardNumber]?.string == Fixture.cardNumber(61))   // from the chip
-        #expect(issued?[.cardId]?.string == Fixture.cardId(61))
-        #expect(issued?[.state]?.string == "active")
-        let application = status[.applications]?[0]
-        #expect(application?[.channel]?.string == "instant" && application?[.stage]?.string == "delivered")
-        #expect(application?[.delivery]?[.kind]?.string == "collect")
+        #expect(opened.code == 0, "\(opened.output)")
+        #expect(opened.output.contains("\"bankFunction\":\"opened\""))
+        let wrongOrder = try rig.sscardctl(["bank", "lossReleased", "--card", number], uid: uid, groups: operatorGroups)
+        #expect(wrongOrder.code == 1)
 
-        let trail = try client.call(RegistryMethod.history.name, .fields([.ssn: .string(Fixture.ssn(61))]))[.entries]?.array ?? []
-        #expect(trail.compactMap { $0[.action]?.string } == ["apply", "produceInstantly", "bind", "activate"])
-        #expect(trail.allSatisfy { $0[.role]?.string == "operator" && $0[.channel]?.string == "counter"
-                && $0[.actor]?.string == "uid:\(uid)" && $0[.outcome]?.string == "done" })
+        let loss = try rig.sscardctl(["loss", "formal", "--card", number, "--bank-reminder", "told", "--document", "idCard"],
+                                     uid: uid, groups: operatorGroups)
+        #expect(loss.code == 0, "\(loss.output)")
 
-        // Again for the same holder: the first step is refused, nothing else is tried.
-        let again = try rig.sscardctl(["issue-instantly", "--ssn", Fixture.ssn(61), "--name", "郑七",
-                                       "--document", "idCard", "--reader", PCSCRig.reader0],
-                                      uid: uid, groups: operatorGroups)
-        #expect(again.code == 1 && again.output.contains("holderAlreadyHasCard"), "\(again.output)")
-        let after = try client.call(RegistryMethod.history.name, .fields([.ssn: .string(Fixture.ssn(61))]))[.entries]?.array ?? []
-        #expect(after.count == trail.count + 1 && after.last?[.outcome]?.string == "refused")
-    }
+        // Bad input: a typed error naming the parameter, nothing applied.
+        let badKind = Fixture.error { _ = try client.call(RegistryMethod.cancel.name, .fields([
+            .cardNumber: .string(number), .cancellationReason: "divorce", .evidence: Fixture.idCard])) }
+        #expect(badKind?.name == RegistryErrorName.invalidValue.name)
+        #expect(badKind?.parameters[.parameter]?.string == "cancellationReason")
+        let badEvent = Fixture.error { _ = try client.call(RegistryMethod.recordBankEvent.name, .fields([
+            .cardNumber: .string(number), .event: "frozen"])) }
+        #expect(badEvent?.parameters[.parameter]?.string == "event")
+        let badReminder = Fixture.error { _ = try client.call(RegistryMethod.reportLoss.name, .fields([
+            .kind: "temporary", .cardNumber: .string(number), .bankReminder: "maybe", .evidence: Fixture.idCard])) }
+        #expect(badReminder?.parameters[.parameter]?.string == "bankReminder")
+        #expect(try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]?[.state]?.string
+            == "formallyLost")
 
-    @Test("pin-change-channels = counter: a kiosk's PIN change is refused before the chip is touched")
-    func counterOnlyPINChange() throws {
-        let rig = try DaemonRig(extra: "pin-change-channels = counter")
-        let client = try Fixture.client(rig)
-        let number = try Fixture.issue(62, client: client)
-        let card = try Fixture.insert(62, rig: rig)
-        defer { Fixture.remove(card, rig: rig) }
+        let noDocuments = try rig.sscardctl(["cancel", "--card", number, "--cancellation-reason", "emigration"],
+                                            uid: uid, groups: operatorGroups)
+        #expect(noDocuments.code == 1)
+        let cancel = try rig.sscardctl(["--json", "cancel", "--card", number, "--cancellation-reason", "emigration",
+                                        "--document", "civilRegistryProof"], uid: uid, groups: operatorGroups)
+        #expect(cancel.code == 0, "\(cancel.output)")
+        #expect(cancel.output.contains("\"state\":\"cancelled\""))
 
-        let change = try rig.sscardctl(["change-password", "--reader", PCSCRig.reader0], uid: uid, groups: kiosk,
-                                       stdin: "123456\n654321\n")
-        #expect(change.code == 1 && change.output.contains("channelNotOffered"), "\(change.output)")
-        // The chip still has the old PIN.
-        #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "123456"]))[.result]?.string == "verified")
         let trail = try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? []
-        // One refused change through the kiosk channel, and never an authorised one.
-        let changes = trail.filter { $0[.action]?.string == "changePassword" }
-        #expect(changes.compactMap { $0[.outcome]?.string } == ["refused"], "\(changes)")
-        #expect(changes.first?[.channel]?.string == "kiosk"
-                && changes.first?[.reason]?.string?.hasPrefix("channelNotOffered") == true)
-    }
-
-    /// (evidence sent, the parameter InvalidValue names): bad evidence says what and where, and nothing is applied.
-    static let badEvidence: [(JSONValue, String)] = [
-        (.fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "passport", .numberTail: "12345"])]]),
-         "evidence.documents[1].numberTail"),
-        (.fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "idCard"])]]), "evidence.documents[1].kind"),
-        (.fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "visa"])]]), "evidence.documents[1].kind"),
-        (.fields([.document: "idCard", .documents: [.fields([.kind: "idCard"])]]), "evidence.documents"),
-        (.fields([.document: "idCard", .proxyDocument: "idCard"]), "evidence.proxyDocument"),
-        (.fields([.document: "idCard", .authorisationLetter: true]), "evidence.authorisationLetter"),
-    ]
-
-    @Test("bad evidence is InvalidValue naming its path, and the card is untouched", arguments: badEvidence.indices)
-    func badEvidenceIsNamed(_ index: Int) throws {
-        let (evidence, parameter) = Self.badEvidence[index]
-        let rig = try DaemonRig()
-        let client = try Fixture.client(rig)
-        let number = try Fixture.issue(63, client: client)
-        let error = Fixture.error { _ = try client.call(RegistryMethod.lock.name, .fields([
-            .cardNumber: .string(number), .evidence: evidence])) }
-        #expect(error?.name == RegistryErrorName.invalidValue.name)
-        #expect(error?.parameters[.parameter]?.string == parameter, "\(String(describing: error))")
-        #expect(try client.call(RegistryMethod.getStatus.name, .fields([.cardNumber: .string(number)]))[.card]?[.state]?
-            .string == "active")
+        let done = trail.filter { $0[.outcome]?.string == "done" }
+        #expect(done.contains { $0[.action]?.string == "recordBankEvent" && $0[.role]?.string == "operator"
+                && $0[.reason]?.string == "ICBC ref 77" })
+        #expect(done.contains { $0[.action]?.string == "reportFormalLoss" && $0[.detail]?.string?.contains("bankReminder=toldByOperator") == true })
+        #expect(done.contains { $0[.action]?.string == "cancel" && $0[.role]?.string == "operator"
+                && $0[.detail]?.string == "cancellationReason=emigration" && $0[.document]?.string == "civilRegistryProof" })
+        #expect(trail.contains { $0[.action]?.string == "cancel" && $0[.outcome]?.string == "refused" })
     }
 }

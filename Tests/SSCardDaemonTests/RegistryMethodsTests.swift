@@ -87,7 +87,13 @@ struct RegistryMethodsTests {
         #expect(done.first?[.actor]?.string == "root")
         #expect(done.first?[.servicePoint]?.string == "test-140105")
 
-        let cancelled = try client.call(RegistryMethod.cancel.name, .fields([.cardNumber: .string(number), .reason: "deceased"]))
+        // A relative cancels after the holder's death: the civil registry's proof and their own ID.
+        let deathProof: JSONValue = .fields([.document: "civilRegistryProof", .proxySsn: .string(Fixture.ssn(2))])
+        #expect(Fixture.error { _ = try client.call(RegistryMethod.cancel.name, .fields([
+            .cardNumber: .string(number), .cancellationReason: "death", .reason: "deceased", .evidence: Fixture.idCard])) }?.name
+            == RegistryErrorName.ruleViolated.name)
+        let cancelled = try client.call(RegistryMethod.cancel.name, .fields([
+            .cardNumber: .string(number), .cancellationReason: "death", .reason: "deceased", .evidence: deathProof]))
         #expect(cancelled[.card]?[.state]?.string == "cancelled")
 
         let audit = try client.call(RegistryMethod.verifyAudit.name, [:])

@@ -88,10 +88,24 @@ enum RegistrySchema {
                 WHEN EXISTS (SELECT 1 FROM audit WHERE seq = NEW.seq)
                 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
             """),
+        // Counter services (issue 17): the card's generation and bank
+        // function, the fee's settlement and a pending name change. Existing
+        // rows keep their meaning: generation unknown, bank function not
+        // recorded as opened, fees already charged counted as paid (free at 0),
+        // and no pending name (a name change was applied at acceptance then).
+        Migration(id: "0003-counter-services", sql: """
+            ALTER TABLE cards ADD COLUMN generation INTEGER CHECK (generation BETWEEN 1 AND 9);
+            ALTER TABLE cards ADD COLUMN bank_function TEXT NOT NULL DEFAULT 'notOpened'
+                CHECK (bank_function IN ('notOpened', 'opened', 'reportedLost', 'closed'));
+            ALTER TABLE applications ADD COLUMN fee_settlement TEXT NOT NULL DEFAULT 'paid'
+                CHECK (fee_settlement IN ('free', 'paid', 'waived'));
+            UPDATE applications SET fee_settlement = 'free' WHERE fee_fen = 0;
+            ALTER TABLE applications ADD COLUMN new_name TEXT;
+            """),
         // Applications record their channel, the day their card is expected
         // and how it is delivered (issue 17). Existing applications keep NULL:
         // made before channels were recorded, and shown without them.
-        Migration(id: "0003-application-channel", sql: """
+        Migration(id: "0004-application-channel", sql: """
             ALTER TABLE applications ADD COLUMN channel TEXT CHECK (channel IN ('instant', 'counter', 'mobile'));
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;

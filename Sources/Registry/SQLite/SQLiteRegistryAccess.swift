@@ -15,11 +15,11 @@ struct SQLiteRegistryAccess: RegistryWriting {
 
     static let cardColumns = """
         card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
-        electronic_credential, replaced_by, updated_at
+        electronic_credential, replaced_by, updated_at, generation, bank_function
         """
     static let applicationColumns = """
         id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
-        created_at, updated_at, channel, expected_date, delivery
+        created_at, updated_at, fee_settlement, new_name, channel, expected_date, delivery
         """
     static let auditColumns = """
         seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
@@ -35,10 +35,10 @@ struct SQLiteRegistryAccess: RegistryWriting {
     static let insertHolder = "INSERT INTO holders (ssn, name, phone, address, guardian_ssn, created_at, updated_at) "
                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"
     static let insertApplicationRow = "INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
-                       + "rejection_reason, card_number, created_at, updated_at, channel, expected_date, delivery) "
-                       + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                       + "rejection_reason, card_number, created_at, updated_at, fee_settlement, new_name, channel, "
+                       + "expected_date, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let updateCardRow = "UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, electronic_credential = ?, "
-                       + "replaced_by = ?, updated_at = ? WHERE card_number = ?"
+                       + "replaced_by = ?, updated_at = ?, bank_function = ? WHERE card_number = ?"
     static let selectCard = "SELECT \(SQLiteRegistryAccess.cardColumns) FROM cards WHERE card_number = ?"
     static let selectCardStatus = "SELECT \(SQLiteRegistryAccess.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
                             + "FROM cards WHERE card_number = ?"
@@ -51,7 +51,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
     static let selectAuditOfCardOrHolder = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE card_number = ? OR ssn = ? ORDER BY seq LIMIT ?"
     static let selectRecentAudit = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit ORDER BY seq DESC LIMIT ?"
     static let selectAuditPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE seq > ? ORDER BY seq LIMIT 4096"
-    static let insertCard = "INSERT INTO cards (\(SQLiteRegistryAccess.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertCard = "INSERT INTO cards (\(SQLiteRegistryAccess.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let insertAudit = "INSERT INTO audit (\(SQLiteRegistryAccess.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     // MARK: Reading
@@ -63,7 +63,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
 
     func cardStatus(_ number: CardNumber) throws -> CardStatus? {
         try db.queryOne(Self.selectCardStatus, [.text(number.rawValue)]) { row in
-            CardStatus(card: try RowDecoding.card(row), holderName: HolderName(storedValue: row.string(10) ?? ""))
+            CardStatus(card: try RowDecoding.card(row), holderName: HolderName(storedValue: row.string(RegistryRows.cardColumnCount) ?? ""))
         }
     }
 
@@ -208,7 +208,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
     func update(_ card: CardRecord) throws {
         let values = RowDecoding.cardValues(card)
         try db.run(Self.updateCardRow,
-                   Array(values[4...9]) + [values[0]])
+                   Array(values[4...9]) + [values[11], values[0]])
         changes?.append(.updated(card))
     }
 

@@ -44,7 +44,7 @@ final class StatusCacheWarmUp: Sendable {
                     // Stop within a row, not a chunk: closing the store waits for this thread.
                     if stop() { throw CancellationError() }
                     let status = CardStatus(card: try RowDecoding.card(row),
-                                            holderName: HolderName(storedValue: row.string(10) ?? ""))
+                                            holderName: HolderName(storedValue: row.string(RegistryRows.cardColumnCount) ?? ""))
                     cache.fill(status, ticket: ticket)
                     after = status.card.cardNumber.rawValue
                     loaded += 1
