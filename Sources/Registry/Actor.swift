@@ -2,6 +2,8 @@
 public struct Actor: Hashable, Codable, Sendable {
     public enum Role: String, CaseIterable, Codable, Sendable {
         case admin, `operator`, kiosk, system
+        /// A 12333 / app / website integration (the remote channel).
+        case remote
         /// A caller with no sscard role; appears only on refused attempts.
         case none
     }

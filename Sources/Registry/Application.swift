@@ -24,10 +24,19 @@ public struct Application: Hashable, Codable, Sendable {
     public var cardNumber: CardNumber?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// Where it was made; nil for applications made before channels were recorded.
+    public var channel: ApplicationChannel?
+    /// The day the card is promised by (instant: the day of application).
+    public var expectedDate: CalendarDate?
+    public var delivery: Delivery?
 
     public init(id: Int64, ssn: SocialSecurityNumber, kind: Kind, stage: ApplicationStage, feeFen: Int,
                 feeSettlement: FeeSettlement? = nil, newName: HolderName? = nil, rejectionReason: String? = nil, cardNumber: CardNumber? = nil,
-                createdAt: Timestamp, updatedAt: Timestamp) {
+                createdAt: Timestamp, updatedAt: Timestamp, channel: ApplicationChannel? = nil,
+                expectedDate: CalendarDate? = nil, delivery: Delivery? = nil) {
+        self.channel = channel
+        self.expectedDate = expectedDate
+        self.delivery = delivery
         self.id = id
         self.ssn = ssn
         self.kind = kind

@@ -23,6 +23,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let apply = AuditAction(rawValue: "apply")
     public static let replace = AuditAction(rawValue: "replace")
     public static let advance = AuditAction(rawValue: "advance")
+    /// The counter's instant-issue machine made the card (accepted → produced in one step).
+    public static let produceInstantly = AuditAction(rawValue: "produceInstantly")
     public static let bind = AuditAction(rawValue: "bind")
     public static let updateHolder = AuditAction(rawValue: "updateHolder")
     /// The bank's acknowledgement of an event of the card's financial function.
@@ -56,7 +58,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
 
     /// Every action there is: what the vocabulary must name.
     public static let all: [AuditAction] =
-        CardOperation.allCases.map(AuditAction.init) + [.apply, .replace, .advance, .bind, .updateHolder,
+        CardOperation.allCases.map(AuditAction.init) + [.apply, .replace, .advance, .produceInstantly, .bind, .updateHolder,
                                                         .recordBankEvent, .refusedCalls, .unknownMethod] + callActions
 
     /// Whether the vocabulary has a name for it (entries from before the

@@ -89,7 +89,7 @@ public struct AuditEntry: Hashable, Codable, Sendable {
             keyed ? "v2" : "v1", String(sequence), String(at.milliseconds), actor.id, actor.role.rawValue,
             actor.channel.rawValue, actor.servicePoint, action.rawValue, outcome.rawValue,
             cardNumber ?? "", ssn ?? "", applicationId.map(String.init) ?? "",
-            evidence.document.rawValue, evidence.proxySsn?.rawValue ?? "",
+            evidence.recorded, evidence.proxySsn?.rawValue ?? "",
             oldState ?? "", newState ?? "", reason ?? "", detail ?? "",
         ]
         var bytes: [UInt8] = []

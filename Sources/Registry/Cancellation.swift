@@ -49,10 +49,10 @@ public enum CancellationRules {
         case .holderRequest:
             return evidence.showsIdentity ? nil : .identityDocumentRequired(reason: reason)
         case .death:
-            if evidence.document != .civilRegistryProof { return .civilRegistryProofRequired(reason: reason) }
+            if !evidence.shows(.civilRegistryProof) { return .civilRegistryProofRequired(reason: reason) }
             return evidence.proxySsn == nil ? .relativeIdRequired : nil
         case .emigration:
-            return evidence.document == .civilRegistryProof ? nil : .civilRegistryProofRequired(reason: reason)
+            return evidence.shows(.civilRegistryProof) ? nil : .civilRegistryProofRequired(reason: reason)
         case .other:
             if !evidence.showsIdentity { return .identityDocumentRequired(reason: reason) }
             return (reasonText ?? "").isEmpty ? .reasonTextRequired : nil

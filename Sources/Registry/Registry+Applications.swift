@@ -7,7 +7,11 @@ extension Registry {
     /// card that holds their place — formally lost included, until its
     /// replacement is bound — or an application on its way is refused: one
     /// usable card per holder, and a replacement is the only way to another.
-    public func apply(for holder: Holder, evidence: Evidence, actor: Actor) throws -> Application {
+    /// The application records its channel, the day its card is expected
+    /// (instant: today; mobile: the policy's working days on) and its
+    /// delivery (by default collected at this service point).
+    public func apply(for holder: Holder, evidence: Evidence, actor: Actor,
+                      channel: ApplicationChannel = .counter, delivery: Delivery? = nil) throws -> Application {
         let attempt = Attempt(action: .apply, actor: actor, evidence: evidence, ssn: holder.ssn)
         return try mutate(attempt) { writer, events in
             let now = clock.now()
@@ -29,8 +33,15 @@ extension Registry {
             } else {
                 try writer.insert(holder, at: now)
             }
+            let delivery = delivery ?? .collect(place: servicePoint)
+            if channel == .instant, case .mail = delivery {
+                throw RegistryError.ruleViolated(rule: .instantIssue,
+                                                 detail: "an instant-issue card is handed over at the counter, not mailed")
+            }
             return try insertApplication(Application(id: 0, ssn: holder.ssn, kind: .first, stage: .accepted,
-                                                     feeFen: 0, createdAt: now, updatedAt: now),
+                                                     feeFen: 0, createdAt: now, updatedAt: now, channel: channel,
+                                                     expectedDate: try expectedDate(channel, now: now),
+                                                     delivery: delivery),
                                          evidence: evidence, actor: actor, writer: writer, events: &events)
         }
     }
@@ -61,7 +72,7 @@ extension Registry {
             }
             let now = clock.now()
             if newName != nil {
-                guard reason == .keyInformationChanged, request.evidence.document == .civilRegistryProof else {
+                guard reason == .keyInformationChanged, request.evidence.shows(.civilRegistryProof) else {
                     throw RegistryError.ruleViolated(
                         rule: .keyInformation, detail: "a name change needs keyInformationChanged and civilRegistryProof")
                 }
@@ -115,6 +126,18 @@ extension Registry {
         }
     }
 
+    /// The day a card applied for through `channel` on `now` is promised by:
+    /// instant at once, mobile after the policy's working days, a bank-made
+    /// counter card without a promise the registry can make.
+    func expectedDate(_ channel: ApplicationChannel, now: Timestamp) throws -> CalendarDate? {
+        let today = try CalendarDate(String(now.rfc3339.prefix(10)))
+        switch channel {
+        case .instant: return today
+        case .mobile: return policy.workingCalendar.adding(workingDays: policy.mobileProductionDays, to: today)
+        case .counter: return nil
+        }
+    }
+
     /// The fee for `reason`, after the rules the registry can check.
     func replacementFee(_ reason: ReplacementReason, card: CardRecord, writer: any RegistryWriting) throws -> Int {
         guard let holder = try writer.holder(card.ssn) else { throw RegistryError.holderNotFound(card.ssn) }
@@ -124,7 +147,8 @@ extension Registry {
                                            holderAge: holder.age(on: today),
                                            holderAgeWhenCardMade: made.map { holder.age(on: $0) })
         switch ReplacementRules.check(reason, facts) {
-        case let .success(fee): return fee
+        // The rules say whether the reason is charged; the region says how much.
+        case let .success(fee): return fee == 0 ? 0 : policy.replacementFeeFen
         case let .failure(refusal):
             throw RegistryError.ruleViolated(rule: .replacementReason, detail: "card \(card.cardNumber): \(refusal)")
         }
@@ -144,7 +168,7 @@ extension Registry {
                 throw RegistryError.ruleViolated(rule: .guardianRequired,
                                                  detail: "a minor's application needs the guardian's number")
             }
-            guard evidence.document == .householdRegister else {
+            guard evidence.shows(.householdRegister) else {
                 throw RegistryError.ruleViolated(rule: .evidenceRequired,
                                                  detail: "a minor's application needs the household register")
             }

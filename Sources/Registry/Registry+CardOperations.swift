@@ -50,11 +50,12 @@ extension Registry {
         let attempt = Attempt(action: AuditAction(operation), actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         return try mutate(attempt) { writer, events in
-            try Self.checkEvidence(for: operation, request)
-            if operation == .cancel { try Self.checkCancellation(request) }
             guard let card = try writer.card(request.cardNumber) else {
                 throw RegistryError.cardNotFound(request.cardNumber)
             }
+            try checkOffered(operation, through: request.actor.channel, state: card.state)
+            try Self.checkEvidence(for: operation, request, state: card.state)
+            if operation == .cancel { try Self.checkCancellation(request) }
             let now = clock.now()
             let updated = try transition(card, operation, request: request, now: now)
             try writer.update(updated)
@@ -63,6 +64,19 @@ extension Registry {
             events.append(.cardChanged(updated, action: AuditAction(operation), actor: request.actor))
             return updated
         }
+    }
+
+    /// Refuses an operation the region does not offer through the caller's
+    /// channel (a PIN change at a Fushun kiosk), naming the channels that do
+    /// and the card's state. `perform` and `authorise` (before a chip is
+    /// touched) both ask it.
+    func checkOffered(_ operation: CardOperation, through channel: Actor.Channel, state: CardState?) throws {
+        guard let channels = policy.channels(for: operation), !channels.contains(channel) else { return }
+        let offered = Actor.Channel.allCases.filter(channels.contains).map(\.rawValue).joined(separator: ", ")
+        throw RegistryError.ruleViolated(
+            rule: .channelNotOffered,
+            detail: "\(operation.rawValue) is not offered through the \(channel.rawValue) channel here (offered: "
+                + "\(offered))" + (state.map { "; the card is \($0.rawValue)" } ?? ""))
     }
 
     /// The new card record after `operation`, or the lifecycle's refusal.
@@ -138,22 +152,37 @@ extension Registry {
         }
     }
 
-    /// Counter services need the holder's identity shown; a password reset by
-    /// a proxy needs the proxy's ID as well as the holder's.
-    static func checkEvidence(for operation: CardOperation, _ request: CardRequest) throws {
+    /// Counter services need the holder's identity shown. A password reset
+    /// needs the ID card and the card itself (003 Q7, 004 item 85); a proxy
+    /// resetting it shows, besides those of the holder, their own identity
+    /// document. A refusal names the rule, what is missing and the card's state.
+    static func checkEvidence(for operation: CardOperation, _ request: CardRequest, state: CardState? = nil) throws {
         guard request.actor.channel == .counter else { return }
+        let evidence = request.evidence
+        let inState = state.map { " (the card is \($0.rawValue))" } ?? ""
         switch operation {
         case .autoRelease, .supersede, .seal, .unseal:
             return  // administrative: a reason, not the holder's documents
         case .cancel:
             return  // checked for every channel in checkCancellation
-        case .resetPassword where request.evidence.proxySsn != nil && request.evidence.document == .socialSecurityCard:
-            throw RegistryError.ruleViolated(
-                rule: .evidenceRequired, detail: "a proxy must show the holder's identity document and their own")
-        default:
-            guard request.evidence.showsIdentity else {
+        case .resetPassword:
+            let missing = [Evidence.Document.idCard, .socialSecurityCard].filter { !evidence.shows($0) }
+            if !missing.isEmpty {
                 throw RegistryError.ruleViolated(
-                    rule: .evidenceRequired, detail: "\(operation.rawValue) at the counter needs an identity document")
+                    rule: .evidenceRequired,
+                    detail: "resetPassword at the counter needs the holder's idCard and socialSecurityCard; missing: "
+                        + missing.map(\.rawValue).joined(separator: ", ") + inState)
+            }
+            if evidence.proxySsn != nil, evidence.proxyDocument == nil {
+                throw RegistryError.ruleViolated(
+                    rule: .evidenceRequired,
+                    detail: "a proxy resetting a password shows their own identity document (proxyDocument)" + inState)
+            }
+        default:
+            guard evidence.showsIdentity else {
+                throw RegistryError.ruleViolated(
+                    rule: .evidenceRequired,
+                    detail: "\(operation.rawValue) at the counter needs an identity document" + inState)
             }
         }
     }

@@ -23,10 +23,14 @@ extension Registry {
         let attempt = Attempt(action: operation.auditAction, actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
         do {
-            if operation.needsEvidence { try Self.checkEvidence(for: operation.lifecycleOperation, request) }
             guard let card = try store.read(snapshot: false, { try $0.card(request.cardNumber) }) else {
                 throw RegistryError.cardNotFound(request.cardNumber)
             }
+            // The region's channels first (a verification is not a change, so any channel may verify).
+            if operation.isRecordedAsLifecycle {
+                try checkOffered(operation.lifecycleOperation, through: request.actor.channel, state: card.state)
+            }
+            if operation.needsEvidence { try Self.checkEvidence(for: operation.lifecycleOperation, request, state: card.state) }
             let now = clock.now()
             _ = try transition(card, operation.lifecycleOperation, request: request, now: now)
             try store.write { writer in

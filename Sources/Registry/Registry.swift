@@ -108,9 +108,12 @@ public final class Registry: Sendable {
         do {
             try store.write { writer in
                 let current = try attempt.cardNumber.flatMap { try writer.card($0) }
+                // A refused application step is filed under its holder too, so History by ssn shows it.
+                let application = try attempt.applicationId.flatMap { try writer.application($0) }
+                let applicant = attempt.ssn ?? current?.ssn ?? application?.ssn
                 try AuditTrail.append(AuditEntry(
                     sequence: 0, at: clock.now(), actor: attempt.actor, action: attempt.action, outcome: .refused,
-                    cardNumber: attempt.cardNumber?.rawValue, ssn: (attempt.ssn ?? current?.ssn)?.rawValue,
+                    cardNumber: attempt.cardNumber?.rawValue, ssn: applicant?.rawValue,
                     applicationId: attempt.applicationId, evidence: attempt.evidence,
                     oldState: current?.state.rawValue, newState: current?.state.rawValue,
                     reason: error.description), to: writer)

@@ -31,6 +31,10 @@ public enum RegistryError: Error, Hashable, Sendable, CustomStringConvertible {
         case identityMismatch
         case keyInformation
         case replacedCardUnusable
+        /// The region does not offer the operation through the caller's channel (Policy).
+        case channelNotOffered
+        /// The instant-issue flow's own rules: at the counter, for instant applications, collected there.
+        case instantIssue
         /// The replacement reason does not fit the card or the holder (`ReplacementRules`).
         case replacementReason
         case feeWaiver

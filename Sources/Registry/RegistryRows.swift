@@ -102,7 +102,25 @@ public enum RegistryRows {
                            newName: row.string(12).map(HolderName.init(storedValue:)), rejectionReason: row.string(7),
                            cardNumber: row.string(8).map(CardNumber.init(storedValue:)),
                            createdAt: Timestamp(milliseconds: row.int64(9) ?? 0),
-                           updatedAt: Timestamp(milliseconds: row.int64(10) ?? 0))
+                           updatedAt: Timestamp(milliseconds: row.int64(10) ?? 0),
+                           channel: try row.string(13).map { text in
+                               guard let channel = ApplicationChannel(rawValue: text) else {
+                                   throw CorruptRow(table: "applications", column: "channel")
+                               }
+                               return channel
+                           },
+                           expectedDate: try row.string(14).map { text in
+                               guard let date = try? CalendarDate(text) else {
+                                   throw CorruptRow(table: "applications", column: "expected_date")
+                               }
+                               return date
+                           },
+                           delivery: try row.string(15).map { text in
+                               guard let delivery = Delivery(recorded: text) else {
+                                   throw CorruptRow(table: "applications", column: "delivery")
+                               }
+                               return delivery
+                           })
     }
 
     public static func applicationValues(_ application: Application) -> [ColumnValue] {
@@ -115,7 +133,9 @@ public enum RegistryRows {
                 .text(application.stage.rawValue), .integer(Int64(application.feeFen)),
                 .optionalText(application.rejectionReason), .optionalText(application.cardNumber?.rawValue),
                 .integer(application.createdAt.milliseconds), .integer(application.updatedAt.milliseconds),
-                .text(application.feeSettlement.rawValue), .optionalText(application.newName?.rawValue)]
+                .text(application.feeSettlement.rawValue), .optionalText(application.newName?.rawValue),
+                .optionalText(application.channel?.rawValue), .optionalText(application.expectedDate?.description),
+                .optionalText(application.delivery?.recorded)]
     }
 
     /// Audit columns in `SQLiteRegistryAccess.auditColumns` order; with
@@ -125,7 +145,9 @@ public enum RegistryRows {
         guard let role = row.string(c + 3).flatMap(Actor.Role.init(rawValue:)),
               let channel = row.string(c + 4).flatMap(Actor.Channel.init(rawValue:)),
               let outcome = row.string(c + 7).flatMap(AuditEntry.Outcome.init(rawValue:)),
-              let document = row.string(c + 11).flatMap(Evidence.Document.init(rawValue:)) else {
+              let evidence = row.string(c + 11).flatMap({
+                  Evidence(recorded: $0, proxySsn: row.string(c + 12).map(SocialSecurityNumber.init(storedValue:)))
+              }) else {
             throw CorruptRow(table: "audit", column: "role/channel/outcome/document")
         }
         return AuditEntry(
@@ -133,8 +155,7 @@ public enum RegistryRows {
             actor: Actor(id: row.string(c + 2) ?? "", role: role, channel: channel, servicePoint: row.string(c + 5) ?? ""),
             action: AuditAction(rawValue: row.string(c + 6) ?? ""), outcome: outcome, cardNumber: row.string(c + 8), ssn: row.string(c + 9),
             applicationId: row.int64(c + 10),
-            evidence: Evidence(document: document,
-                               proxySsn: row.string(c + 12).map(SocialSecurityNumber.init(storedValue:))),
+            evidence: evidence,
             oldState: row.string(c + 13), newState: row.string(c + 14), reason: row.string(c + 15),
             detail: row.string(c + 16), previousHash: row.bytes(c + 17) ?? [], hash: row.bytes(c + 18) ?? [],
             chain: chainFirst ? row.string(0) ?? "" : "", keyed: (row.int64(c + 19) ?? 0) != 0)
@@ -144,7 +165,7 @@ public enum RegistryRows {
         (chainFirst ? [.text(entry.chain)] : []) + [.integer(entry.sequence), .integer(entry.at.milliseconds), .text(entry.actor.id),
          .text(entry.actor.role.rawValue), .text(entry.actor.channel.rawValue), .text(entry.actor.servicePoint),
          .text(entry.action.rawValue), .text(entry.outcome.rawValue), .optionalText(entry.cardNumber), .optionalText(entry.ssn),
-         .optionalInteger(entry.applicationId), .text(entry.evidence.document.rawValue),
+         .optionalInteger(entry.applicationId), .text(entry.evidence.recorded),
          .optionalText(entry.evidence.proxySsn?.rawValue), .optionalText(entry.oldState), .optionalText(entry.newState),
          .optionalText(entry.reason), .optionalText(entry.detail), .bytes(entry.previousHash), .bytes(entry.hash),
          .integer(entry.keyed ? 1 : 0)]

@@ -41,7 +41,7 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         """
     static let applicationColumns = """
         id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
-        created_at, updated_at, fee_settlement, new_name
+        created_at, updated_at, fee_settlement, new_name, channel, expected_date, delivery
         """
     static let auditColumns = """
         chain, seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
@@ -215,8 +215,9 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
 
     func insertApplication(_ application: Application) throws -> Int64 {
         try db.queryOne("INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
-                            + "rejection_reason, card_number, created_at, updated_at, fee_settlement, new_name) "
-                            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                            + "rejection_reason, card_number, created_at, updated_at, fee_settlement, new_name, channel, "
+                            + "expected_date, delivery) "
+                            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                         PGRowDecoding.applicationValues(application)) { $0.int64(0) ?? 0 } ?? 0
     }
 

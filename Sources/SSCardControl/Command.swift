@@ -10,6 +10,12 @@ struct Command: Sendable {
         /// The call streams `progress` replies before its one result: shown
         /// on a terminal (stderr) as a counter, and left out of the output.
         var progress = false
+        /// A flow of several calls (instant issue): the next call, built from
+        /// this one's reply, or nil when the flow is done. Each step is its own
+        /// audited call; a refused step stops the flow where it is.
+        var then: (@Sendable (JSONValue) throws -> Request?)? = nil
+        /// How this step's reply is shown, when not as the command's.
+        var rendering: Rendering? = nil
     }
 
     enum Rendering: Sendable {
@@ -32,7 +38,8 @@ extension Control {
     static let identityOrder: [WireKey] = [.name, .ssn, .cardNumber, .cardId, .region, .specVersion, .issueDate,
                                 .expiryDate, .birthDate, .sex, .ethnicity, .birthplace, .atr]
     static let applicationOrder: [WireKey] = [.applicationId, .ssn, .kind, .stage, .feeFen, .feeSettlement, .replaces,
-                                   .replacementReason, .newName, .cardNumber, .rejectionReason, .createdAt, .updatedAt]
+                                   .replacementReason, .newName, .cardNumber, .rejectionReason, .channel, .expectedDate,
+                                   .delivery, .createdAt, .updatedAt]
 
     static func render(_ reply: JSONValue, _ rendering: Command.Rendering, _ labels: Labels) -> String {
         let object = reply.object ?? [:]

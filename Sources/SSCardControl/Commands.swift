@@ -3,19 +3,45 @@ import SSCardValues
 import Varlink
 
 extension Control {
-    static let evidenceOptions: Set<String> = ["document", "proxy", "reason"]
+    static let evidenceOptions: Set<String> = ["document", "proxy", "proxy-document", "letter", "reason"]
     /// How the card commands' usage lines show the evidence options: sscardd
     /// requires a document for holder services at the counter.
-    static let evidenceSummary = " [--document D [--proxy S]]"
+    static let evidenceSummary = " [--document D[,D...] [--proxy S --proxy-document D [--letter]]]"
 
-    /// `--document` and `--proxy` as an evidence object, `--reason` as reason.
-    static func common(_ a: Arguments, into parameters: inout [WireKey: JSONValue]) {
+    /// `--document` (one, or several separated by commas, each `KIND` or
+    /// `KIND:NUMBER`), `--proxy`, `--proxy-document` and `--letter` as an
+    /// evidence object; `--reason` as reason. Of a document's number only the
+    /// last four characters leave sscardctl: the registry keeps no more.
+    static func common(_ a: Arguments, into parameters: inout [WireKey: JSONValue]) throws {
         if let document = a.option("document") {
-            var evidence: [WireKey: JSONValue] = [.document: .string(document)]
+            var evidence = try documents(document)
             if let proxy = a.option("proxy") { evidence[.proxySsn] = .string(proxy) }
+            if let kind = a.option("proxy-document") { evidence[.proxyDocument] = .string(kind) }
+            if a.flag("letter") { evidence[.authorisationLetter] = true }
             parameters[.evidence] = .fields(evidence)
+        } else if a.option("proxy") != nil || a.option("proxy-document") != nil || a.flag("letter") {
+            throw UsageError("--proxy, --proxy-document and --letter go with --document (the holder's documents)")
         }
         if let reason = a.option("reason") { parameters[.reason] = .string(reason) }
+    }
+
+    /// `idCard` → `document`; `idCard,passport:E1234567` → `documents`, each
+    /// number cut to its last four characters.
+    static func documents(_ text: String) throws -> [WireKey: JSONValue] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if items.count == 1, !text.contains(":") { return [.document: .string(text)] }
+        return [.documents: .array(try items.map { item in
+            let parts = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard !parts[0].isEmpty else { throw UsageError("--document: an empty document in '\(text)'") }
+            var shown: [WireKey: JSONValue] = [.kind: .string(parts[0])]
+            if parts.count == 2 {
+                guard parts[1].count >= 4 else {
+                    throw UsageError("--document \(parts[0]):NUMBER needs at least the number's last four characters")
+                }
+                shown[.numberTail] = .string(String(parts[1].suffix(4)))
+            }
+            return .fields(shown)
+        })]
     }
 
     /// A card operation named by --card (or, where allowed, --reader).
@@ -28,17 +54,18 @@ extension Control {
             guard p[.cardNumber] != nil || (readerAllowed && a.option("reader") != nil) else {
                 throw UsageError(readerAllowed ? "--card or --reader is required" : "--card is required")
             }
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: method.name, parameters: .fields(p))
         }
     }
 
     static let commands: [String: Command] = [
-        "status": Command(summary: "status --card N | --ssn S | --reader R", options: ["card", "ssn", "reader"],
+        "status": Command(summary: "status --card N | --ssn S [--name N] | --reader R", options: ["card", "ssn", "name", "reader"],
                           render: .status) { a in
             var p: [WireKey: JSONValue] = [:]
             if let card = a.option("card") { p[.cardNumber] = .string(card) }
             if let ssn = a.option("ssn") { p[.ssn] = .string(ssn) }
+            if let name = a.option("name") { p[.name] = .string(name) }
             if let reader = a.option("reader") { p[.reader] = .string(reader) }
             return .init(method: RegistryMethod.getStatus.name, parameters: .fields(p))
         },
@@ -50,18 +77,22 @@ extension Control {
                            render: .rows(key: .readers, columns: [.name, .interface, .cardPresent, .securePinEntry, .atr])) { _ in
             .init(method: ReaderMethod.listReaders.name, parameters: [:])
         },
-        "apply": Command(summary: "apply --ssn S --name N --document idCard [--phone --address --guardian G --proxy P]",
-                         options: evidenceOptions.union(["ssn", "name", "phone", "address", "guardian"]),
+        "apply": Command(summary: "apply --ssn S --name N --document idCard [--phone --address --guardian G --proxy P] "
+                            + "[--channel instant|counter|mobile] [--collect-at PLACE | --mail-to ADDRESS]",
+                         options: evidenceOptions.union(holderOptions).union(["channel", "collect-at", "mail-to"]),
                          render: .keyValue(key: .application, order: applicationOrder)) { a in
-            var holder: [WireKey: JSONValue] = [.ssn: .string(try a.required("ssn")), .name: .string(try a.required("name"))]
-            if let phone = a.option("phone") { holder[.phone] = .string(phone) }
-            if let address = a.option("address") { holder[.address] = .string(address) }
-            if let guardian = a.option("guardian") { holder[.guardianSsn] = .string(guardian) }
-            var p: [WireKey: JSONValue] = [.holder: .fields(holder)]
-            common(a, into: &p)
-            guard p[.evidence] != nil else { throw UsageError("--document is required") }
+            var p = try application(a)
+            if let channel = a.option("channel") { p[.channel] = .string(channel) }
             return .init(method: RegistryMethod.apply.name, parameters: .fields(p))
         },
+        "produce-instantly": Command(summary: "produce-instantly APPLICATION-ID [--reason R]", options: ["reason"],
+                                     render: .keyValue(key: .application, order: applicationOrder)) { a in
+            guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }
+            var p: [WireKey: JSONValue] = [.applicationId: .int(id)]
+            if let reason = a.option("reason") { p[.reason] = .string(reason) }
+            return .init(method: RegistryMethod.recordInstantProduction.name, parameters: .fields(p))
+        },
+        "issue-instantly": Command.instantIssue,
         "advance": Command(summary: "advance APPLICATION-ID STAGE [--reason R]", options: ["reason"],
                            render: .keyValue(key: .application, order: applicationOrder)) { a in
             guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }
@@ -80,7 +111,7 @@ extension Control {
                 p[.identity] = .fields([.cardNumber: .string(try a.required("card")), .cardId: .string(try a.required("card-id")),
                                  .ssn: .string(try a.required("ssn")), .name: .string(a.option("name") ?? "")])
             }
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.bindCard.name, parameters: .fields(p))
         },
         "activate": cardCommand(.activate, "activate --card N | --reader R", readerAllowed: true),
@@ -102,7 +133,7 @@ extension Control {
                 p[.bankReminder] = "toldByOperator"
             }
             guard p[.cardNumber] != nil || p[.ssn] != nil else { throw UsageError("--card or --ssn is required") }
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.reportLoss.name, parameters: .fields(p))
         },
         "release": cardCommand(.releaseLoss, "release --card N"),
@@ -116,7 +147,7 @@ extension Control {
                           render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card"))]
             if let kind = a.option("cancellation-reason") { p[.cancellationReason] = .string(kind) }
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.cancel.name, parameters: .fields(p))
         },
         "bank": Command(summary: "bank opened|lossAcknowledged|lossReleased|closed --card N [--reason BANK-REFERENCE]"
@@ -124,7 +155,7 @@ extension Control {
                         options: evidenceOptions.union(["card"]), render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [.cardNumber: .string(try a.required("card")),
                                           .event: .string(try a.word(1, "bank event"))]
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.recordBankEvent.name, parameters: .fields(p))
         },
         "reset-password": Command(summary: "reset-password --card N [--reader R] (new PIN read from the terminal with --reader)",
@@ -135,7 +166,7 @@ extension Control {
                 p[.reader] = .string(reader)
                 p[.newPin] = .string(try SecretPrompt.read("New PIN: "))
             }
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.resetPassword.name, parameters: .fields(p))
         },
         "change-password": Command(summary: "change-password (--card N | --reader R) (PINs read from the terminal)",
@@ -146,7 +177,7 @@ extension Control {
             if let reader = a.option("reader") { p[.reader] = .string(reader) }
             p[.oldPin] = .string(try SecretPrompt.read("Current PIN: "))
             p[.newPin] = .string(try SecretPrompt.read("New PIN: "))
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.changePassword.name, parameters: .fields(p))
         },
         "verify-pin": Command(summary: "verify-pin [--reader R] [--pad] (PIN read from the terminal)", options: ["reader", "pad"],
@@ -163,7 +194,7 @@ extension Control {
                                           .replacementReason: .string(try a.required("replacement-reason"))]
             if let name = a.option("new-name") { p[.newName] = .string(name) }
             if a.flag("fee-waived") { p[.feeWaived] = true }
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.replace.name, parameters: .fields(p))
         },
         "update-holder": Command(summary: "update-holder --ssn S [--phone P] [--address A] --document D",
@@ -172,7 +203,7 @@ extension Control {
             var p: [WireKey: JSONValue] = [.ssn: .string(try a.required("ssn"))]
             if let phone = a.option("phone") { p[.phone] = .string(phone) }
             if let address = a.option("address") { p[.address] = .string(address) }
-            common(a, into: &p)
+            try common(a, into: &p)
             return .init(method: RegistryMethod.updateHolder.name, parameters: .fields(p))
         },
         "history": Command(summary: "history (--card N | --ssn S) [--limit N]", options: ["card", "ssn", "limit"],

@@ -45,8 +45,14 @@ public enum Control {
                     return true
                 }
             } else {
-                let reply = try client.call(request.method, request.parameters)
-                print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
+                var step: Command.Request? = request
+                while let current = step {
+                    let reply = try client.call(current.method, current.parameters)
+                    print(arguments.flag("json") ? reply.description
+                          : render(reply, current.rendering ?? command.render, labels))
+                    step = try current.then?(reply)
+                    if step != nil && !arguments.flag("json") { print() }
+                }
             }
             return ExitCode.success.rawValue
         } catch let error as UsageError {

@@ -19,6 +19,7 @@ extension AuditAction {
         switch method {
         case .apply: .apply
         case .advanceApplication: .advance
+        case .recordInstantProduction: .produceInstantly
         case .bindCard: .bind
         case .activate: AuditAction(.activate)
         case .reportLoss: .reportLoss

@@ -14,6 +14,10 @@ struct CallContext {
     var readerScope: ReaderScope = .all
 
     var isKiosk: Bool { role == .kiosk }
+    /// A 12333 / app / website integration: no reader, acts by the holder's number and name.
+    var isRemote: Bool { role == .remote }
+    /// Self-service, at a kiosk or remotely: a loss report is temporary only and names the holder.
+    var isSelfService: Bool { isKiosk || isRemote }
 
     /// The `reader` parameter, checked against the caller's readers; a
     /// kiosk bound to one reader that names none gets its own.
@@ -38,6 +42,7 @@ extension Actor.Role {
         case .admin: self = .admin
         case .operator: self = .operator
         case .kiosk: self = .kiosk
+        case .remote: self = .remote
         }
     }
 }

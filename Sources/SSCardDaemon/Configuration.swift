@@ -20,11 +20,24 @@ public struct Configuration: Equatable, Sendable {
     public var adminGroup = "sscard-admin"
     public var operatorGroup = "sscard-operator"
     public var kioskGroup = "sscard-kiosk"
+    /// Members are a 12333 / app / website integration: the remote channel.
+    public var remoteGroup = "sscard-remote"
     /// Each kiosk's readers (`kiosk-readers.NAME = Reader | Reader`): NAME is
     /// a user name or uid, or `@` and a group name or gid. Empty: kiosks are
     /// not bound, and every kiosk may use every reader.
     public var kioskReaders: [String: [String]] = [:]
     public var temporaryLossDays = 7
+    /// Regional policy (Configuration+Policy.swift; docs/configuration.md names each default's source).
+    public var guardianAge = 18
+    public var pinChangeChannels: [Actor.Channel] = [.counter, .kiosk]
+    public var pinResetChannels: [Actor.Channel] = [.counter]
+    public var replacementFeeFen = 1800
+    public var mobileProductionDays = 15
+    public var mobileProductionDaysLimit = 30
+    /// The file of holidays and adjusted working days; nil: weekdays only.
+    public var workingDaysFile: String?
+    /// What `workingDaysFile` says, read when the key is set.
+    public var workingCalendar = WorkingCalendar()
     public var maxConnections = 1024
     /// Connections one uid may hold at once (root is not held to it).
     public var maxConnectionsPerUID = 64
@@ -123,6 +136,7 @@ public struct Configuration: Equatable, Sendable {
             }
         }
         try checkRegistryKeys(path: path, lines: seen)
+        try checkPolicyKeys(path: path, lines: seen)
     }
 
     private mutating func set(_ key: String, _ value: String) throws {
@@ -149,7 +163,17 @@ public struct Configuration: Equatable, Sendable {
         case "admin-group": adminGroup = try text()
         case "operator-group": operatorGroup = try text()
         case "kiosk-group": kioskGroup = try text()
+        case "remote-group": remoteGroup = try text()
         case "temporary-loss-days": temporaryLossDays = try integer(1...365)
+        case "guardian-age": guardianAge = try integer(1...30)
+        case "pin-change-channels": pinChangeChannels = try Self.channels(value, key: key, allowed: [.counter, .kiosk])
+        case "pin-reset-channels": pinResetChannels = try Self.channels(value, key: key, allowed: [.counter])
+        case "replacement-fee-fen": replacementFeeFen = try integer(0...100_000)
+        case "mobile-production-days": mobileProductionDays = try integer(1...365)
+        case "mobile-production-days-limit": mobileProductionDaysLimit = try integer(1...365)
+        case "working-days-file":
+            workingDaysFile = value.isEmpty ? nil : try absolutePath()
+            workingCalendar = try Self.workingCalendar(workingDaysFile)
         case "max-connections": maxConnections = try integer(1...65_536)
         case "max-connections-per-uid": maxConnectionsPerUID = try integer(1...65_536)
         case "idle-timeout": idleTimeoutSeconds = try integer(0...86_400)

@@ -122,6 +122,7 @@ public final class Daemon: Sendable {
             restartNeeded.adminGroup = configuration.adminGroup
             restartNeeded.operatorGroup = configuration.operatorGroup
             restartNeeded.kioskGroup = configuration.kioskGroup
+            restartNeeded.remoteGroup = configuration.remoteGroup
             restartNeeded.kioskReaders = configuration.kioskReaders
             if restartNeeded != configuration {
                 log.warning("configuration reloaded; changes other than log-level and role groups take effect at restart")

@@ -14,7 +14,9 @@ extension RegistryMethods {
                             phone: try h.optionalString(.phone), address: try h.optionalString(.address),
                             guardianSsn: try h.optionalSSN(.guardianSsn))
         guard let evidence = try p.nested(.evidence) else { throw VarlinkError.invalidParameter(.evidence) }
-        let application = try registry.apply(for: holder, evidence: try RegistryJSON.evidence(evidence), actor: context.actor)
+        let application = try registry.apply(for: holder, evidence: try RegistryJSON.evidence(evidence), actor: context.actor,
+                                             channel: try p.optionalChoice(.channel, ApplicationChannel.self) ?? .counter,
+                                             delivery: try RegistryJSON.delivery(try p.nested(.delivery)))
         return .fields([.application: RegistryJSON.application(application)])
     }
 
@@ -23,6 +25,13 @@ extension RegistryMethods {
         let application = try registry.advance(applicationId: try p.int(.applicationId),
                                                to: try p.choice(.stage, ApplicationStage.self),
                                                actor: context.actor, reason: try p.optionalString(.reason))
+        return .fields([.application: RegistryJSON.application(application)])
+    }
+
+    func recordInstantProduction(_ context: CallContext) throws -> JSONValue {
+        let p = context.parameters
+        let application = try registry.recordInstantProduction(applicationId: try p.int(.applicationId),
+                                                               actor: context.actor, reason: try p.optionalString(.reason))
         return .fields([.application: RegistryJSON.application(application)])
     }
 

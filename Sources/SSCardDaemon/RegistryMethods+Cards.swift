@@ -34,8 +34,17 @@ extension RegistryMethods {
         let kind = try p.choice(.kind, LossKind.self)
         var number = try p.optionalCardNumber(.cardNumber)
         let ssn = try p.optionalSSN(.ssn)
-        // Self-service: a temporary loss only, decided before anything is read.
-        if context.isKiosk && kind != .temporary { throw context.denied("a kiosk may report a temporary loss only") }
+        // Self-service (a kiosk, the remote channel): a temporary loss only, decided before anything is read.
+        if context.isSelfService, kind != .temporary {
+            throw context.denied("\(context.role.rawValue) may report a temporary loss only")
+        }
+        if context.isRemote {
+            // By the holder's number and name, checked before anything about the holder is said.
+            guard ssn != nil, number == nil, !p.has(.reader) else {
+                throw context.denied("the remote channel reports a loss by ssn and name")
+            }
+            _ = try remoteHolder(context, action: AuditAction(.reportTemporaryLoss))
+        }
         // By reader: sscardd reads the card itself. A kiosk does this, so it
         // never needs the holder's full card number or name.
         let byReader = number == nil && ssn == nil && (p.has(.reader) || context.isKiosk)

@@ -20,6 +20,7 @@ struct RegistryMethods: Sendable {
     static let methods: [RegistryMethod: Method] = [
         .apply: { try $0.apply($1) },
         .advanceApplication: { try $0.advance($1) },
+        .recordInstantProduction: { try $0.recordInstantProduction($1) },
         .bindCard: { try $0.bind($1) },
         .activate: { try $0.activate($1) },
         .reportLoss: { try $0.reportLoss($1) },
@@ -46,6 +47,9 @@ struct RegistryMethods: Sendable {
         let p = context.parameters
         if context.isKiosk && (p.has(.cardNumber) || p.has(.ssn)) {
             throw context.denied("a kiosk may query only the card inserted in its reader")
+        }
+        if context.isRemote {
+            return try remoteStatus(context)
         }
         if let ssn = try p.optionalSSN(.ssn) {
             let status = try registry.status(of: ssn)

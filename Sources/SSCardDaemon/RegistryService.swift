@@ -37,7 +37,7 @@ final class RegistryService: DaemonService {
     func start() throws {
         try StateDirectory.check(configuration.stateDirectory)
         let store = try configuration.registryEngine.openStore(configuration, log: log, auditKey: auditKey)
-        let registry = Registry(store: store, policy: Policy(temporaryLossDays: configuration.temporaryLossDays),
+        let registry = Registry(store: store, policy: configuration.policy,
                                 servicePoint: configuration.servicePoint)
         opened = (store, registry)
         log.info("registry at \(configuration.registryLocation)")

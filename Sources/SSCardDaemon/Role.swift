@@ -1,22 +1,32 @@
 import Foundation
+import Registry
 import Synchronization
 
-/// What a connected client may do, from its Unix credentials.
-public enum Role: String, CaseIterable, Comparable, Sendable {
-    case kiosk, `operator`, admin
+/// What a connected client may do, from its Unix credentials. Not an order:
+/// AccessPolicy names the roles allowed per method (a remote integration may
+/// do what a kiosk may not, and the reverse).
+public enum Role: String, CaseIterable, Sendable {
+    case kiosk, remote, `operator`, admin
 
-    public static func < (lhs: Role, rhs: Role) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// The channel the audit trail records for this role's calls.
+    public var channel: Actor.Channel {
+        switch self {
+        case .kiosk: return .kiosk
+        case .remote: return .remote
+        case .operator, .admin: return .counter
+        }
     }
 }
 
 /// Maps a peer's uid and gid to a role through group membership, with the
-/// group names from the configuration. root is admin. The highest role any
-/// of the peer's groups grants wins; no group means no access.
+/// group names from the configuration. root is admin. A peer in several role
+/// groups gets the first of admin, operator, kiosk, remote; no group means
+/// no access.
 public struct RoleResolver: Sendable {
     let adminGid: gid_t?
     let operatorGid: gid_t?
     let kioskGid: gid_t?
+    let remoteGid: gid_t?
     /// The readers each kiosk may use.
     public let kioskReaders: KioskReaderBindings
     /// User names already looked up. Every call names its actor, and
@@ -30,15 +40,18 @@ public struct RoleResolver: Sendable {
         adminGid = Self.groupID(named: configuration.adminGroup)
         operatorGid = Self.groupID(named: configuration.operatorGroup)
         kioskGid = Self.groupID(named: configuration.kioskGroup)
+        remoteGid = Self.groupID(named: configuration.remoteGroup)
         kioskReaders = KioskReaderBindings(configuration: configuration)
         membership = GroupMembership()
     }
 
-    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?, membership: GroupMembership = GroupMembership(),
+    init(adminGid: gid_t?, operatorGid: gid_t?, kioskGid: gid_t?, remoteGid: gid_t? = nil,
+         membership: GroupMembership = GroupMembership(),
          kioskReaders: KioskReaderBindings = KioskReaderBindings(configuration: Configuration(environment: [:]))) {
         self.adminGid = adminGid
         self.operatorGid = operatorGid
         self.kioskGid = kioskGid
+        self.remoteGid = remoteGid
         self.membership = membership
         self.kioskReaders = kioskReaders
     }
@@ -62,6 +75,7 @@ public struct RoleResolver: Sendable {
         if let adminGid, groups.contains(adminGid) { return .admin }
         if let operatorGid, groups.contains(operatorGid) { return .operator }
         if let kioskGid, groups.contains(kioskGid) { return .kiosk }
+        if let remoteGid, groups.contains(remoteGid) { return .remote }
         return nil
     }
 

@@ -47,7 +47,7 @@ final class SSCardService: VarlinkHandler, Sendable {
         let roles = self.roles
         let role = roles.role(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups)
         let actor = Actor(id: roles.userName(uid: call.peer.uid), role: role.map(Actor.Role.init) ?? .none,
-                          channel: role == .kiosk ? .kiosk : .counter, servicePoint: servicePoint)
+                          channel: role?.channel ?? .counter, servicePoint: servicePoint)
         guard let role, AccessPolicy.allows(role, call.method) else {
             log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none"))")
             var parameters: [WireKey: JSONValue] = [.method: .string(call.method)]

@@ -99,10 +99,25 @@ type Stage (accepted, reviewed, ordered, producing, produced, delivered, rejecte
 
 type Document (idCard, householdRegister, socialSecurityCard, passport, residencePermit, civilRegistryProof, none)
 
-# What the holder, or a proxy with their own ID, showed at the counter.
+# One document shown: its kind and, for documents other than the ID card and the
+# social security card (whose numbers are the SSN and the card number), the last
+# four letters or digits of its number.
+type ShownDocument (
+  kind: Document,
+  numberTail: ?string
+)
+
+# What the holder, or a proxy with their own document, showed at the counter:
+# `document` for one, `documents` for several (not both). A proxy gives their
+# SSN and the kind of document they showed, and may bring the holder's
+# authorisation letter (委托书). A password reset needs idCard and
+# socialSecurityCard, and from a proxy their proxyDocument as well.
 type Evidence (
-  document: Document,
-  proxySsn: ?string
+  document: ?Document,
+  documents: ?[]ShownDocument,
+  proxySsn: ?string,
+  proxyDocument: ?Document,
+  authorisationLetter: ?bool
 )
 
 type Holder (
@@ -149,8 +164,22 @@ type Card (
   bankFunction: ?BankFunction
 )
 
+# How an applied-for card reaches the holder: collected at a counter or branch
+# (place: its name), or mailed (address).
+type Delivery (
+  kind: (collect, mail),
+  place: ?string,
+  address: ?string
+)
+
+# channel: instant (the counter's instant-issue machine, 即时制卡), counter (made
+# by the bank), mobile (applied for through an app or website: ready in the
+# policy's working days, expectedDate). Absent on applications made before channels.
 type Application (
   applicationId: int,
+  channel: ?(instant, counter, mobile),
+  expectedDate: ?string,
+  delivery: ?Delivery,
   ssn: string,
   kind: (first, replacement),
   replaces: ?string,
@@ -178,7 +207,10 @@ type AuditEntry (
   ssn: ?string,
   applicationId: ?int,
   document: string,
+  documents: ?[]ShownDocument,
   proxySsn: ?string,
+  proxyDocument: ?string,
+  authorisationLetter: ?bool,
   oldState: ?string,
   newState: ?string,
   reason: ?string,
@@ -192,8 +224,15 @@ type Reminder (
   en: string
 )
 
-# Accepts an application for a holder's first card (申领).
-method Apply(holder: Holder, evidence: Evidence) -> (application: Application)
+# Accepts an application for a holder's first card (申领). channel defaults to
+# counter, delivery to collection at this service point.
+method Apply(holder: Holder, evidence: Evidence, channel: ?(instant, counter, mobile), delivery: ?Delivery) -> (application: Application)
+
+# Records that the counter's instant-issue machine produced the card of an
+# instant-issue application: accepted to produced in one audited step. The
+# operator records it (sscard drives no card printer); BindCard with the
+# counter's reader and Activate at hand-over follow.
+method RecordInstantProduction(applicationId: int, reason: ?string) -> (application: Application)
 
 # Moves an application to its next production stage, or rejects it (with a reason).
 method AdvanceApplication(applicationId: int, stage: Stage, reason: ?string) -> (application: Application)

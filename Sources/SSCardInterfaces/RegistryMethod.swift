@@ -4,6 +4,7 @@ public enum RegistryMethod: String, InterfaceMember {
 
     case apply = "Apply"
     case advanceApplication = "AdvanceApplication"
+    case recordInstantProduction = "RecordInstantProduction"
     case bindCard = "BindCard"
     case activate = "Activate"
     case reportLoss = "ReportLoss"

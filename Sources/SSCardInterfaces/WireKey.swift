@@ -13,6 +13,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case applicationId
     case applications
     case at
+    case authorisationLetter
     case atr
     case bankFunction
     case bankReminder
@@ -27,8 +28,10 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case cards
     case channel
     case createdAt
+    case delivery
     case detail
     case document
+    case documents
     case electronicCredentialContinues
     case en
     case entries
@@ -36,6 +39,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case ethnicity
     case event
     case evidence
+    case expectedDate
     case expiryDate
     case feeFen
     case feeSettlement
@@ -59,6 +63,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case newName
     case newPin
     case newState
+    case numberTail
     case oldPin
     case oldState
     case operation
@@ -68,10 +73,12 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case path
     case pending
     case phone
+    case place
     case pin
     case previousState
     case problem
     case progress
+    case proxyDocument
     case proxySsn
     case readError
     case reader

@@ -135,6 +135,9 @@ public enum Notice: Error, Equatable, Sendable {
     case pinMismatch
     case wrongPin(triesLeft: Int?)
     case pinBlocked
+    /// The region offers this service at the counter only (sscardd.conf's
+    /// pin-change-channels; Fushun changes PINs at the counter).
+    case counterOnly
     case notAllowed(state: String?)
     case identityMismatch
     case permissionDenied

@@ -70,6 +70,8 @@ public enum KioskText {
         case .wrongPin(nil): return Bilingual("密码错误", "Wrong PIN")
         case .pinBlocked:
             return Bilingual("密码已锁定，请到服务窗口重置", "The PIN is blocked: please reset it at a service counter")
+        case .counterOnly:
+            return Bilingual("本地区此业务需到服务窗口办理", "In this region this service is offered at a service counter")
         case .notAllowed(let state?):
             return Bilingual("卡片当前状态（\(KioskText.state(state).zh)）不能办理此业务",
                              "Not possible while the card is \(KioskText.state(state).en.lowercased())")
@@ -97,6 +99,7 @@ public enum KioskText {
             switch parameters[.rule]?.string {
             case "pinRejected": return .wrongPin(triesLeft: parameters[.reason]?.string.flatMap(firstNumber))
             case "pinBlocked": return .pinBlocked
+            case "channelNotOffered": return .counterOnly
             default: return .notAllowed(state: nil)
             }
         case "IdentityMismatch": return .identityMismatch

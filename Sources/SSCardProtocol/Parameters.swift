@@ -82,7 +82,24 @@ public struct Parameters {
     }
 
     public func invalidValue(_ key: WireKey, _ reason: String) -> VarlinkError {
+        invalidValue(path: key.rawValue, reason)
+    }
+
+    /// InvalidValue naming a path inside a parameter, e.g. `evidence.documents[1].numberTail`.
+    public func invalidValue(path: String, _ reason: String) -> VarlinkError {
         VarlinkError("\(interface).\(RegistryErrorName.invalidValue.rawValue)",
-                     .fields([.parameter: .string(key.rawValue), .reason: .string(reason)]))
+                     .fields([.parameter: .string(path), .reason: .string(reason)]))
+    }
+
+    /// An array of objects, each as Parameters; nil when absent.
+    public func optionalObjects(_ key: WireKey) throws(VarlinkError) -> [Parameters]? {
+        guard let value = present(key) else { return nil }
+        guard let elements = value.array else { throw .invalidParameter(key) }
+        var objects: [Parameters] = []
+        for element in elements {
+            guard element.object != nil else { throw .invalidParameter(key) }
+            objects.append(try Parameters(element, interface: interface))
+        }
+        return objects
     }
 }

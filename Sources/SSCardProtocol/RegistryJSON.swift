@@ -52,7 +52,34 @@ public enum RegistryJSON {
         if let name = application.newName { object[.newName] = .string(name.rawValue) }
         if let reason = application.rejectionReason { object[.rejectionReason] = .string(reason) }
         if let card = application.cardNumber { object[.cardNumber] = .string(card.rawValue) }
+        if let channel = application.channel { object[.channel] = .string(channel.rawValue) }
+        if let date = application.expectedDate { object[.expectedDate] = .string(date.description) }
+        if let delivery = application.delivery { object[.delivery] = Self.delivery(delivery) }
         return .fields(object)
+    }
+
+    public static func delivery(_ delivery: Delivery) -> JSONValue {
+        switch delivery {
+        case let .collect(place): return .fields([.kind: "collect", .place: .string(place)])
+        case let .mail(address): return .fields([.kind: "mail", .address: .string(address)])
+        }
+    }
+
+    /// A call's `delivery`: collect needs a place, mail an address.
+    public static func delivery(_ parameters: Parameters?) throws(VarlinkError) -> Delivery? {
+        guard let parameters else { return nil }
+        switch try parameters.string(.kind) {
+        case "collect":
+            let place = try parameters.string(.place)
+            guard !place.isEmpty else { throw parameters.invalidValue(path: "delivery.place", "must not be empty") }
+            return .collect(place: place)
+        case "mail":
+            let address = try parameters.string(.address)
+            guard !address.isEmpty else { throw parameters.invalidValue(path: "delivery.address", "must not be empty") }
+            return .mail(address: address)
+        case let other:
+            throw parameters.invalidValue(path: "delivery.kind", "'\(other)' is not collect or mail")
+        }
     }
 
     /// The Monitor reply that says changes may have been missed (`action`
@@ -81,6 +108,7 @@ public enum RegistryJSON {
         ]
         for case let (key, value?) in optional { object[key] = .string(value) }
         if let id = entry.applicationId { object[.applicationId] = .int(id) }
+        object.merge(evidenceDetail(entry.evidence)) { $1 }
         return .fields(object)
     }
 
@@ -90,12 +118,4 @@ public enum RegistryJSON {
         .zh: "请同时向发卡银行挂失社会保障卡的金融功能。",
         .en: "Please also report the loss of the card's financial (bank) function to the issuing bank.",
     ])
-
-    public static func evidence(_ parameters: Parameters?) throws(VarlinkError) -> Evidence {
-        guard let parameters else { return .none }
-        return Evidence(document: try parameters.choice(.document, Evidence.Document.self),
-                        proxySsn: try parameters.optionalValue(.proxySsn) { text throws(ValueError) in
-                            try SocialSecurityNumber(text)
-                        })
-    }
 }

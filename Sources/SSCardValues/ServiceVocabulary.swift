@@ -130,6 +130,7 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "apply": BilingualName("申领", "Application"),
         "replace": BilingualName("补换领", "Replacement application"),
         "advance": BilingualName("制卡进度变更", "Production stage change"),
+        "produceInstantly": BilingualName("即时制卡", "Instant production"),
         "bind": BilingualName("卡片绑定", "Card binding"),
         "updateHolder": BilingualName("信息变更", "Information change"),
         "recordBankEvent": BilingualName("金融功能状态登记", "Bank function recorded"),

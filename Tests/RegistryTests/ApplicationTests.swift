@@ -199,11 +199,14 @@ import SSCardValues
         }
         let proxyWithCardOnly = Evidence(document: .socialSecurityCard, proxySsn: RegistryFixture.ssn(13))
         #expect(throws: RegistryError.self) { try registry.resetPassword(fixture.request(12, evidence: proxyWithCardOnly)) }
-        let proxy = Evidence(document: .idCard, proxySsn: RegistryFixture.ssn(13))
+        let proxy = try Evidence(documents: [.init(.idCard), .init(.socialSecurityCard)], proxySsn: RegistryFixture.ssn(13),
+                                 proxyDocument: .idCard)
         #expect(try registry.resetPassword(fixture.request(12, evidence: proxy)).state == .active)
         #expect(try registry.history(cardNumber: RegistryFixture.cardNumber(12)).last?.evidence.proxySsn == RegistryFixture.ssn(13))
-        // Never from a kiosk.
-        #expect(throws: RegistryError.refused(RegistryFixture.cardNumber(12), .counterOnly(operation: .resetPassword))) {
+        // Never from a kiosk: the region's reset channels (the counter) refuse it before the lifecycle does.
+        #expect(throws: RegistryError.ruleViolated(
+            rule: .channelNotOffered,
+            detail: "resetPassword is not offered through the kiosk channel here (offered: counter); the card is active")) {
             try registry.resetPassword(fixture.request(12, actor: RegistryFixture.kiosk))
         }
     }

@@ -17,7 +17,11 @@ import SSCardValues
         if operation == .autoRelease {
             fixture.clock.advance(days: fixture.policy.temporaryLossDays)
         }
-        let request = fixture.request(1, actor: operation == .autoRelease ? .system(servicePoint: "140105-01") : RegistryFixture.admin)
+        // The documents each operation needs, so that only the table decides here.
+        let evidence = operation == .resetPassword
+            ? try Evidence(documents: [.init(.idCard), .init(.socialSecurityCard)]) : RegistryFixture.idCard
+        let request = fixture.request(1, actor: operation == .autoRelease ? .system(servicePoint: "140105-01") : RegistryFixture.admin,
+                                      evidence: evidence)
         let expected = CardLifecycle.table[operation]?[state]
         do {
             let after = try fixture.registry.perform(operation, request)

@@ -24,7 +24,7 @@ struct ChipAuthorisationTests {
 
         let refused = Fixture.error { _ = try client.call(RegistryMethod.resetPassword.name, .fields([
             .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: "135790",
-            .evidence: Fixture.idCard])) }
+            .evidence: Fixture.idCardAndCard])) }
         #expect(refused?.name == RegistryErrorName.transitionRefused.name)
         // The holder's old PIN still opens the chip: nothing was reloaded.
         #expect(try ChipProbe.pinIs("123456") == .verified)

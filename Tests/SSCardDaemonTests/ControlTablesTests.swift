@@ -111,10 +111,35 @@ struct ControlTablesTests {
 
     @Test("the card commands' usage lines show the evidence a counter needs, with the document kinds")
     func usageShowsEvidence() {
-        for line in ["lock --card N [--document D [--proxy S]]", "release --card N [--document D [--proxy S]]"] {
+        for line in ["lock --card N [--document D[,D...] [--proxy S --proxy-document D [--letter]]]",
+                     "release --card N [--document D[,D...] [--proxy S --proxy-document D [--letter]]]"] {
             #expect(Control.usage.contains(line), "\(line)")
         }
         #expect(Control.usage.contains("idCard") && Control.usage.contains("householdRegister"))
+    }
+
+    /// (--document as typed, the evidence sent): one kind stays the single
+    /// `document`; several, or a number, become `documents`, each number cut
+    /// to its last four characters before it leaves sscardctl.
+    static let documentOptions: [(String, JSONValue)] = [
+        ("idCard", .fields([.document: "idCard"])),
+        ("idCard,socialSecurityCard", .fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "socialSecurityCard"])]])),
+        ("passport:E12345678", .fields([.documents: [.fields([.kind: "passport", .numberTail: "5678"])]])),
+        ("idCard,residencePermit:8301", .fields([.documents: [.fields([.kind: "idCard"]),
+                                                             .fields([.kind: "residencePermit", .numberTail: "8301"])]])),
+    ]
+
+    @Test("--document takes several documents and keeps only a number's last four characters", arguments: documentOptions.indices)
+    func documentOption(_ index: Int) throws {
+        let (typed, sent) = Self.documentOptions[index]
+        #expect(try Control.documents(typed) == (sent.object ?? [:]).reduce(into: [:]) { $0[WireKey(rawValue: $1.key)!] = $1.value })
+    }
+
+    @Test("--document refuses an empty document and a number too short to keep its last four")
+    func documentOptionRefusals() {
+        for typed in ["idCard,,passport:1234", "passport:123"] {
+            #expect(throws: UsageError.self, "\(typed)") { try Control.documents(typed) }
+        }
     }
 
     @Test("a control character stored in a reason is shown escaped, never sent to the terminal")

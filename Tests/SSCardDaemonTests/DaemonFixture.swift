@@ -24,6 +24,8 @@ enum Fixture {
     }
 
     static let idCard: JSONValue = .fields([.document: "idCard"])
+    /// What a password reset needs: the ID card and the card itself.
+    static let idCardAndCard: JSONValue = .fields([.documents: [.fields([.kind: "idCard"]), .fields([.kind: "socialSecurityCard"])]])
 
     /// Applies for, produces and binds (by identity) a card for holder n; returns its number.
     @discardableResult

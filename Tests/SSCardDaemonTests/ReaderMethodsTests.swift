@@ -88,7 +88,7 @@ struct ReaderMethodsTests {
         for _ in 0..<3 { _ = try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "864209"])) }
         #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "246810"]))[.result]?.string == "blocked")
         _ = try client.call(RegistryMethod.resetPassword.name, .fields([
-            .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: "135790", .evidence: Fixture.idCard]))
+            .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: "135790", .evidence: Fixture.idCardAndCard]))
         #expect(try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "135790"]))[.result]?.string == "verified")
 
         // The audit trail and the daemon's log never hold a PIN.
@@ -105,7 +105,7 @@ struct ReaderMethodsTests {
         _ = try Fixture.issue(14, client: client)
         let mismatch = Fixture.error { _ = try client.call(RegistryMethod.resetPassword.name, .fields([
             .cardNumber: .string(Fixture.cardNumber(14)), .reader: .string(PCSCRig.reader0), .newPin: "111111",
-            .evidence: Fixture.idCard])) }
+            .evidence: Fixture.idCardAndCard])) }
         #expect(mismatch?.name == RegistryErrorName.identityMismatch.name)
     }
 

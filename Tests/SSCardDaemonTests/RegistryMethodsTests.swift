@@ -59,7 +59,7 @@ struct RegistryMethodsTests {
         #expect(try client.call(RegistryMethod.unlock.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))[.card]?[.state]?.string == "active")
         #expect(try client.call(RegistryMethod.seal.name, .fields([.cardNumber: .string(number), .reason: "holder abroad"]))[.card]?[.state]?.string == "sealed")
         #expect(try client.call(RegistryMethod.unseal.name, .fields([.cardNumber: .string(number), .reason: "returned"]))[.card]?[.state]?.string == "active")
-        #expect(try client.call(RegistryMethod.resetPassword.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCard]))[.card]?[.state]?.string == "active")
+        #expect(try client.call(RegistryMethod.resetPassword.name, .fields([.cardNumber: .string(number), .evidence: Fixture.idCardAndCard]))[.card]?[.state]?.string == "active")
 
         let holder = try client.call(RegistryMethod.updateHolder.name, .fields([
             .ssn: .string(ssn), .address: "太原市迎泽区", .evidence: Fixture.idCard,

@@ -62,7 +62,7 @@ struct RolesTests {
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(21, client: client)
 
-        let reset = try rig.sscardctl(["reset-password", "--card", number, "--document", "idCard"], uid: uid, groups: operatorGroups)
+        let reset = try rig.sscardctl(["reset-password", "--card", number, "--document", "idCard,socialSecurityCard"], uid: uid, groups: operatorGroups)
         #expect(reset.code == 0)
         let seal = try rig.sscardctl(["seal", "--card", number, "--reason", "abroad"], uid: uid, groups: operatorGroups)
         #expect(seal.code == 4)

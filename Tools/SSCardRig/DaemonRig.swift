@@ -11,6 +11,7 @@ public final class DaemonRig: @unchecked Sendable {
     public static let adminGid: UInt32 = 61_010
     public static let operatorGid: UInt32 = 61_011
     public static let kioskGid: UInt32 = 61_012
+    public static let remoteGid: UInt32 = 61_014
     public static let socketGid: UInt32 = 61_013
     public static let otherUid: UInt32 = 61_100
 
@@ -43,6 +44,7 @@ public final class DaemonRig: @unchecked Sendable {
             admin-group = \(Self.adminGid)
             operator-group = \(Self.operatorGid)
             kiosk-group = \(Self.kioskGid)
+            remote-group = \(Self.remoteGid)
             security-module-keys = \(keys)
             terminal-number = T01
             terminal-device = VPCD

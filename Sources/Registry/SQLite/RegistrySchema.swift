@@ -102,5 +102,13 @@ enum RegistrySchema {
             UPDATE applications SET fee_settlement = 'free' WHERE fee_fen = 0;
             ALTER TABLE applications ADD COLUMN new_name TEXT;
             """),
+        // Applications record their channel, the day their card is expected
+        // and how it is delivered (issue 17). Existing applications keep NULL:
+        // made before channels were recorded, and shown without them.
+        Migration(id: "0004-application-channel", sql: """
+            ALTER TABLE applications ADD COLUMN channel TEXT CHECK (channel IN ('instant', 'counter', 'mobile'));
+            ALTER TABLE applications ADD COLUMN expected_date TEXT;
+            ALTER TABLE applications ADD COLUMN delivery TEXT;
+            """),
     ]
 }

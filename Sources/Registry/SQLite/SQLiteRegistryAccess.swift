@@ -19,7 +19,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
         """
     static let applicationColumns = """
         id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
-        created_at, updated_at, fee_settlement, new_name
+        created_at, updated_at, fee_settlement, new_name, channel, expected_date, delivery
         """
     static let auditColumns = """
         seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id,
@@ -35,8 +35,8 @@ struct SQLiteRegistryAccess: RegistryWriting {
     static let insertHolder = "INSERT INTO holders (ssn, name, phone, address, guardian_ssn, created_at, updated_at) "
                        + "VALUES (?, ?, ?, ?, ?, ?, ?)"
     static let insertApplicationRow = "INSERT INTO applications (ssn, kind, replaces_card, replacement_reason, stage, fee_fen, "
-                       + "rejection_reason, card_number, created_at, updated_at, fee_settlement, new_name) "
-                       + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                       + "rejection_reason, card_number, created_at, updated_at, fee_settlement, new_name, channel, "
+                       + "expected_date, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let updateCardRow = "UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, electronic_credential = ?, "
                        + "replaced_by = ?, updated_at = ?, bank_function = ? WHERE card_number = ?"
     static let selectCard = "SELECT \(SQLiteRegistryAccess.cardColumns) FROM cards WHERE card_number = ?"
