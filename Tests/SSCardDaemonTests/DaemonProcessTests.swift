@@ -20,7 +20,7 @@ struct DaemonProcessTests {
         let rig = try DaemonRig(extra: "temporary-loss-days = 0", start: false)
         let result = try Self.run(Self.sscardd, ["--config", rig.configPath])
         #expect(result.code == 78)
-        #expect(result.output.contains("\(rig.configPath):12: 'temporary-loss-days' must be a whole number from 1 to 365"))
+        #expect(result.output.contains("\(rig.configPath):\(rig.firstExtraLine): 'temporary-loss-days' must be a whole number from 1 to 365"))
         try "colour = blue\n".write(toFile: rig.configPath, atomically: true, encoding: .utf8)
         let unknown = try Self.run(Self.sscardd, ["--config", rig.configPath, "--check-config"])
         #expect(unknown.code == 78)

@@ -19,6 +19,8 @@ public final class DaemonRig: @unchecked Sendable {
     public let socketPath: String
     public let configPath: String
     public let stateDirectory: String
+    /// The line of sscardd.conf where the `extra` lines begin.
+    public let firstExtraLine: Int
     public private(set) var daemon: ChildProcess?
     private var starts = 0
 
@@ -36,7 +38,7 @@ public final class DaemonRig: @unchecked Sendable {
         try Self.issuerKeys.write(toFile: keys, atomically: true, encoding: .utf8)
         // sscardd refuses issuer keys the group or others may read.
         chmod(keys, 0o600)
-        let configuration = """
+        let lines = """
             state-directory = \(stateDirectory)
             socket-path = \(socketPath)
             socket-group = \(Self.socketGid)
@@ -49,8 +51,10 @@ public final class DaemonRig: @unchecked Sendable {
             terminal-number = T01
             terminal-device = VPCD
             log-level = debug
-            \(extra)
             """
+        // Where `extra` starts, for tests that expect an error on its line.
+        firstExtraLine = lines.split(separator: "\n", omittingEmptySubsequences: false).count + 1
+        let configuration = lines + "\n" + extra
         try configuration.write(toFile: configPath, atomically: true, encoding: .utf8)
         // Owner-only, as sscardd requires of a configuration that holds a
         // password (some suites put one in postgresql-conninfo).
