@@ -22,32 +22,29 @@ extension Registry {
     public func authorise(_ operation: ChipOperation, _ request: CardRequest) throws -> CardRecord {
         let attempt = Attempt(action: operation.auditAction, actor: request.actor, evidence: request.evidence,
                               cardNumber: request.cardNumber)
-        do {
-            guard let card = try store.read(snapshot: false, { try $0.card(request.cardNumber) }) else {
-                throw RegistryError.cardNotFound(request.cardNumber)
-            }
-            // The region's channels first (a verification is not a change, so any channel may verify).
-            if operation.isRecordedAsLifecycle {
-                try checkOffered(operation.lifecycleOperation, through: request.actor.channel, state: card.state)
-            }
-            if operation.needsEvidence { try Self.checkEvidence(for: operation.lifecycleOperation, request, state: card.state) }
-            let now = clock.now()
-            _ = try transition(card, operation.lifecycleOperation, request: request, now: now)
+        // The checks and the `authorised` entry in one write transaction, so
+        // no other change to the card can slip between the decision and its record.
+        return try recordingRefusals(attempt) {
             try store.write { writer in
+                guard let card = try writer.card(request.cardNumber) else {
+                    throw RegistryError.cardNotFound(request.cardNumber)
+                }
+                // The region's channels first (a verification is not a change, so any channel may verify).
+                if operation.isRecordedAsLifecycle {
+                    try checkOffered(operation.lifecycleOperation, through: request.actor.channel, state: card.state)
+                }
+                if operation.needsEvidence {
+                    try Self.checkEvidence(for: operation.lifecycleOperation, request, state: card.state)
+                }
+                let now = clock.now()
+                _ = try transition(card, operation.lifecycleOperation, request: request, now: now)
                 try AuditTrail.append(AuditEntry(
                     sequence: 0, at: now, actor: request.actor, action: operation.auditAction, outcome: .authorised,
                     cardNumber: card.cardNumber.rawValue, ssn: card.ssn.rawValue, applicationId: card.applicationId,
                     evidence: request.evidence, oldState: card.state.rawValue, newState: card.state.rawValue,
                     reason: request.reason), to: writer)
+                return card
             }
-            return card
-        } catch let error as RegistryError where error.isRefusal {
-            try recordRefusal(attempt, error)
-            throw error
-        } catch let error as RegistryError {
-            throw error
-        } catch {
-            throw RegistryError.storeFailure(String(describing: error))
         }
     }
 

@@ -86,7 +86,7 @@ public final class Registry: Sendable {
     /// shows every attempt, and a refused change is never half applied.
     func mutate<T: Sendable>(_ attempt: Attempt,
                              _ body: (any RegistryWriting, inout [RegistryEvent]) throws -> T) throws -> T {
-        do {
+        try recordingRefusals(attempt) {
             let (value, produced) = try store.write { writer in
                 var produced: [RegistryEvent] = []
                 let value = try body(writer, &produced)
@@ -94,6 +94,15 @@ public final class Registry: Sendable {
             }
             events.publish(produced)
             return value
+        }
+    }
+
+    /// Runs `body`: a refusal is recorded as `attempt` (in a transaction of
+    /// its own) and rethrown; any other failure of the store comes out as
+    /// `storeFailure`. The one place that decides what an attempt's error means.
+    func recordingRefusals<T>(_ attempt: Attempt, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
         } catch let error as RegistryError where error.isRefusal {
             try recordRefusal(attempt, error)
             throw error

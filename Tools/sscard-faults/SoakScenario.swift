@@ -140,8 +140,13 @@ enum SoakScenario {
         // Streamed: a chain of a few hundred thousand entries takes longer
         // than the client's timeout in a debug build; progress replies come
         // every second, so only a stalled walk times out.
+        // On a connection of its own: the setup connection has been idle for
+        // the whole load, past sscardd's idle timeout, and was closed as it should be.
+        setup.close()
+        let verifier = try VarlinkClient(path: rig.socketPath)
+        defer { verifier.close() }
         var verify: JSONValue = [:]
-        try setup.stream(RegistryMethod.verifyAudit.name, .fields([.whole: true])) { reply in
+        try verifier.stream(RegistryMethod.verifyAudit.name, .fields([.whole: true])) { reply in
             if reply[.progress]?.bool != true { verify = reply }
             return true
         }
