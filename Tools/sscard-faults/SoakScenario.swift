@@ -38,9 +38,15 @@ enum SoakScenario {
         }
 
         let rig = try DaemonRig()
-        let setup = try VarlinkClient(path: rig.socketPath)
+        // Connections of its own for the set-up, the last change and the check:
+        // one held through the load would sit idle past sscardd's idle timeout
+        // and be closed, as it should be.
         let holders = (0..<cardCount).map { FaultHolder(index: 200 + $0) }
-        for holder in holders { try holder.issue(setup) }
+        do {
+            let setup = try VarlinkClient(path: rig.socketPath)
+            defer { setup.close() }
+            for holder in holders { try holder.issue(setup) }
+        }
         let watch = try EventWatch(socketPath: rig.socketPath)
         let card = try PCSCRig.shared.insertCards([(0, holders[0].profile())], name: "soak-card")
         defer { card.terminate() }
@@ -67,8 +73,11 @@ enum SoakScenario {
         // The Monitor subscriber ends at its next event: ask every loop to stop,
         // then make one more change so that the event comes.
         load.loops.forEach { $0.requestStop() }
-        _ = try setup.call(RegistryMethod.updateHolder.name, .fields([.ssn: .string(holders[0].ssn), .phone: "13800000000",
+        let finishing = try VarlinkClient(path: rig.socketPath)
+        _ = try finishing.call(RegistryMethod.updateHolder.name, .fields([.ssn: .string(holders[0].ssn), .phone: "13800000000",
                                                                 .evidence: FaultHolder.idCard]))
+        // Closed before the sockets are counted: "every socket closed after the load".
+        finishing.close()
         load.loops.forEach { $0.stop() }
         let afterLoad = try settled(pid, towards: quiet)
         let added = ProcessSample.added(quietTargets, ProcessSample.targets(pid))
@@ -140,9 +149,6 @@ enum SoakScenario {
         // Streamed: a chain of a few hundred thousand entries takes longer
         // than the client's timeout in a debug build; progress replies come
         // every second, so only a stalled walk times out.
-        // On a connection of its own: the setup connection has been idle for
-        // the whole load, past sscardd's idle timeout, and was closed as it should be.
-        setup.close()
         let verifier = try VarlinkClient(path: rig.socketPath)
         defer { verifier.close() }
         var verify: JSONValue = [:]
