@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The groups of a uid as the group database has them now, cached briefly.
 ///
@@ -10,7 +9,7 @@ import Synchronization
 /// word. Reading it (getpwuid_r + getgrouplist, possibly through NSS to a
 /// directory service) on every call would put a lookup on every call's
 /// path, so an answer is reused for `lifetime`.
-final class GroupMembership: Sendable {
+final class GroupMembership: @unchecked Sendable {
     static let lifetime: Duration = .seconds(10)
 
     private struct Entry {
@@ -18,7 +17,7 @@ final class GroupMembership: Sendable {
         let fetched: ContinuousClock.Instant
     }
 
-    private let cache = Mutex<[uid_t: Entry]>([:])
+    private let cache = ReadMostly<[uid_t: Entry]>([:])
     private let lookup: @Sendable (uid_t) -> Set<gid_t>?
 
     /// `lookup` answers nil for a uid the user database does not know.
@@ -28,11 +27,11 @@ final class GroupMembership: Sendable {
 
     /// The uid's primary and supplementary groups, or nil if it has no user entry.
     func groups(uid: uid_t, now: ContinuousClock.Instant = .now) -> Set<gid_t>? {
-        if let entry = cache.withLock({ $0[uid] }), entry.fetched.duration(to: now) < Self.lifetime {
+        if let entry = cache.read({ $0[uid] }), entry.fetched.duration(to: now) < Self.lifetime {
             return entry.groups
         }
         let groups = lookup(uid)
-        cache.withLock { cache in
+        cache.write { cache in
             if cache.count >= 4096 { cache.removeAll() }
             cache[uid] = Entry(groups: groups, fetched: now)
         }

@@ -109,12 +109,12 @@ public struct RoleResolver: Sendable {
 
 /// uid → user name, shared by the worker threads.
 final class UserNames: Sendable {
-    private let known = Mutex<[uid_t: String]>([:])
+    private let known = ReadMostly<[uid_t: String]>([:])
 
     func name(uid: uid_t) -> String {
-        if let name = known.withLock({ $0[uid] }) { return name }
+        if let name = known.read({ $0[uid] }) { return name }
         let name = RoleResolver.userName(uid: uid)
-        known.withLock { known in
+        known.write { known in
             if known.count >= 4096 { known.removeAll() }
             known[uid] = name
         }

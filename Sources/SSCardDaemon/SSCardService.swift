@@ -14,7 +14,7 @@ import Varlink
 final class SSCardService: VarlinkHandler, Sendable {
     let registryMethods: RegistryMethods
     let readerMethods: ReaderMethods
-    private let currentRoles: Mutex<RoleResolver>
+    private let currentRoles: ReadMostly<RoleResolver>
     let servicePoint: String
     let log: Log
     let streams = MonitorStreams()
@@ -24,7 +24,7 @@ final class SSCardService: VarlinkHandler, Sendable {
          log: Log) {
         self.registryMethods = registryMethods
         self.readerMethods = readerMethods
-        currentRoles = Mutex(roles)
+        currentRoles = ReadMostly(roles)
         self.servicePoint = servicePoint
         self.log = log
         if roles.kioskReaders.isEmpty {
@@ -39,8 +39,8 @@ final class SSCardService: VarlinkHandler, Sendable {
 
     /// The role resolver; SIGHUP replaces it when the group names change.
     var roles: RoleResolver {
-        get { currentRoles.withLock { $0 } }
-        set { currentRoles.withLock { $0 = newValue } }
+        get { currentRoles.read { $0 } }
+        set { currentRoles.write { $0 = newValue } }
     }
 
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {
