@@ -110,8 +110,7 @@ extension RegistryMethods {
             }
             try gate.run(.resetPassword, request, reader: try context.reader(), scope: context.readerScope) {
                 application, _ in
-                try application.unblockPIN(using: module)
-                try application.reloadPIN(new: newPin, using: module)
+                try application.resetPIN(new: newPin, using: module)
             }
         }
         return try cardReply(try registry.resetPassword(request))

@@ -12,13 +12,13 @@ import VirtualCard
 final class VPCDSlot: @unchecked Sendable {
     let port: UInt16
     let profilePath: String
-    let card: VirtualSSCard
+    let card: any VirtualChip
     private let output: LineOutput
     private let lock = NSLock()
     private var socket: Int32 = -1
     private var stopped = false
 
-    init(port: UInt16, profilePath: String, card: VirtualSSCard, output: LineOutput) {
+    init(port: UInt16, profilePath: String, card: any VirtualChip, output: LineOutput) {
         self.port = port
         self.profilePath = profilePath
         self.card = card
@@ -113,7 +113,7 @@ final class VPCDSlot: @unchecked Sendable {
                 continue
             }
             let reply = card.process(message)
-            let delay = card.profile.faults.delayMilliseconds
+            let delay = card.replyDelayMilliseconds
             if delay > 0 { usleep(UInt32(delay) * 1000) }
             switch reply {
             case .vanish: return .vanished

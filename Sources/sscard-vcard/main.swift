@@ -5,6 +5,7 @@ import VirtualCard
 // sscard-vcard: virtual social security cards for vpcd slots.
 //
 //   sscard-vcard --port 40000 --profile a.json [--port 40001 --profile b.json ...]
+//   sscard-vcard ... --port 40002 --psam psam.conf     (a virtual PSAM in a SAM slot)
 //
 // Prints "sscard-vcard: ready port N profile P" each time a slot connects,
 // exits 0 on SIGTERM/SIGINT, 1 on a bad profile (naming the field), 2 on
@@ -16,17 +17,20 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let usage = """
-    usage: sscard-vcard --port N --profile FILE [--port N --profile FILE ...]
+    usage: sscard-vcard --port N (--profile FILE | --psam FILE) [--port N ...]
 
     Puts a virtual social security card into each vpcd slot listening on
-    127.0.0.1:N (vsmartcard-vpcd), from a JSON profile (docs/vcard.md).
-    For commissioning and tests: it holds no issuer keys and writes no real
+    127.0.0.1:N (vsmartcard-vpcd), from a JSON profile (docs/vcard.md), or
+    with --psam a virtual PSAM holding test master keys, from a PSAM file
+    (docs/security-module.md). For commissioning and tests: it writes no real
     card. Exit status: 0 on SIGTERM/SIGINT, 1 a bad profile, 2 usage.
 
     """
 
 var ports: [UInt16] = []
 var profilePaths: [String] = []
+/// Which of the profiles are PSAM files.
+var psamPaths = Set<Int>()
 var arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
     print(usage, terminator: "")
@@ -40,8 +44,11 @@ while let flag = arguments.popFirst() {
         ports.append(port)
     case "--profile":
         profilePaths.append(value)
+    case "--psam":
+        psamPaths.insert(profilePaths.count)
+        profilePaths.append(value)
     default:
-        fail("unknown option \(flag); usage: --port N --profile FILE [...]", code: 2)
+        fail("unknown option \(flag); usage: --port N (--profile FILE | --psam FILE) [...]", code: 2)
     }
 }
 guard !ports.isEmpty, ports.count == profilePaths.count else {
@@ -50,11 +57,12 @@ guard !ports.isEmpty, ports.count == profilePaths.count else {
 
 let output = LineOutput()
 var slots: [VPCDSlot] = []
-for (port, path) in zip(ports, profilePaths) {
+for (index, (port, path)) in zip(ports, profilePaths).enumerated() {
     do {
-        let profile = try CardProfile.load(path: path)
-        let card = VirtualSSCard(profile: profile)
-        slots.append(VPCDSlot(port: port, profilePath: path, card: card, output: output))
+        let chip: any VirtualChip = psamPaths.contains(index)
+            ? VirtualPSAM(profile: try VirtualPSAMProfile.load(path: path))
+            : VirtualSSCard(profile: try CardProfile.load(path: path))
+        slots.append(VPCDSlot(port: port, profilePath: path, card: chip, output: output))
     } catch {
         fail("\(error)", code: 1)
     }

@@ -31,6 +31,23 @@ extension SocialSecurityApplication {
                         dataBeforeMAC: new.encoded, module: module)
     }
 
+    /// The counter's PIN reset: PIN UNBLOCK, then RELOAD PIN. The module is
+    /// asked first whether it can MAC both for this card (`prepare`), so an
+    /// absent PSAM or a missing key stops the reset before the card is
+    /// sent either command, instead of after the unblock.
+    public func resetPIN(new: PIN, using module: any SecurityModule) throws(CardError) {
+        try ensureSelected()
+        let context = try macContext()
+        do {
+            try module.prepare([KeyReference(purpose: .unblockPIN, algorithm: context.algorithm),
+                                KeyReference(purpose: .reloadPIN, algorithm: context.algorithm)], cardId: context.cardId)
+        } catch {
+            throw .securityModule(error)
+        }
+        try unblockPIN(using: module)
+        try reloadPIN(new: new, using: module)
+    }
+
     /// PIN UNBLOCK `84 24 00 00 04 <MAC>`: resets the retry counter of a
     /// blocked PIN, keeping the PIN. The data field is the MAC alone; the MAC
     /// covers `84 24 00 00 04`.

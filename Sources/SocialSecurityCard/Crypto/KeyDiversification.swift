@@ -20,7 +20,12 @@ public enum KeyDiversification {
     /// The card's key derived from `master`.
     public static func cardKey(master: [UInt8], algorithm: KeyAlgorithm,
                                cardId: CardIdentificationCode) throws(CryptoError) -> [UInt8] {
-        let data = diversificationData(cardId: cardId)
+        try cardKey(master: master, algorithm: algorithm, data: diversificationData(cardId: cardId))
+    }
+
+    /// The card's key from diversification data D itself: what a PSAM
+    /// computes from the D of its "initialise for diversification".
+    public static func cardKey(master: [UInt8], algorithm: KeyAlgorithm, data: [UInt8]) throws(CryptoError) -> [UInt8] {
         let complement = data.map { ~$0 }
         switch algorithm {
         case .tripleDES:

@@ -46,7 +46,16 @@ public enum PBOCMAC {
     public static func finalBlock(message: [UInt8], key: [UInt8], algorithm: KeyAlgorithm,
                                   challenge: [UInt8]) throws(CryptoError) -> [UInt8] {
         let iv = try initialVector(challenge: challenge, algorithm: algorithm)
-        let padded = pad(message, blockSize: algorithm.blockSize)
+        return try chain(padded: pad(message, blockSize: algorithm.blockSize), key: key, algorithm: algorithm, iv: iv)
+    }
+
+    /// Steps 3 and 4's chaining over an already padded message from `iv`:
+    /// what a PSAM does with the IV and padded message of its "compute MAC".
+    public static func chain(padded: [UInt8], key: [UInt8], algorithm: KeyAlgorithm,
+                             iv: [UInt8]) throws(CryptoError) -> [UInt8] {
+        guard iv.count == algorithm.blockSize, !padded.isEmpty, padded.count % algorithm.blockSize == 0 else {
+            throw .wrongChallengeLength(algorithm: algorithm, actual: iv.count)
+        }
         switch algorithm {
         case .tripleDES:
             let full = try TripleDES(key: key)

@@ -93,6 +93,11 @@ public struct SoftwareSecurityModule: SecurityModule, Sendable, CustomStringConv
         }
     }
 
+    /// Every key must be loaded; the software module has nothing else to open.
+    public func prepare(_ references: [KeyReference], cardId: CardIdentificationCode) throws(SecurityModuleError) {
+        for reference in references where keys[reference] == nil { throw .keyNotLoaded(reference) }
+    }
+
     /// Checks the MAC at the end of a received command: the virtual card's
     /// side of `mac(for:)`. Compares without an early exit.
     public func verify(_ command: CommandAPDU, purpose: KeyPurpose, algorithm: KeyAlgorithm,
