@@ -128,6 +128,23 @@ public final class PCSCRig: @unchecked Sendable {
         return url.path
     }
 
+    /// Starts sscard-vcard with a virtual PSAM (`--psam`, docs/security-module.md)
+    /// in `slot` and waits for its readiness line. Debian's vpcd keeps one
+    /// table of slots for all its readers, so a second reader entry in
+    /// reader.conf would alias slot 0 rather than add a reader: the PSAM
+    /// goes in slot 1, as a second reader of the counter would.
+    public func insertPSAM(_ text: String, slot: Int = 1, name: String = "psam") throws -> ChildProcess {
+        let path = directory + "/\(name)-\(slot)-\(UInt32.random(in: 0...UInt32.max)).conf"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let binary = Self.productsDirectory + "/sscard-vcard"
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw RigError.missing(binary) }
+        let psam = try ChildProcess(name: name, executable: binary,
+                                    arguments: ["--port", String(port + UInt16(slot)), "--psam", path],
+                                    logPath: directory + "/\(name).log")
+        try psam.waitForLine(containing: "ready port \(port + UInt16(slot))")
+        return psam
+    }
+
     /// Starts sscard-vcard with one profile per slot and waits for every
     /// slot's readiness line.
     public func insertCards(_ profiles: [(slot: Int, json: String)], name: String = "vcard") throws -> ChildProcess {

@@ -27,6 +27,10 @@ public final class PSAMSecurityModule: SecurityModule, @unchecked Sendable, Cust
     private var state = PSAMStatus.State.closed
     private var serial: [UInt8]?
     private var triesLeft: Int?
+    /// Set once the PSAM refused the configured operator PIN: the PIN cannot
+    /// change until the daemon restarts with a new credential, so sending it
+    /// again would only spend the PSAM's remaining tries.
+    private var pinRefusal: SecurityModuleError?
     private var macs = 0
     /// Commands the PSAM answered in the current attempt (`inSession`).
     private var answered = 0
@@ -82,7 +86,8 @@ public final class PSAMSecurityModule: SecurityModule, @unchecked Sendable, Cust
     }
 
     /// Presence, serial and session, for `sscardctl psam status`: opens the
-    /// session if it can, and says why not if it cannot. Never a key or PIN.
+    /// session if it can, and says why not if it cannot (without sending an
+    /// operator PIN the PSAM already refused). Never a key or PIN.
     public func status() -> PSAMStatus {
         lock.lock()
         defer { lock.unlock() }
@@ -150,15 +155,20 @@ public final class PSAMSecurityModule: SecurityModule, @unchecked Sendable, Cust
         }
         state = .selected
         if let operatorPIN {
+            if let pinRefusal { throw pinRefusal }
             var pin = operatorPIN.copied()
             defer { SecretBytes.clear(&pin) }
             let verified = try exchange(channel, CommandAPDU(cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x00, data: pin))
             if let tries = verified.statusWord.triesLeft {
                 triesLeft = tries
-                throw tries == 0 ? .deviceBlocked(verified.statusWord) : .operatorPINRejected(triesLeft: tries)
+                let refusal: SecurityModuleError = tries == 0 ? .deviceBlocked(verified.statusWord)
+                    : .operatorPINRejected(triesLeft: tries)
+                pinRefusal = refusal
+                throw refusal
             }
             if verified.statusWord == .pinBlocked {
                 triesLeft = 0
+                pinRefusal = .deviceBlocked(verified.statusWord)
                 throw .deviceBlocked(verified.statusWord)
             }
             guard verified.statusWord.isSuccess else { throw .deviceRejected(verified.statusWord) }
