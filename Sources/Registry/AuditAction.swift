@@ -49,11 +49,12 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let verifyPin = AuditAction(rawValue: "verifyPin")
     public static let changePin = AuditAction(rawValue: "changePin")
     public static let monitorReaders = AuditAction(rawValue: "monitorReaders")
+    public static let psamStatus = AuditAction(rawValue: "psamStatus")
 
     /// The actions of calls that change nothing.
     public static let callActions: [AuditAction] = [
         .reportLoss, .getStatus, .history, .pendingReleases, .monitor, .verifyAudit, .backup, .listReaders, .readCard,
-        .verifyPin, .changePin, .monitorReaders,
+        .verifyPin, .changePin, .monitorReaders, .psamStatus,
     ]
 
     /// Every action there is: what the vocabulary must name.

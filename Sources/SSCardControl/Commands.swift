@@ -237,6 +237,12 @@ extension Control {
             if a.flag("overwrite") { parameters[.overwrite] = true }
             return .init(method: RegistryMethod.backup.name, parameters: .fields(parameters))
         },
+        "psam": Command(summary: "psam status", options: [],
+                        render: .keyValue(key: nil, order: [.module, .reader, .present, .serial, .session, .triesLeft,
+                                                            .macsComputed, .problem])) { a in
+            guard try a.word(1, "psam subcommand") == "status" else { throw UsageError("psam: the subcommand is status") }
+            return .init(method: ReaderMethod.psamStatus.name, parameters: [:])
+        },
         "monitor": Command(summary: "monitor [--readers]", options: ["readers"], render: .event) { a in
             .init(method: a.flag("readers") ? ReaderMethod.monitor.name : RegistryMethod.monitor.name, parameters: [:], more: true)
         },

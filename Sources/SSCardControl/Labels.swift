@@ -45,6 +45,8 @@ struct Labels {
         .bankFunction: ("Bank function", "金融功能"), .generation: ("Generation", "卡代次"),
         .feeSettlement: ("Fee", "缴费情况"), .newName: ("New name", "新姓名"),
         .channel: ("Channel", "渠道"), .expectedDate: ("Expected", "预计制卡完成"), .delivery: ("Delivery", "领取方式"),
+        .module: ("Security module", "安全模块"), .present: ("Present", "在位"), .serial: ("Serial", "序列号"),
+        .session: ("Session", "会话"), .macsComputed: ("MACs computed", "已计算 MAC"),
     ]
 
     /// The vocabularies a field's values come from. oldState and newState

@@ -48,6 +48,8 @@ public enum AccessPolicy {
         .reader(.verifyPin): [.kiosk, .operator, .admin],
         .reader(.changePin): [.kiosk, .operator, .admin],
         .reader(.monitor): [.kiosk, .operator, .admin],
+        // The counter's PSAM: presence and serial, never keys; the counter checks it before a PIN reset.
+        .reader(.psamStatus): [.operator, .admin],
     ]
 
     /// Whether `role` may call the method a call names. Methods the

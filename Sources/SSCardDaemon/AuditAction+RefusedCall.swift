@@ -50,6 +50,7 @@ extension AuditAction {
         case .verifyPin: .verifyPin
         case .changePin: .changePin
         case .monitor: .monitorReaders
+        case .psamStatus: .psamStatus
         }
     }
 }

@@ -12,7 +12,7 @@ extension CardReaders {
             statuses = try directory.run { queue throws(ReaderFailure) in
                 let context = try queue.context()
                 do throws(PCSCError) {
-                    let names = try context.readers().filter { scope.contains($0) }
+                    let names = try context.readers().filter { scope.contains($0) && !excluded.contains($0) }
                     guard !names.isEmpty else { return [] }
                     return try context.status(of: names)
                 } catch {
@@ -45,8 +45,9 @@ extension CardReaders {
             throw ReaderFailure.readerUnresponsive(requested)
         }
         let choice = self.choice
+        let excluded = self.excluded
         let reader = try directory.run { queue throws(ReaderFailure) in
-            try Self.chooseReader(requested, within: scope, choice: choice, context: try queue.context())
+            try Self.chooseReader(requested, within: scope, excluding: excluded, choice: choice, context: try queue.context())
         }
         let result = try self.queue(for: reader).run { queue in
             try Self.operate(reader: reader, context: try queue.context(), body)
@@ -97,11 +98,12 @@ extension CardReaders {
     /// cards are refused with their readers listed, except that a contact and
     /// a contactless slot together follow the configured iType preference
     /// (a dual-interface card shows up in both).
-    static func chooseReader(_ requested: String?, within scope: ReaderScope = .all, choice: ReaderChoice,
-                             context: PCSCContext) throws(ReaderFailure) -> String {
+    static func chooseReader(_ requested: String?, within scope: ReaderScope = .all, excluding excluded: Set<String> = [],
+                             choice: ReaderChoice, context: PCSCContext) throws(ReaderFailure) -> String {
         let statuses: [ReaderStatus]
         do {
-            statuses = try context.status(of: try context.readers()).filter { scope.contains($0.reader) }
+            statuses = try context.status(of: try context.readers())
+                .filter { scope.contains($0.reader) && !excluded.contains($0.reader) }
         } catch {
             if error == .noReadersAvailable { throw .noReader }
             throw .pcsc(error, reader: requested)

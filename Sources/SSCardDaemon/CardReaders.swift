@@ -60,6 +60,9 @@ public final class CardReaders: @unchecked Sendable {
     static let pendingPerReader = 4
 
     let choice: ReaderChoice
+    /// Readers that never hold a holder's card: the PSAM's (`psam-reader`).
+    /// Not listed, never chosen or opened, their events not published.
+    let excluded: Set<String>
     let log: Log
     let timeout: Duration
     /// Listing and choosing readers, on a context no card operation uses.
@@ -86,8 +89,10 @@ public final class CardReaders: @unchecked Sendable {
     /// happened (a removal never overtakes the insertion it follows).
     private let publishing = NSLock()
 
-    public init(choice: ReaderChoice, cardOperationTimeout: Duration = .seconds(15), log: Log) {
+    public init(choice: ReaderChoice, excluding excluded: Set<String> = [], cardOperationTimeout: Duration = .seconds(15),
+                log: Log) {
         self.choice = choice
+        self.excluded = excluded
         self.log = log
         timeout = cardOperationTimeout
         let seconds = cardOperationTimeout.components.seconds
@@ -178,6 +183,7 @@ public final class CardReaders: @unchecked Sendable {
     // MARK: Monitor events
 
     private func handle(_ event: ReaderEvent) {
+        guard !excluded.contains(event.reader) else { return }
         log.info("\(event)")
         switch event {
         case let .cardInserted(reader, _):

@@ -3,7 +3,7 @@ import PostgreSQLStore
 
 /// Secrets from systemd credentials.
 ///
-/// sscardd.service loads `issuer-keys` and `pgpass` with `LoadCredential=`
+/// sscardd.service loads `issuer-keys`, `psam-pin` and `pgpass` with `LoadCredential=`
 /// from root-only files in /etc/sscard/credentials (created empty by
 /// tmpfiles.d); systemd hands the daemon private read-only copies in
 /// `$CREDENTIALS_DIRECTORY` that no other uid can read. An empty credential
@@ -27,8 +27,12 @@ extension Configuration {
     /// key file, and a `passfile` for a PostgreSQL conninfo that names no
     /// password of its own.
     mutating func applyCredentials(_ environment: [String: String]) throws {
-        if securityModuleKeys == nil, let keys = Self.credential("issuer-keys", in: environment) {
+        // With a PSAM no key file is loaded at all, whatever the credential holds.
+        if securityModule == .software, securityModuleKeys == nil, let keys = Self.credential("issuer-keys", in: environment) {
             securityModuleKeys = keys
+        }
+        if securityModule == .psam, psamPINFile == nil {
+            psamPINFile = Self.credential("psam-pin", in: environment)
         }
         if let conninfo = postgresqlConninfo, !conninfo.hasSecret, conninfo.value("passfile") == nil,
            let passfile = Self.credential("pgpass", in: environment) {

@@ -55,6 +55,16 @@ public struct Configuration: Equatable, Sendable {
     public var statusCacheCards = 1_000_000
     /// Issuer keys for the software security module; nil disables MAC'd card commands.
     public var securityModuleKeys: String?
+    /// Who computes the MACs of card maintenance: the key file in memory, or a PSAM.
+    public var securityModule: SecurityModuleKind = .software
+    /// The PSAM's reader (or SAM slot); never used as a holder's reader.
+    public var psamReader: String?
+    /// The PSAM's key application, as hex.
+    public var psamAID: [UInt8] = PSAMDefaults.aid
+    /// The PSAM command profile file; nil: `PSAMProfile()`'s defaults.
+    public var psamProfile: String?
+    /// The file holding the PSAM's operator PIN: the `psam-pin` credential.
+    public var psamPINFile: String?
     /// The national interface's iType: 1 contact, 2 contactless, 3 contact first, 4 contactless first.
     public var readerType = 3
     /// Seconds a call waits for one card operation; past it the caller gets
@@ -186,6 +196,16 @@ public struct Configuration: Equatable, Sendable {
         case "audit-checkpoint-interval": auditCheckpointSeconds = try integer(1...86_400)
         case "status-cache-cards": statusCacheCards = try integer(0...100_000_000)
         case "security-module-keys": securityModuleKeys = value.isEmpty ? nil : try absolutePath()
+        case "security-module":
+            guard let kind = SecurityModuleKind(rawValue: value) else { throw Message("'\(key)' must be software or psam") }
+            securityModule = kind
+        case "psam-reader": psamReader = try text()
+        case "psam-aid":
+            guard let aid = PSAMDefaults.hex(value), (5...16).contains(aid.count) else {
+                throw Message("'\(key)' must be an AID of 5 to 16 bytes in hex")
+            }
+            psamAID = aid
+        case "psam-profile": psamProfile = value.isEmpty ? nil : try absolutePath()
         case "reader-type": readerType = try integer(1...4)
         case "card-operation-timeout": cardOperationTimeoutSeconds = try integer(1...600)
         case "terminal-number": terminalNumber = try text(allowEmpty: true)

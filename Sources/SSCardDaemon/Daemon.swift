@@ -1,5 +1,6 @@
 import Foundation
 import SocialSecurityCard
+import SSCardValues
 import Varlink
 
 /// sscardd: the registry, the readers and the varlink socket, started in
@@ -45,7 +46,12 @@ public final class Daemon: Sendable {
     public static func checkConfiguration(_ configuration: Configuration, path: String) throws -> [String] {
         let settings = try StartSettings(configuration, configurationPath: path)
         var lines = ["registry: \(configuration.registryLocation)"]
-        if let keys = configuration.securityModuleKeys, let module = settings.securityModule as? SoftwareSecurityModule {
+        if let module = settings.securityModule as? PSAMSecurityModule {
+            let slots = module.profile.slots.keys.map(\.description).sorted().joined(separator: ", ")
+            lines.append("security module: PSAM in reader \(module.reader), AID \(Hex.encode(module.aid)), "
+                + "profile \(configuration.psamProfile ?? "(defaults)") (\(slots)), operator PIN "
+                + (configuration.psamPINFile == nil ? "none" : "from \(configuration.psamPINFile ?? "")"))
+        } else if let keys = configuration.securityModuleKeys, let module = settings.securityModule as? SoftwareSecurityModule {
             let names = module.loadedKeys.map(\.description).joined(separator: ", ")
             lines.append("issuer keys: \(keys) (\(module.loadedKeys.count): \(names))")
         } else {
@@ -63,7 +69,12 @@ public final class Daemon: Sendable {
         let registry = RegistryService(configuration: configuration, auditKey: settings.auditKey?.key, log: log)
         let checkpoints = AuditCheckpointService(registry: registry, configuration: configuration,
                                                  keyPath: settings.auditKey?.path, log: log)
+        if settings.securityModule is SoftwareSecurityModule {
+            log.warning("security module: software, with issuer master keys in this process's memory; "
+                + "for development and labs only: a service point uses a PSAM (security-module = psam)")
+        }
         let readers = CardReaders(choice: settings.readerChoice,
+                                  excluding: configuration.securityModule == .psam ? Set(configuration.psamReader.map { [$0] } ?? []) : [],
                                   cardOperationTimeout: .seconds(configuration.cardOperationTimeoutSeconds), log: log)
         let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
                                        settings: settings, registry: registry, checkpoints: checkpoints,
@@ -95,6 +106,7 @@ public final class Daemon: Sendable {
         _ = try? notify.stopping()
         log.notice("stopping: finishing calls in flight")
         try services.stop()
+        (settings.securityModule as? PSAMSecurityModule)?.close()
         log.notice("stopped")
     }
 

@@ -17,8 +17,11 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
     case readerUnresponsive(String)
     /// The reader has as many operations pending as it may have.
     case readerBusy(reader: String, pending: Int)
+    /// The security module could not make a MAC; the holder's card was not changed.
+    case securityModule(SecurityModuleError)
 
     static func card(_ error: CardError, reader: String) -> ReaderFailure {
+        if case let .securityModule(failure) = error { return .securityModule(failure) }
         var statusWord: String?
         switch error {
         case let .applicationNotFound(status), let .recordNotFound(_, status), let .unexpectedStatus(_, status):
@@ -55,6 +58,10 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
         case let .readerUnresponsive(reader): return VarlinkError(ReaderErrorName.readerUnresponsive, [.reader: .string(reader)])
         case let .readerBusy(reader, pending):
             return VarlinkError(ReaderErrorName.readerBusy, [.reader: .string(reader), .pending: .int(Int64(pending))])
+        case let .securityModule(failure):
+            var parameters: [WireKey: JSONValue] = [.kind: .string(failure.kind), .reason: .string(failure.description)]
+            if case let .operatorPINRejected(triesLeft) = failure { parameters[.triesLeft] = .int(Int64(triesLeft)) }
+            return VarlinkError(ReaderErrorName.securityModuleFailed, parameters)
         }
     }
 

@@ -16,6 +16,7 @@ struct ReaderMethods: Sendable {
     let readers: CardReaders
     let terminalNumber: String
     let terminalDevice: String
+    let securityModule: (any SecurityModule & Sendable)?
 
     typealias Method = @Sendable (ReaderMethods, CallContext) throws -> JSONValue
 
@@ -24,7 +25,24 @@ struct ReaderMethods: Sendable {
         .readCard: { try $0.readCard($1) },
         .verifyPin: { try $0.verifyPin($1) },
         .changePin: { try $0.changePin($1) },
+        .psamStatus: { try $0.psamStatus($1) },
     ]
+
+    /// What `sscardctl psam status` shows: never a key or PIN.
+    func psamStatus(_ context: CallContext) throws -> JSONValue {
+        guard let psam = securityModule as? PSAMSecurityModule else {
+            return .fields([.module: .string(securityModule == nil ? "none" : "software")])
+        }
+        let status = psam.status()
+        var reply: [WireKey: JSONValue] = [
+            .module: "psam", .reader: .string(status.reader), .present: .bool(status.present),
+            .session: .string(status.state.rawValue), .macsComputed: .int(Int64(status.macsComputed)),
+        ]
+        if let serial = status.serial { reply[.serial] = .string(serial) }
+        if let tries = status.operatorPINTriesLeft { reply[.triesLeft] = .int(Int64(tries)) }
+        if let problem = status.problem { reply[.problem] = .string(problem.description) }
+        return .fields(reply)
+    }
 
     func listReaders(_ context: CallContext) throws -> JSONValue {
         .fields([.readers: .array(try readers.list(within: context.readerScope).map { reader in

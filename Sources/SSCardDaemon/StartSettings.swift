@@ -4,6 +4,7 @@ import PCSC
 import PostgreSQLStore
 import Registry
 import SocialSecurityCard
+import SSCardValues
 
 /// What the start resolves from the configuration before it opens anything:
 /// the issuer key file loaded, the socket group's id, the reader choice.
@@ -47,29 +48,69 @@ public struct StartSettings: Sendable {
         if configuration.postgresqlConninfo.map({ PGConninfo.carriesSecret($0.text) }) == true {
             try Self.checkConfigurationFileMode(configurationPath, problem: problem)
         }
-        securityModule = try configuration.securityModuleKeys.map { path in
-            try Self.checkKeyFileMode(path, problem: problem)
-            do {
-                return try SoftwareSecurityModule(contentsOfFile: path)
-            } catch {
-                throw problem("security module keys: \(error)")
+        switch configuration.securityModule {
+        case .software:
+            securityModule = try configuration.securityModuleKeys.map { path in
+                try Self.checkKeyFileMode(path, problem: problem)
+                do {
+                    return try SoftwareSecurityModule(contentsOfFile: path)
+                } catch {
+                    throw problem("security module keys: \(error)")
+                }
             }
+        case .psam:
+            securityModule = try Self.psamModule(configuration, problem: problem)
         }
+    }
+
+    /// The PSAM module: its reader, AID and profile from the file, its
+    /// operator PIN from the `psam-pin` credential (mode-checked like the
+    /// keys). Nothing is sent to the PSAM here: it may be inserted later,
+    /// and `sscardctl psam status` says whether it is there.
+    static func psamModule(_ configuration: Configuration, problem: (String) -> ConfigurationError) throws -> PSAMSecurityModule {
+        guard let reader = configuration.psamReader else {
+            throw problem("security-module = psam needs psam-reader (the PSAM's reader or SAM slot)")
+        }
+        if configuration.securityModuleKeys != nil {
+            throw problem("security-module = psam loads no issuer keys: remove security-module-keys")
+        }
+        let profile: PSAMProfile
+        do {
+            profile = try configuration.psamProfile.map { try PSAMProfile(contentsOfFile: $0) } ?? PSAMProfile()
+        } catch {
+            throw problem("psam-profile: \(error)")
+        }
+        var pin: [UInt8] = []
+        if let path = configuration.psamPINFile {
+            try checkKeyFileMode(path, problem: problem, what: "psam-pin")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw problem("psam-pin: \(path) cannot be read")
+            }
+            var text = Array(data)
+            defer { SecretBytes.clear(&text) }
+            let digits = String(decoding: text.filter { !Set(" \t\r\n".utf8).contains($0) }, as: UTF8.self)
+            guard let decoded = Hex.decode(digits), !decoded.isEmpty, decoded.count <= 16 else {
+                throw problem("psam-pin: \(path) must hold the operator PIN as hex digits (e.g. 123456)")
+            }
+            pin = decoded
+        }
+        return PSAMSecurityModule(reader: reader, aid: configuration.psamAID, profile: profile, operatorPIN: &pin)
     }
 
     /// Issuer master keys derive every card's maintenance keys: a key file
     /// that the group or others may read (or write) is refused, naming the
     /// file and its mode, rather than used. systemd's `LoadCredential=` gives
     /// the daemon a 0400 copy; a plain file should be 0600 or 0400.
-    static func checkKeyFileMode(_ path: String, problem: (String) -> ConfigurationError) throws {
+    static func checkKeyFileMode(_ path: String, problem: (String) -> ConfigurationError,
+                                 what: String = "security module keys") throws {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw problem("security module keys: \(path): \(String(cString: strerror(errno)))")
+            throw problem("\(what): \(path): \(String(cString: strerror(errno)))")
         }
         let permissions = UInt32(status.st_mode) & 0o777
         guard permissions & 0o077 == 0 else {
-            throw problem("security module keys: \(path) is mode \(String(format: "%04o", permissions)); "
-                + "issuer keys must be accessible to their owner only (chmod 0600, or LoadCredential=)")
+            throw problem("\(what): \(path) is mode \(String(format: "%04o", permissions)); "
+                + "secrets must be accessible to their owner only (chmod 0600, or LoadCredential=)")
         }
     }
 

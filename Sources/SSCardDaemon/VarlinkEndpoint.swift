@@ -42,7 +42,7 @@ final class VarlinkEndpoint: DaemonService {
                                              securityModule: settings.securityModule,
                                              auditCheckpoints: checkpoints.checkpoints),
             readerMethods: ReaderMethods(registry: registryService.registry, readers: readers, terminalNumber: configuration.terminalNumber,
-                                         terminalDevice: configuration.terminalDevice),
+                                         terminalDevice: configuration.terminalDevice, securityModule: settings.securityModule),
             roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
         let server = try VarlinkServer(
             configuration: try serverConfiguration(),

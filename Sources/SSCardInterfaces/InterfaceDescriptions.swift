@@ -71,6 +71,23 @@ method Monitor() -> (
   readError: ?string
 )
 
+# The service point's security module, as sscardctl psam status shows it:
+# which module, and for a PSAM its reader, whether it is there, its serial
+# (from its public file EF15), how far its session got (closed, connected,
+# selected, ready), operator-PIN tries left when the PSAM refused the PIN,
+# MACs computed since start, and why the session could not be opened.
+# Never a key or a PIN. The PSAM is asked, so this opens its session.
+method PsamStatus() -> (
+  module: (software, psam, none),
+  reader: ?string,
+  present: ?bool,
+  serial: ?string,
+  session: ?string,
+  triesLeft: ?int,
+  macsComputed: ?int,
+  problem: ?string
+)
+
 error NoReader ()
 error ReaderNotFound (reader: string)
 error NoCardInReader (reader: ?string)
@@ -85,6 +102,11 @@ error ReaderUnresponsive (reader: string)
 # The reader already has as many card operations pending as it may have.
 error ReaderBusy (reader: string, pending: int)
 error PermissionDenied (method: string, role: ?string)
+# The security module could not make a MAC, before the holder's card was sent
+# anything that changes it: kind is psamAbsent, psamRemoved, psamBlocked,
+# operatorPinRejected (triesLeft), operatorPinMissing, unknownKeyIndex,
+# keyNotLoaded, deviceRejected, deviceUnavailable or crypto.
+error SecurityModuleFailed (kind: string, reason: string, triesLeft: ?int)
 """#
 
     public static let registry = #"""

@@ -14,6 +14,7 @@ public enum ReaderErrorName: String, InterfaceMember {
     case readerUnresponsive = "ReaderUnresponsive"
     case readerBusy = "ReaderBusy"
     case permissionDenied = "PermissionDenied"
+    case securityModuleFailed = "SecurityModuleFailed"
 }
 
 extension VarlinkError {

@@ -7,4 +7,5 @@ public enum ReaderMethod: String, InterfaceMember {
     case verifyPin = "VerifyPin"
     case changePin = "ChangePin"
     case monitor = "Monitor"
+    case psamStatus = "PsamStatus"
 }

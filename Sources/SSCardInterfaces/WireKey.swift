@@ -58,7 +58,9 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case kind
     case limit
     case lossExpiresAt
+    case macsComputed
     case method
+    case module
     case name
     case newName
     case newPin
@@ -74,6 +76,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case pending
     case phone
     case place
+    case present
     case pin
     case previousState
     case problem
@@ -95,8 +98,10 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case role
     case rule
     case securePinEntry
+    case serial
     case sequence
     case servicePoint
+    case session
     case sex
     case specVersion
     case ssn

@@ -147,6 +147,7 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "verifyPin": BilingualName("密码校验", "PIN verification"),
         "changePin": BilingualName("读卡器改密", "PIN change at a reader"),
         "monitorReaders": BilingualName("读卡器监视", "Reader monitor"),
+        "psamStatus": BilingualName("PSAM 状态", "PSAM status"),
         // What the daemon records of refusals.
         "refusedCalls": BilingualName("拒绝访问汇总", "Refused calls (count)"),
         "unknownMethod": BilingualName("未知操作", "Unknown method"),
