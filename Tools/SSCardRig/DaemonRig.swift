@@ -25,7 +25,8 @@ public final class DaemonRig: @unchecked Sendable {
     private var starts = 0
 
     /// Writes a configuration (with `extra` lines appended) and starts sscardd.
-    public init(extra: String = "", start: Bool = true) throws {
+    /// `softwareKeys: false` leaves out the issuer key file (a PSAM's service point).
+    public init(extra: String = "", start: Bool = true, softwareKeys: Bool = true) throws {
         _ = PCSCRig.shared  // sets PCSCLITE_CSOCK_NAME for the children
         directory = NSTemporaryDirectory() + "sscardd-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         stateDirectory = directory + "/state"
@@ -47,7 +48,7 @@ public final class DaemonRig: @unchecked Sendable {
             operator-group = \(Self.operatorGid)
             kiosk-group = \(Self.kioskGid)
             remote-group = \(Self.remoteGid)
-            security-module-keys = \(keys)
+            \(softwareKeys ? "security-module-keys = \(keys)" : "# no issuer keys")
             terminal-number = T01
             terminal-device = VPCD
             log-level = debug

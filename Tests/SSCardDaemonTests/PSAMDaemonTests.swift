@@ -1,0 +1,120 @@
+import Foundation
+import PCSC
+import SocialSecurityCard
+import SSCardInterfaces
+import SSCardRig
+import Testing
+import Varlink
+
+/// sscardd with `security-module = psam`: the virtual PSAM in slot 1, the
+/// holder's card in slot 0, the operator PIN from the `psam-pin` credential,
+/// no issuer key on the host. Resets go through the PSAM; its failures are
+/// typed, audited, and leave the holder's card as it was.
+@Suite("sscardd: the PSAM security module", .serialized)
+struct PSAMDaemonTests {
+    static let psamFile = """
+        serial = 31 00 00 00 00 00 00 00 00 07
+        operator-pin = 12 34 56
+        key.27.02 = sm4 0123456789ABCDEFFEDCBA9876543210
+        key.26.02 = sm4 00112233445566778899AABBCCDDEEFF
+        key.28.02 = sm4 FFEEDDCCBBAA99887766554433221100
+        """
+
+    /// A daemon with the PSAM configured and `pin` as its credential.
+    static func rig(pin: String = "123456") throws -> DaemonRig {
+        let rig = try DaemonRig(extra: """
+            security-module = psam
+            psam-reader = \(PCSCRig.reader1)
+            """, start: false, softwareKeys: false)
+        let credentials = rig.directory + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try (pin + "\n").write(toFile: credentials + "/psam-pin", atomically: true, encoding: .utf8)
+        chmod(credentials + "/psam-pin", 0o400)
+        try rig.start(environment: ["CREDENTIALS_DIRECTORY": credentials])
+        return rig
+    }
+
+    static func reset(_ client: VarlinkClient, _ number: String, pin: String) throws {
+        _ = try client.call(RegistryMethod.resetPassword.name, .fields([
+            .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: .string(pin),
+            .evidence: Fixture.idCardAndCard]))
+    }
+
+    static func resets(_ client: VarlinkClient, _ number: String) throws -> [JSONValue] {
+        (try client.call(RegistryMethod.history.name, .fields([.cardNumber: .string(number)]))[.entries]?.array ?? [])
+            .filter { $0[.action]?.string == "resetPassword" }
+    }
+
+    @Test("a PIN reset through the PSAM; the PSAM's reader is not a holder's reader; psam status shows it, never a key")
+    func resetThroughPSAM() throws {
+        let psam = try PCSCRig.shared.insertPSAM(Self.psamFile, name: "daemon-psam")
+        defer { psam.terminate(); _ = psam.waitForExit() }
+        let rig = try Self.rig()
+        #expect(rig.daemon?.output.contains { $0.contains("security module: software") } == false)
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(40, client: client)
+        let card = try Fixture.insert(40, rig: rig)
+        defer { Fixture.remove(card, rig: rig) }
+
+        let readers = try client.call(ReaderMethod.listReaders.name, [:])[.readers]?.array ?? []
+        #expect(readers.compactMap { $0[.name]?.string } == [PCSCRig.reader0])
+        for _ in 0..<3 { _ = try client.call(ReaderMethod.verifyPin.name, .fields([.pin: "864209"])) }
+        try Self.reset(client, number, pin: "135790")
+        #expect(try ChipProbe.pinIs("135790") == .verified)
+
+        let status = try client.call(ReaderMethod.psamStatus.name, [:])
+        #expect(status[.module]?.string == "psam" && status[.present]?.bool == true)
+        #expect(status[.serial]?.string == "31000000000000000007" && status[.session]?.string == "ready")
+        #expect(status[.macsComputed]?.int == 2)
+        let (code, output) = try rig.sscardctl(["psam", "status"], uid: DaemonRig.otherUid, groups: [DaemonRig.operatorGid])
+        #expect(code == 0 && output.contains("31000000000000000007") && !output.contains("0123456789ABCDEF"), "\(output)")
+        #expect(try Self.resets(client, number).last?[.outcome]?.string == "done")
+    }
+
+    @Test("PSAM absent, or the credential's PIN refused: SecurityModuleFailed, audited, the card unchanged")
+    func refusalsAreAudited() throws {
+        // No PSAM in slot 1.
+        let rig = try Self.rig()
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(41, client: client)
+        let card = try Fixture.insert(41, rig: rig)
+        defer { Fixture.remove(card, rig: rig) }
+        let absent = Fixture.error { try Self.reset(client, number, pin: "135790") }
+        #expect(absent?.name == ReaderErrorName.securityModuleFailed.name)
+        #expect(absent?.parameters[.kind]?.string == "psamAbsent")
+        #expect(try ChipProbe.pinIs("123456") == .verified, "the holder's PIN is unchanged")
+        let audited = try Self.resets(client, number)
+        #expect(audited.last?[.outcome]?.string == "failed")
+        #expect(audited.last?[.reason]?.string?.contains("PSAM absent") == true, "\(audited)")
+        let status = try client.call(ReaderMethod.psamStatus.name, [:])
+        #expect(status[.present]?.bool == false && status[.problem]?.string?.contains("absent") == true)
+        rig.stop()
+
+        // A PSAM, and a daemon whose credential holds the wrong operator PIN.
+        let psam = try PCSCRig.shared.insertPSAM(Self.psamFile, name: "daemon-psam-pin")
+        defer { psam.terminate(); _ = psam.waitForExit() }
+        let wrong = try Self.rig(pin: "999999")
+        let second = try Fixture.client(wrong)
+        _ = try Fixture.issue(41, client: second)
+        let refused = Fixture.error { try Self.reset(second, number, pin: "135790") }
+        #expect(refused?.parameters[.kind]?.string == "operatorPinRejected")
+        #expect(refused?.parameters[.triesLeft]?.int == 2)
+        #expect(try ChipProbe.pinIs("123456") == .verified, "the holder's PIN is unchanged")
+        #expect(try Self.resets(second, number).last?[.reason]?.string?.contains("operator PIN") == true)
+    }
+
+    @Test("--check-config: psam without a reader, or with issuer keys, or a bad profile, is refused naming the problem")
+    func checkConfig() throws {
+        let rig = try DaemonRig(extra: "security-module = psam", start: false)
+        let binary = PCSCRig.productsDirectory + "/sscardd"
+        let (code, output) = try runToEnd(binary, ["--config", rig.configPath, "--check-config"])
+        #expect(code == 78 && output.contains("needs psam-reader"), "\(output)")
+
+        let profile = rig.directory + "/psam.profile"
+        try "reloadPIN.sm4 = 27".write(toFile: profile, atomically: true, encoding: .utf8)
+        let bad = try DaemonRig(extra: "security-module = psam\npsam-reader = SAM\npsam-profile = \(profile)", start: false,
+                                softwareKeys: false)
+        let (badCode, badOutput) = try runToEnd(binary, ["--config", bad.configPath, "--check-config"])
+        #expect(badCode == 78 && badOutput.contains("psam-profile: PSAM profile line 1"), "\(badOutput)")
+    }
+}
