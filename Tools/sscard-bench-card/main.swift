@@ -4,6 +4,7 @@ import PCSC
 import SocialSecurityCard
 
 // sscard-bench-card READER ITERATIONS
+// sscard-bench-card pin-reset HOLDER-READER PSAM-READER KEYFILE ITERATIONS   (PINResetBench)
 //
 // Measures, through real pcscd, how long sscard takes from a card being
 // present to its identity parsed: SCardConnect, SocialSecurityApplication
@@ -13,6 +14,15 @@ import SocialSecurityCard
 // Output: one "name value" line per measurement, in seconds.
 
 let arguments = CommandLine.arguments
+if arguments.count == 6, arguments[1] == "pin-reset", let iterations = Int(arguments[5]), iterations > 0 {
+    do {
+        try PINResetBench.run(holderReader: arguments[2], psamReader: arguments[3], keyFile: arguments[4], iterations: iterations)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("sscard-bench-card pin-reset: \(error)\n".utf8))
+        exit(1)
+    }
+}
 guard arguments.count == 3, let iterations = Int(arguments[2]), iterations > 0 else {
     FileHandle.standardError.write(Data("usage: sscard-bench-card READER ITERATIONS\n".utf8))
     exit(2)

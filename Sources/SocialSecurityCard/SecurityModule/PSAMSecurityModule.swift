@@ -34,6 +34,8 @@ public final class PSAMSecurityModule: SecurityModule, @unchecked Sendable, Cust
     private var macs = 0
     /// Commands the PSAM answered in the current attempt (`inSession`).
     private var answered = 0
+    /// Commands sent to the PSAM since start, for status and benchmarks.
+    private var sent = 0
 
     /// `operatorPIN`: the PIN's bytes as the PSAM's VERIFY takes them
     /// (cleared in the caller's array).
@@ -94,7 +96,8 @@ public final class PSAMSecurityModule: SecurityModule, @unchecked Sendable, Cust
         var problem: SecurityModuleError?
         do { try inSession { _ throws(SecurityModuleError) in } } catch { problem = error }
         return PSAMStatus(reader: reader, present: connection != nil, serial: serial.map(Hex.encode),
-                          state: state, operatorPINTriesLeft: triesLeft, macsComputed: macs, problem: problem)
+                          state: state, operatorPINTriesLeft: triesLeft, macsComputed: macs, commandsSent: sent,
+                          problem: problem)
     }
 
     /// Ends the session and releases the PSAM (reset, so that its
@@ -209,6 +212,7 @@ public final class PSAMSecurityModule: SecurityModule, @unchecked Sendable, Cust
     }
 
     private func exchange(_ channel: CardConnection, _ command: CommandAPDU) throws(SecurityModuleError) -> ResponseAPDU {
+        sent += 1
         do {
             let reply = try channel.transmit(command)
             answered += 1

@@ -22,17 +22,20 @@ public struct PSAMStatus: Equatable, Sendable {
     public var operatorPINTriesLeft: Int?
     /// MACs computed since the daemon started.
     public var macsComputed: Int
+    /// Commands sent to the PSAM since then (session set-up included).
+    public var commandsSent: Int
     /// Why the session could not be opened, if it could not.
     public var problem: SecurityModuleError?
 
     public init(reader: String, present: Bool, serial: String?, state: State, operatorPINTriesLeft: Int?,
-                macsComputed: Int, problem: SecurityModuleError?) {
+                macsComputed: Int, commandsSent: Int = 0, problem: SecurityModuleError?) {
         self.reader = reader
         self.present = present
         self.serial = serial
         self.state = state
         self.operatorPINTriesLeft = operatorPINTriesLeft
         self.macsComputed = macsComputed
+        self.commandsSent = commandsSent
         self.problem = problem
     }
 }
