@@ -8,6 +8,7 @@ import SocialSecurityCard
 extension CardReaders {
     public func list(within scope: ReaderScope = .all) throws(ReaderFailure) -> [Reader] {
         let statuses: [ReaderStatus]
+        let excluded = self.excluded
         do {
             statuses = try directory.run { queue throws(ReaderFailure) in
                 let context = try queue.context()

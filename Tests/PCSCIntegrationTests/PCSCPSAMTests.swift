@@ -181,7 +181,8 @@ extension PCSCIntegration {
             let after = events.count
             try expectRefused(module, .deviceRemoved(reader: PCSCRig.reader1))
             try events.wait(after: after, for: "PSAM out") { $0 == .cardRemoved(reader: PCSCRig.reader1) }
-            _ = vanishing.waitForExit()
+            _ = try vanishing.waitForLine(containing: "vanished port")
+            vanishing.terminate()
 
             let psamProcess = try insertPSAM()
             defer { try? pull(psamProcess, from: PCSCRig.reader1) }

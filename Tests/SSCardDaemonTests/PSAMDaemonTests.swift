@@ -34,6 +34,21 @@ struct PSAMDaemonTests {
         return rig
     }
 
+    /// Inserts the virtual PSAM in slot 1 and returns once pcscd has seen it
+    /// (the test's own monitor: sscardd ignores the PSAM's reader).
+    static func insertPSAM(name: String) throws -> ChildProcess {
+        _ = PCSCRig.shared  // points libpcsclite at the private pcscd
+        let monitor = try ReaderMonitor()
+        let seen = DispatchSemaphore(value: 0)
+        monitor.start { event in
+            if case .cardInserted(PCSCRig.reader1, _) = event { seen.signal() }
+        }
+        defer { monitor.stop() }
+        let psam = try PCSCRig.shared.insertPSAM(psamFile, name: name)
+        guard seen.wait(timeout: .now() + 20) == .success else { throw RigError.missing("the PSAM in \(PCSCRig.reader1)") }
+        return psam
+    }
+
     static func reset(_ client: VarlinkClient, _ number: String, pin: String) throws {
         _ = try client.call(RegistryMethod.resetPassword.name, .fields([
             .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: .string(pin),
@@ -47,7 +62,7 @@ struct PSAMDaemonTests {
 
     @Test("a PIN reset through the PSAM; the PSAM's reader is not a holder's reader; psam status shows it, never a key")
     func resetThroughPSAM() throws {
-        let psam = try PCSCRig.shared.insertPSAM(Self.psamFile, name: "daemon-psam")
+        let psam = try Self.insertPSAM(name: "daemon-psam")
         defer { psam.terminate(); _ = psam.waitForExit() }
         let rig = try Self.rig()
         #expect(rig.daemon?.output.contains { $0.contains("security module: software") } == false)
@@ -91,7 +106,7 @@ struct PSAMDaemonTests {
         rig.stop()
 
         // A PSAM, and a daemon whose credential holds the wrong operator PIN.
-        let psam = try PCSCRig.shared.insertPSAM(Self.psamFile, name: "daemon-psam-pin")
+        let psam = try Self.insertPSAM(name: "daemon-psam-pin")
         defer { psam.terminate(); _ = psam.waitForExit() }
         let wrong = try Self.rig(pin: "999999")
         let second = try Fixture.client(wrong)
