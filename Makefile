@@ -40,7 +40,8 @@ PROGRAMS = sscardd sscardctl sscard-kiosk sscard-migrate-registry
 LIBEXEC_PROGRAMS = sscard-vcard
 PRODUCTS = $(PROGRAMS) $(LIBEXEC_PROGRAMS)
 
-UNITS = systemd/sscardd.socket systemd/sscardd.service systemd/sscard-kiosk.service
+UNITS = systemd/sscardd.socket systemd/sscardd.service systemd/sscard-kiosk.service \
+        systemd/sscard-kiosk-web.service systemd/sscard-kiosk-display.service
 MAN1 = man/sscardctl.1
 MAN5 = man/sscardd.conf.5
 MAN8 = man/sscardd.8 man/sscard-kiosk.8 man/sscard-migrate-registry.8
@@ -101,7 +102,7 @@ install:
 	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(LIBEXEC_PROGRAMS)) $(DESTDIR)$(LIBEXECDIR)/
 	for unit in $(UNITS); do \
-	    sed 's|/usr/bin/|$(BINDIR)/|g' $$unit > $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
+	    sed 's|/usr/bin/sscard|$(BINDIR)/sscard|g' $$unit > $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
 	    mv $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp $(DESTDIR)$(UNITDIR)/$${unit#systemd/} || exit 1; \
 	done
