@@ -2,7 +2,7 @@
 #
 #   make build                      the shipped programs, swift build -c release (Swift runtime linked statically)
 #   make test                       scripts/test
-#   make check                      scripts/check-deploy (units, udev, polkit, man, completion, install, sandbox)
+#   make check                      scripts/check-deploy (units, udev, polkit, man, completion, install, sandbox, kiosk display)
 #   make install DESTDIR=/tmp/root PREFIX=/usr
 #
 # `make install` installs what `make build` built; it does not build.
@@ -47,7 +47,7 @@ MAN5 = man/sscardd.conf.5
 MAN8 = man/sscardd.8 man/sscard-kiosk.8 man/sscard-migrate-registry.8
 
 .PHONY: all build print-binpath print-products test check check-units check-udev check-polkit check-man check-completion check-install check-sandbox \
-        install uninstall
+        check-kiosk-display install uninstall
 
 all: build
 
@@ -89,6 +89,9 @@ check-install:
 
 check-sandbox:
 	scripts/check-sandbox
+
+check-kiosk-display:
+	scripts/check-kiosk-display
 
 install:
 	@for program in $(PRODUCTS); do \
