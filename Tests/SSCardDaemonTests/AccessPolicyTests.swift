@@ -59,6 +59,7 @@ import Testing
         (.reader(.verifyPin), true, false, true),
         (.reader(.changePin), true, false, true),
         (.reader(.monitor), true, false, true),
+        (.reader(.psamStatus), false, false, true),
     ]
 
     @Test func theTableCoversEveryMethod() {
