@@ -166,6 +166,35 @@ struct SQLiteRegistryAccess: RegistryWriting {
         return pending
     }
 
+    func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
+        try db.queryAll(query.sql, parameters.map(SQLiteValue.init)) { row in (0..<row.count).map { row.string($0) } }
+    }
+
+    static let selectAuditPeriodPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE at >= ? AND at < ? "
+        + "AND (at > ? OR (at = ? AND seq > ?)) ORDER BY at, seq LIMIT 4096"
+    static let selectAuditPeriodPageAtPoint = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE at >= ? AND at < ? "
+        + "AND (at > ? OR (at = ? AND seq > ?)) AND service_point = ? ORDER BY at, seq LIMIT 4096"
+
+    func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
+                           _ body: (AuditEntry) throws -> Bool) throws {
+        // Pages by (at, seq) on the audit_by_time index: no statement stays open across pages.
+        var after = (at: from.milliseconds - 1, seq: Int64.max)
+        while true {
+            var page: [AuditEntry] = []
+            var values: [SQLiteValue] = [.integer(from.milliseconds), .integer(to.milliseconds), .integer(after.at),
+                                         .integer(after.at), .integer(after.seq)]
+            if let servicePoint { values.append(.text(servicePoint)) }
+            try db.query(servicePoint == nil ? Self.selectAuditPeriodPage : Self.selectAuditPeriodPageAtPoint, values) {
+                page.append(try RowDecoding.auditEntry($0))
+            }
+            for entry in page {
+                guard try body(entry) else { return }
+            }
+            guard let last = page.last, page.count == 4096 else { return }
+            after = (last.at.milliseconds, last.sequence)
+        }
+    }
+
     // MARK: Writing
 
     func insert(_ holder: Holder, at time: Timestamp) throws {
