@@ -167,7 +167,16 @@ struct SQLiteRegistryAccess: RegistryWriting {
     }
 
     func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
-        try db.queryAll(query.sql, parameters.map(SQLiteValue.init)) { row in (0..<row.count).map { row.string($0) } }
+        try db.queryAll(query.sql, parameters.map(SQLiteValue.init)) { row in
+            (0..<row.count).map { column -> String? in
+                switch row[column] {
+                case let .integer(value): return String(value)
+                case let .text(text): return text
+                case let .real(value): return String(value)
+                case .blob, .null: return nil
+                }
+            }
+        }
     }
 
     static let selectAuditPeriodPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE at >= ? AND at < ? "
