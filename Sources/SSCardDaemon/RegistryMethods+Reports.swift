@@ -39,6 +39,8 @@ extension RegistryMethods {
             reply.send(.fields([.entries: .array(page), .masked: .bool(!unmasked)]), continues: true)
             sent += page.count
             page.removeAll(keepingCapacity: true)
+            // Keep the reader's pace: at most about a megabyte on its way.
+            guard reply.waitForBacklog(below: Self.exportBacklog, timeout: Self.exportStall) else { throw CallerGone() }
         }
         try registry.exportAudit(from: period.from, to: period.to, servicePoint: point) { entry in
             page.append(ReportJSON.exportedEntry(entry, unmasked: unmasked))
@@ -53,6 +55,13 @@ extension RegistryMethods {
     /// Entries per ExportAudit reply: large enough that framing costs little,
     /// small enough to stay far inside the client's message limit.
     static let exportPage = 256
+    /// Reply bytes an export leaves on their way before it waits for the
+    /// reader: well under the server's output cap (4 MiB), which would
+    /// otherwise disconnect a reader slower than the registry.
+    static let exportBacklog = 1 << 20
+    /// A reader that takes nothing for this long is given up on (the walk
+    /// holds a snapshot and a worker thread).
+    static let exportStall: Duration = .seconds(300)
 
     static func period(_ context: CallContext) throws -> ReportPeriod {
         let p = context.parameters

@@ -179,10 +179,13 @@ struct SQLiteRegistryAccess: RegistryWriting {
         }
     }
 
-    static let selectAuditPeriodPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE at >= ? AND at < ? "
-        + "AND (at > ? OR (at = ? AND seq > ?)) ORDER BY at, seq LIMIT 4096"
-    static let selectAuditPeriodPageAtPoint = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE at >= ? AND at < ? "
-        + "AND (at > ? OR (at = ? AND seq > ?)) AND service_point = ? ORDER BY at, seq LIMIT 4096"
+    // The row value (at, seq) > (?, ?) starts each page's index range at the
+    // previous page's end; an OR of the two comparisons would scan the
+    // period from its start for every page.
+    static let selectAuditPeriodPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit "
+        + "WHERE (at, seq) > (?, ?) AND at < ? ORDER BY at, seq LIMIT 4096"
+    static let selectAuditPeriodPageAtPoint = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit "
+        + "WHERE service_point = ? AND (at, seq) > (?, ?) AND at < ? ORDER BY at, seq LIMIT 4096"
 
     func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
                            _ body: (AuditEntry) throws -> Bool) throws {
@@ -190,9 +193,8 @@ struct SQLiteRegistryAccess: RegistryWriting {
         var after = (at: from.milliseconds - 1, seq: Int64.max)
         while true {
             var page: [AuditEntry] = []
-            var values: [SQLiteValue] = [.integer(from.milliseconds), .integer(to.milliseconds), .integer(after.at),
-                                         .integer(after.at), .integer(after.seq)]
-            if let servicePoint { values.append(.text(servicePoint)) }
+            var values: [SQLiteValue] = [.integer(after.at), .integer(after.seq), .integer(to.milliseconds)]
+            if let servicePoint { values.insert(.text(servicePoint), at: 0) }
             try db.query(servicePoint == nil ? Self.selectAuditPeriodPage : Self.selectAuditPeriodPageAtPoint, values) {
                 page.append(try RowDecoding.auditEntry($0))
             }
