@@ -11,7 +11,7 @@ extension RegistryMethods {
     /// call naming another point is refused (and so recorded) rather than
     /// quietly narrowed. An administrator sees every point, or the one named.
     func report(_ context: CallContext) throws -> JSONValue {
-        let period = try Self.period(context)
+        let period = try Self.period(context, now: registry.clock.now())
         let point = try Self.servicePoint(context, own: registry.servicePoint)
         return ReportJSON.report(try registry.report(period, servicePoint: point))
     }
@@ -23,7 +23,7 @@ extension RegistryMethods {
     /// export is recorded with its count.
     func exportAudit(_ context: CallContext, _ reply: VarlinkReply) throws {
         guard context.call.more else { throw VarlinkError.expectedMore }
-        let period = try Self.period(context)
+        let period = try Self.period(context, now: registry.clock.now())
         let point = try context.parameters.optionalString(.servicePoint)
         let unmasked = try context.parameters.optionalBool(.unmasked) ?? false
         var page: [JSONValue] = []
@@ -63,11 +63,11 @@ extension RegistryMethods {
     /// holds a snapshot and a worker thread).
     static let exportStall: Duration = .seconds(300)
 
-    static func period(_ context: CallContext) throws -> ReportPeriod {
+    static func period(_ context: CallContext, now: Timestamp) throws -> ReportPeriod {
         let p = context.parameters
         let from = try day(p, .from), to = try day(p, .to)
         do {
-            return try ReportPeriod(from: from, to: to, now: Timestamp(Date()))
+            return try ReportPeriod(from: from, to: to, now: now)
         } catch {
             throw p.invalidValue(.to, error.description)
         }
