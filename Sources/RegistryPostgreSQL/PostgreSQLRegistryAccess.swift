@@ -195,6 +195,30 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         }
     }
 
+    func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
+        try db.query(query.numbered, parameters.map(PGValue.init)).map(\.values)
+    }
+
+    func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
+                           _ body: (AuditEntry) throws -> Bool) throws {
+        // Pages by (at, id) on the audit_by_time index; id (after the entry's
+        // columns) orders entries of one instant across chains.
+        var after = (at: from.milliseconds - 1, id: Int64.max)
+        let scope = servicePoint == nil ? "" : " AND service_point = $5"
+        while true {
+            var parameters: [PGValue] = [.integer(from.milliseconds), .integer(to.milliseconds), .integer(after.at),
+                                         .integer(after.id)]
+            if let servicePoint { parameters.append(.text(servicePoint)) }
+            let rows = try db.query("SELECT \(Self.auditColumns), id FROM audit WHERE at >= $1 AND at < $2 "
+                                        + "AND (at, id) > ($3, $4)\(scope) ORDER BY at, id LIMIT 4096", parameters)
+            for row in rows {
+                guard try body(try PGRowDecoding.auditEntry(row)) else { return }
+            }
+            guard let last = rows.last, rows.count == 4096 else { return }
+            after = (last.int64(2) ?? 0, last.int64(21) ?? 0)
+        }
+    }
+
     // MARK: Writing
 
     func insert(_ holder: Holder, at time: Timestamp) throws {

@@ -127,6 +127,14 @@ enum PostgreSQLRegistrySchema {
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;
             """),
+        // Reports and the audit export: the same indexes as the SQLite
+        // engine's 0007, the time index ending in id for the export's paging.
+        (id: "0007-report-indexes", sql: """
+            CREATE INDEX audit_by_time ON audit(at, id);
+            CREATE INDEX audit_by_point_time ON audit(service_point, at);
+            CREATE INDEX audit_by_application ON audit(application_id) WHERE application_id IS NOT NULL;
+            CREATE INDEX applications_by_stage ON applications(stage);
+            """),
     ]
 
     /// The advisory lock every daemon takes around migrating: one applies,

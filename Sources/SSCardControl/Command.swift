@@ -30,6 +30,9 @@ struct Command: Sendable {
     let options: Set<String>
     let render: Rendering
     let build: @Sendable (Arguments) throws -> Request
+    /// A command that handles its replies itself (a report's formats and
+    /// page, an export written to a file), instead of the generic rendering.
+    var run: (@Sendable (Request, Arguments, VarlinkClient, Labels) throws -> Void)? = nil
 }
 
 extension Control {

@@ -231,6 +231,8 @@ extension Control {
             if let head = a.option("head") { p[.head] = .string(head) }
             return .init(method: RegistryMethod.verifyAudit.name, parameters: .fields(p), more: true, progress: true)
         },
+        "report": Command.report,
+        "export-audit": Command.exportAudit,
         "backup": Command(summary: "backup PATH [--overwrite]", options: ["overwrite"],
                           render: .keyValue(key: nil, order: [.path])) { a in
             var parameters: [WireKey: JSONValue] = [.path: .string(try a.word(1, "backup path"))]

@@ -54,6 +54,7 @@ struct RegistryMethods: Sendable {
         .history: { try $0.history($1) },
         .pendingReleases: { try $0.pendingReleases($1) },
         .backup: { try $0.backup($1) },
+        .report: { try $0.report($1) },
     ]
 
     // MARK: Queries

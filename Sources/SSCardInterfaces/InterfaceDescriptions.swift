@@ -352,6 +352,75 @@ method VerifyAudit(whole: ?bool, head: ?string) -> (
 # overwrite is true (InvalidValue on path, saying which).
 method Backup(path: string, overwrite: ?bool) -> (path: string)
 
+# Audit entries of a report's period, by action, outcome, channel and service point.
+type ReportOperation (
+  action: string,
+  outcome: string,
+  channel: string,
+  servicePoint: string,
+  count: int
+)
+
+# One bucket of a report's timeline (an hour for up to two days, a day beyond):
+# entries done, temporary and formal loss reports, manual and automatic releases.
+type ReportBucket (
+  start: string,
+  operations: int,
+  losses: int,
+  releases: int
+)
+
+# Temporary losses that will release themselves on one local day (today: also those due now).
+type ReportReleaseDay (
+  day: string,
+  count: int
+)
+
+# Applications not yet collected, at one stage, by age since acceptance.
+type ReportBacklog (
+  stage: Stage,
+  age: (underOneDay, oneToThreeDays, threeToSevenDays, sevenToThirtyDays, overThirtyDays),
+  count: int
+)
+
+# Replacement applications of the period by fee settlement (paid: charged), with the fees' sum in fen.
+type ReportFee (
+  settlement: (free, paid, waived),
+  count: int,
+  totalFen: int
+)
+
+# The figures of local days [from, to) (YYYY-MM-DD in the daemon's time zone; `to`
+# is the day after the last, at most 367 days on): operations, the timeline,
+# fees, and as of now the pending automatic releases and the production backlog.
+# An operator sees their own service point's only, whatever servicePoint says
+# (PermissionDenied when it names another); an administrator every service
+# point's, or the one named. Counted by aggregate queries in the registry.
+method Report(from: string, to: string, servicePoint: ?string) -> (
+  from: string,
+  to: string,
+  servicePoint: ?string,
+  timeZone: string,
+  generatedAt: string,
+  bucketMinutes: int,
+  operations: []ReportOperation,
+  timeline: []ReportBucket,
+  pendingReleases: []ReportReleaseDay,
+  backlog: []ReportBacklog,
+  fees: []ReportFee
+)
+
+# The audit entries of local days [from, to), oldest first (call with "more": true):
+# replies with `entries` (at most 256 each), then one with `exported`, the count.
+# SSNs, card numbers and proxy SSNs are masked, and SSN-shaped text in reasons,
+# unless `unmasked` is true. The export is itself recorded in the audit trail
+# (action exportAudit: who, the period, masked or not, the count).
+method ExportAudit(from: string, to: string, servicePoint: ?string, unmasked: ?bool) -> (
+  entries: ?[]AuditEntry,
+  exported: ?int,
+  masked: bool
+)
+
 error CardNotFound (cardNumber: string)
 error HolderNotFound (ssn: string)
 error ApplicationNotFound (applicationId: int)

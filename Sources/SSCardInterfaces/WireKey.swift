@@ -109,4 +109,23 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case verifiedHead
     case whole
     case zh
+    case age
+    case backlog
+    case bucketMinutes
+    case count
+    case day
+    case exported
+    case fees
+    case generatedAt
+    case losses
+    case masked
+    case operations
+    case pendingReleases
+    case settlement
+    case start
+    case timeZone
+    case timeline
+    case to
+    case totalFen
+    case unmasked
 }

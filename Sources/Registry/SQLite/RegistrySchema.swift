@@ -110,5 +110,14 @@ enum RegistrySchema {
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;
             """),
+        // Reports and the audit export (issue 18): the period's entries by
+        // time (and by service point for an operator's own), an application's
+        // acceptance entry, and the backlog by stage, each read by index.
+        Migration(id: "0007-report-indexes", sql: """
+            CREATE INDEX audit_by_time ON audit(at);
+            CREATE INDEX audit_by_point_time ON audit(service_point, at);
+            CREATE INDEX audit_by_application ON audit(application_id) WHERE application_id IS NOT NULL;
+            CREATE INDEX applications_by_stage ON applications(stage);
+            """),
     ]
 }

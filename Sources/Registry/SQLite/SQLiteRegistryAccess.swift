@@ -166,6 +166,46 @@ struct SQLiteRegistryAccess: RegistryWriting {
         return pending
     }
 
+    func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
+        try db.queryAll(query.sql, parameters.map(SQLiteValue.init)) { row in
+            (0..<row.count).map { column -> String? in
+                switch row[column] {
+                case let .integer(value): return String(value)
+                case let .text(text): return text
+                case let .real(value): return String(value)
+                case .blob, .null: return nil
+                }
+            }
+        }
+    }
+
+    // The row value (at, seq) > (?, ?) starts each page's index range at the
+    // previous page's end; an OR of the two comparisons would scan the
+    // period from its start for every page.
+    static let selectAuditPeriodPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit "
+        + "WHERE (at, seq) > (?, ?) AND at < ? ORDER BY at, seq LIMIT 4096"
+    static let selectAuditPeriodPageAtPoint = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit "
+        + "WHERE service_point = ? AND (at, seq) > (?, ?) AND at < ? ORDER BY at, seq LIMIT 4096"
+
+    func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
+                           _ body: (AuditEntry) throws -> Bool) throws {
+        // Pages by (at, seq) on the audit_by_time index: no statement stays open across pages.
+        var after = (at: from.milliseconds - 1, seq: Int64.max)
+        while true {
+            var page: [AuditEntry] = []
+            var values: [SQLiteValue] = [.integer(after.at), .integer(after.seq), .integer(to.milliseconds)]
+            if let servicePoint { values.insert(.text(servicePoint), at: 0) }
+            try db.query(servicePoint == nil ? Self.selectAuditPeriodPage : Self.selectAuditPeriodPageAtPoint, values) {
+                page.append(try RowDecoding.auditEntry($0))
+            }
+            for entry in page {
+                guard try body(entry) else { return }
+            }
+            guard let last = page.last, page.count == 4096 else { return }
+            after = (last.at.milliseconds, last.sequence)
+        }
+    }
+
     // MARK: Writing
 
     func insert(_ holder: Holder, at time: Timestamp) throws {
