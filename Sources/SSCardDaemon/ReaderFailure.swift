@@ -10,6 +10,8 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
     case noCardInReader(String?)
     case severalCardsPresent([String])
     case cardFailed(reader: String, reason: String, statusWord: String?)
+    /// The named reader is a SAM slot or reserved for the PSAM.
+    case notForHolderCards(reader: String, reason: String)
     case pinFormat(String)
     case unavailable(String)
     /// The reader did not answer within `card-operation-timeout`, or a call
@@ -23,6 +25,9 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
         switch error {
         case let .applicationNotFound(status), let .recordNotFound(_, status), let .unexpectedStatus(_, status):
             statusWord = status.description
+        case .applicationLocked: statusWord = "6A81"
+        case .applicationPermanentlyLocked: statusWord = "9303"
+        case .macRejected: statusWord = "6988"
         default:
             break
         }
@@ -50,6 +55,8 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
             var parameters: [WireKey: JSONValue] = [.reader: .string(reader), .reason: .string(reason)]
             if let statusWord { parameters[.statusWord] = .string(statusWord) }
             return VarlinkError(ReaderErrorName.cardFailed, parameters)
+        case let .notForHolderCards(reader, reason):
+            return VarlinkError(ReaderErrorName.notForHolderCards, [.reader: .string(reader), .reason: .string(reason)])
         case let .pinFormat(reason): return VarlinkError(ReaderErrorName.pinFormat, [.reason: .string(reason)])
         case let .unavailable(reason): return VarlinkError(ReaderErrorName.readerUnavailable, [.reason: .string(reason)])
         case let .readerUnresponsive(reader): return VarlinkError(ReaderErrorName.readerUnresponsive, [.reader: .string(reader)])
