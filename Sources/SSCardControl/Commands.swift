@@ -140,10 +140,9 @@ extension Control {
             return .init(method: RegistryMethod.reportLoss.name, parameters: .fields(p))
         },
         "release": cardCommand(.releaseLoss, "release --card N"),
-        "lock": cardCommand(.lock, "lock --card N [--reader R] (with --reader, the chip's application is blocked too)",
-                            readerAllowed: true, cardRequired: true),
-        "unlock": cardCommand(.unlock, "unlock --card N [--reader R] (with --reader, the chip's application is unblocked too)",
-                              readerAllowed: true, cardRequired: true),
+        // With --reader, the chip's application is blocked or unblocked too.
+        "lock": cardCommand(.lock, "lock --card N [--reader R]", readerAllowed: true, cardRequired: true),
+        "unlock": cardCommand(.unlock, "unlock --card N [--reader R]", readerAllowed: true, cardRequired: true),
         "seal": cardCommand(.seal, "seal --card N --reason R"),
         "unseal": cardCommand(.unseal, "unseal --card N"),
         "cancel": Command(summary: "cancel --card N [--cancellation-reason holderRequest|death|emigration|other] [--reason R]"
