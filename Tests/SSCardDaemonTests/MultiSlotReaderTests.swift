@@ -103,5 +103,16 @@ struct MultiSlotReaderTests {
         defer { inHolder.terminate() }
         try watcher.wait { $0[.event]?.string == "cardInserted" && $0[.reader]?.string == holder && $0[.identity] != nil }
         #expect(try client.call(ReaderMethod.readCard.name, [:])[.reader]?.string == holder)
+
+        // A PIN pad asked for on a reader without one (whatever vpcd answers
+        // the feature probe): no PIN pad, said as such, the probe's refusal
+        // logged at most once however often it is asked.
+        for _ in 0..<2 {
+            let noPad = Fixture.error { _ = try client.call(ReaderMethod.verifyPin.name, .fields([.reader: .string(holder)])) }
+            #expect(noPad?.name == ReaderErrorName.pinFormat.name, "\(String(describing: noPad))")
+            #expect(noPad?.parameters[.reason]?.string?.contains("no PIN pad") == true)
+        }
+        let refusals = rig.daemon?.output.filter { $0.contains("refused the PIN-pad feature probe") } ?? []
+        #expect(refusals.count <= 1, "\(refusals)")
     }
 }
