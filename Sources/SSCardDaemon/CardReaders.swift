@@ -246,6 +246,15 @@ public final class CardReaders: @unchecked Sendable {
     /// just then, can fail its first exchange: while the same card is in the
     /// reader, a read whose exchange failed is tried again, twice, after 0.1
     /// and 0.4 s. A card that answers wrongly is not.
+    /// What an insertion event says when the identity could not be read; a
+    /// chip whose application is blocked (EF06 answers `6A81`) is named as such.
+    static func insertionReadError(_ error: any Error) -> String {
+        if case .cardFailed(_, _, "6A81")? = error as? ReaderFailure {
+            return "the card's application is blocked on the chip (6A81): unblock it at a counter reader"
+        }
+        return String(describing: error)
+    }
+
     private func readIdentity(_ event: ReaderEvent, reader: String, generation: UInt64) {
         let thread = Thread {
             var complete = Event(.reader(event))
@@ -261,7 +270,7 @@ public final class CardReaders: @unchecked Sendable {
                 } catch let failure as ReaderFailure where failure.mayAnswerAgain {
                     complete = Event(.reader(event), readError: String(describing: failure))
                 } catch {
-                    complete = Event(.reader(event), readError: String(describing: error))
+                    complete = Event(.reader(event), readError: Self.insertionReadError(error))
                     break
                 }
             }

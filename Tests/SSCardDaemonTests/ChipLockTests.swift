@@ -73,7 +73,8 @@ struct ChipLockTests {
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(41, client: client)
         let card = try Fixture.insert(41, rig: rig)
-        defer { Fixture.remove(card, rig: rig) }
+        var inReader = true
+        defer { if inReader { Fixture.remove(card, rig: rig) } }
 
         _ = try Self.lock(client, number)
         let registryOnly = try Self.lock(client, number, reader: nil, unlock: true)
@@ -93,6 +94,20 @@ struct ChipLockTests {
         // Without the card there is nothing more to unlock.
         let again = Fixture.error { _ = try Self.lock(client, number, reader: nil, unlock: true) }
         #expect(again?.name == RegistryErrorName.transitionRefused.name, "\(String(describing: again))")
+
+        // The holder comes back later: the same card, still blocked, is inserted
+        // at the counter; its insertion says so.
+        Fixture.remove(card, rig: rig)
+        inReader = false
+        let watcher = try MonitorWatcher(rig)
+        let blockedProfile = DaemonRig.profile(cardNumber: Fixture.cardNumber(41), cardId: Fixture.cardId(41),
+                                               ssn: Fixture.ssn(41), name: "李四")
+            .replacingOccurrences(of: #""pinTries": 3,"#, with: #""pinTries": 3, "state": "locked","#)
+        let returned = try PCSCRig.shared.insertCards([(0, blockedProfile)], name: "card41-returned")
+        defer { Fixture.remove(returned, rig: rig) }
+        let inserted = try watcher.wait { $0[.event]?.string == "cardInserted" && $0[.reader]?.string == PCSCRig.reader0 }
+        #expect(inserted[.identity] == nil)
+        #expect(inserted[.readError]?.string?.contains("blocked on the chip") == true, "\(inserted)")
 
         // At a counter reader holding the card: the chip catches up.
         let cleared = try Self.lock(client, number, unlock: true)
