@@ -53,6 +53,8 @@ import Testing
         let card = try #require(holder.cards.first)
         #expect(card.state == .formallyLost && card.previousState == .active)
         #expect(card.generation == nil && card.bankFunction == .notOpened)
+        // 0005: a card written before it was never blocked on the chip by sscard.
+        #expect(!card.chipBlocked)
         #expect(holder.applications.map(\.feeSettlement) == [.free, .paid])
         #expect(holder.applications.map(\.feeFen) == [0, 1800])
         #expect(holder.applications.allSatisfy { $0.newName == nil })
