@@ -37,7 +37,7 @@ struct Command: Sendable {
 
 extension Control {
     static let cardOrder: [WireKey] = [.cardNumber, .name, .ssn, .state, .previousState, .lossExpiresAt,
-                            .electronicCredentialContinues, .replacedBy, .bankFunction, .generation, .cardId]
+                            .electronicCredentialContinues, .replacedBy, .bankFunction, .generation, .chipBlocked, .cardId]
     static let identityOrder: [WireKey] = [.name, .ssn, .cardNumber, .cardId, .region, .specVersion, .issueDate,
                                 .expiryDate, .birthDate, .sex, .ethnicity, .birthplace, .atr]
     static let applicationOrder: [WireKey] = [.applicationId, .ssn, .kind, .stage, .feeFen, .feeSettlement, .replaces,

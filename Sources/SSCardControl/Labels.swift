@@ -43,6 +43,7 @@ struct Labels {
         .replacementReason: ("Replacement reason", "补换原因"), .rejectionReason: ("Rejection reason", "不予受理原因"),
         .createdAt: ("Created", "创建时间"), .updatedAt: ("Updated", "更新时间"), .path: ("Path", "路径"),
         .bankFunction: ("Bank function", "金融功能"), .generation: ("Generation", "卡代次"),
+        .chipBlocked: ("Chip blocked", "芯片应用锁定"),
         .feeSettlement: ("Fee", "缴费情况"), .newName: ("New name", "新姓名"),
         .channel: ("Channel", "渠道"), .expectedDate: ("Expected", "预计制卡完成"), .delivery: ("Delivery", "领取方式"),
         .servicePoint: ("Service point", "服务网点"), .count: ("Count", "笔数"), .age: ("Waiting", "等待时长"),

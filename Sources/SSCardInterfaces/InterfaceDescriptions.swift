@@ -24,7 +24,7 @@ type CardIdentity (
 
 type Reader (
   name: string,
-  interface: (contact, contactless),
+  interface: (contact, contactless, sam),
   cardPresent: bool,
   atr: ?string,
   securePinEntry: bool,
@@ -46,6 +46,7 @@ type Evidence (
 method ListReaders() -> (readers: []Reader)
 
 # Reads the card's identity. Without reader: the one reader that holds a card.
+# A card whose application is blocked on the chip fails with ChipBlocked.
 method ReadCard(reader: ?string) -> (reader: string, identity: CardIdentity, basicInfo: string)
 
 # Verifies the card holder's PIN. Without pin, on a reader with a PIN pad, the
@@ -76,7 +77,14 @@ error ReaderNotFound (reader: string)
 error NoCardInReader (reader: ?string)
 error SeveralCardsPresent (readers: []string)
 error CardFailed (reader: string, reason: string, statusWord: ?string)
+# The named reader is a SAM slot (by its name or reader-slots.sam) or the PSAM's
+# reader: it never holds a holder's card, and no holder's command is sent there.
+error NotForHolderCards (reader: string, reason: string)
 error PinFormat (reason: string)
+# The card's application is blocked on the chip (6A81): its issuer data (card
+# number) reads, its holder data does not. registryState: the card's state in the
+# registry, when it is known there. Unblocked by org.sscard.Registry.Unlock with reader.
+error ChipBlocked (reader: string, cardNumber: string, registryState: ?string, reason: string)
 error ReaderUnavailable (reason: string)
 # A card operation on the reader outlived card-operation-timeout (the caller
 # is answered at the deadline), or one still has not returned: calls on it
@@ -150,6 +158,9 @@ type BankFunction (notOpened, opened, reportedLost, closed)
 # A card's status. lossExpiresAt is set while the card is temporarily lost.
 # generation: from the chip's specification version, when it was bound with one.
 # bankFunction: the financial function as the bank last acknowledged it.
+# chipBlocked: the chip's application was blocked at a reader (Lock with reader)
+# and not unblocked there since; with state active it means "chip still blocked":
+# the card refuses until Unlock names a counter reader holding it.
 type Card (
   cardNumber: string,
   cardId: string,
@@ -161,7 +172,8 @@ type Card (
   ssn: string,
   name: string,
   generation: ?int,
-  bankFunction: ?BankFunction
+  bankFunction: ?BankFunction,
+  chipBlocked: ?bool
 )
 
 # How an applied-for card reaches the holder: collected at a counter or branch
@@ -262,9 +274,17 @@ method ReportLoss(
 
 method ReleaseLoss(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-method Lock(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
+# Locks the card (应用锁定). With reader (a reader holding this card), the chip's
+# application is also blocked, temporarily (APPLICATION BLOCK, P2 00, MAC'd by the
+# security module), once the registry has allowed the lock; the card is reset
+# afterwards. Without reader, the registry alone. A lost card is never touched.
+method Lock(cardNumber: string, reader: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-method Unlock(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
+# Unlocks the card (应用解锁). With reader, the chip's application is also
+# unblocked (APPLICATION UNBLOCK, MAC'd); this is also how an active card whose
+# chip is still blocked (chipBlocked) is unblocked at a counter. Without reader,
+# the registry alone: a chip blocked earlier stays blocked (chipBlocked stays true).
+method Unlock(cardNumber: string, reader: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
 # Resets the password at the counter. With a reader and newPin, the daemon also
 # reloads the PIN on the chip through its security module, once the registry

@@ -27,6 +27,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case cardPresent
     case cards
     case channel
+    case chipBlocked
     case createdAt
     case delivery
     case detail
@@ -85,6 +86,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case readers
     case reason
     case region
+    case registryState
     case rejectionReason
     case releases
     case reminder

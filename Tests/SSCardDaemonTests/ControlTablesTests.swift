@@ -111,7 +111,7 @@ struct ControlTablesTests {
 
     @Test("the card commands' usage lines show the evidence a counter needs, with the document kinds")
     func usageShowsEvidence() {
-        for line in ["lock --card N [--document D[,D...] [--proxy S --proxy-document D [--letter]]]",
+        for line in ["lock --card N [--reader R] [--document D[,D...] [--proxy S --proxy-document D [--letter]]]",
                      "release --card N [--document D[,D...] [--proxy S --proxy-document D [--letter]]]"] {
             #expect(Control.usage.contains(line), "\(line)")
         }

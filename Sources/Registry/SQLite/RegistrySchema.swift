@@ -110,6 +110,12 @@ enum RegistrySchema {
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;
             """),
+        // Lock and unlock on the chip (issue 15): whether the chip's
+        // application is blocked. Existing cards were never blocked on the
+        // chip by sscard (lock changed the registry only): 0.
+        Migration(id: "0005-chip-blocked", sql: """
+            ALTER TABLE cards ADD COLUMN chip_blocked INTEGER NOT NULL DEFAULT 0 CHECK (chip_blocked IN (0, 1));
+            """),
         // Reports and the audit export (issue 18): the period's entries by
         // time (and by service point for an operator's own), an application's
         // acceptance entry, and the backlog by stage, each read by index.
