@@ -73,8 +73,7 @@ public final class Daemon: Sendable {
             log.warning("security module: software, with issuer master keys in this process's memory; "
                 + "for development and labs only: a service point uses a PSAM (security-module = psam)")
         }
-        let readers = CardReaders(choice: settings.readerChoice,
-                                  excluding: configuration.securityModule == .psam ? Set(configuration.psamReader.map { [$0] } ?? []) : [],
+        let readers = CardReaders(choice: settings.readerChoice, slots: configuration.slotAssignments,
                                   cardOperationTimeout: .seconds(configuration.cardOperationTimeoutSeconds), log: log)
         let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
                                        settings: settings, registry: registry, checkpoints: checkpoints,

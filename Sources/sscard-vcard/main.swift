@@ -17,7 +17,7 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let usage = """
-    usage: sscard-vcard --port N (--profile FILE | --psam FILE) [--port N ...]
+    usage: sscard-vcard [--trace headers] --port N (--profile FILE | --psam FILE) [--port N ...]
 
     Puts a virtual social security card into each vpcd slot listening on
     127.0.0.1:N (vsmartcard-vpcd), from a JSON profile (docs/vcard.md), or
@@ -28,6 +28,9 @@ let usage = """
     """
 
 var ports: [UInt16] = []
+/// `--trace headers`: each command's CLA INS P1 P2 on stdout, never its data
+/// (a PIN), so a test can count what reached the chip.
+var traceHeaders = false
 var profilePaths: [String] = []
 /// Which of the profiles are PSAM files.
 var psamPaths = Set<Int>()
@@ -47,6 +50,9 @@ while let flag = arguments.popFirst() {
     case "--psam":
         psamPaths.insert(profilePaths.count)
         profilePaths.append(value)
+    case "--trace":
+        guard value == "headers" else { fail("--trace: only 'headers' is known", code: 2) }
+        traceHeaders = true
     default:
         fail("unknown option \(flag); usage: --port N (--profile FILE | --psam FILE) [...]", code: 2)
     }
@@ -62,7 +68,7 @@ for (index, (port, path)) in zip(ports, profilePaths).enumerated() {
         let chip: any VirtualChip = psamPaths.contains(index)
             ? VirtualPSAM(profile: try VirtualPSAMProfile.load(path: path))
             : VirtualSSCard(profile: try CardProfile.load(path: path))
-        slots.append(VPCDSlot(port: port, profilePath: path, card: chip, output: output))
+        slots.append(VPCDSlot(port: port, profilePath: path, card: chip, output: output, traceHeaders: traceHeaders))
     } catch {
         fail("\(error)", code: 1)
     }
