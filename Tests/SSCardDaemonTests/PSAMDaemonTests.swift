@@ -49,6 +49,20 @@ struct PSAMDaemonTests {
         return psam
     }
 
+    /// Takes a card (or the PSAM) out and returns once pcscd has seen it go,
+    /// so the next test finds the slot empty; the test's own monitor, as the
+    /// daemon may have been stopped, and ignores slot 1.
+    static func remove(_ card: ChildProcess, from reader: String = PCSCRig.reader1) {
+        let monitor = try? ReaderMonitor()
+        let gone = DispatchSemaphore(value: 0)
+        monitor?.start { event in
+            if event == .cardRemoved(reader: reader) { gone.signal() }
+        }
+        defer { monitor?.stop() }
+        card.terminate()
+        _ = gone.wait(timeout: .now() + 20)
+    }
+
     static func reset(_ client: VarlinkClient, _ number: String, pin: String) throws {
         _ = try client.call(RegistryMethod.resetPassword.name, .fields([
             .cardNumber: .string(number), .reader: .string(PCSCRig.reader0), .newPin: .string(pin),
@@ -63,7 +77,7 @@ struct PSAMDaemonTests {
     @Test("a PIN reset through the PSAM; the PSAM's reader is not a holder's reader; psam status shows it, never a key")
     func resetThroughPSAM() throws {
         let psam = try Self.insertPSAM(name: "daemon-psam")
-        defer { psam.terminate(); _ = psam.waitForExit() }
+        defer { Self.remove(psam) }
         let rig = try Self.rig()
         #expect(rig.daemon?.output.contains { $0.contains("security module: software") } == false)
         let client = try Fixture.client(rig)
@@ -93,7 +107,7 @@ struct PSAMDaemonTests {
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(41, client: client)
         let card = try Fixture.insert(41, rig: rig)
-        defer { Fixture.remove(card, rig: rig) }
+        defer { Self.remove(card, from: PCSCRig.reader0) }
         let absent = Fixture.error { try Self.reset(client, number, pin: "135790") }
         #expect(absent?.name == ReaderErrorName.securityModuleFailed.name)
         #expect(absent?.parameters[.kind]?.string == "psamAbsent")
@@ -107,7 +121,7 @@ struct PSAMDaemonTests {
 
         // A PSAM, and a daemon whose credential holds the wrong operator PIN.
         let psam = try Self.insertPSAM(name: "daemon-psam-pin")
-        defer { psam.terminate(); _ = psam.waitForExit() }
+        defer { Self.remove(psam) }
         let wrong = try Self.rig(pin: "999999")
         let second = try Fixture.client(wrong)
         _ = try Fixture.issue(41, client: second)
