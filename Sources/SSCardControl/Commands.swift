@@ -244,7 +244,7 @@ extension Control {
             return .init(method: RegistryMethod.backup.name, parameters: .fields(parameters))
         },
         "psam": Command(summary: "psam status", options: [],
-                        render: .keyValue(key: nil, order: [.module, .reader, .present, .serial, .session, .triesLeft,
+                        render: .keyValue(key: nil, order: [.module, .present, .serial, .session, .triesLeft,
                                                             .macsComputed, .problem])) { a in
             guard try a.word(1, "psam subcommand") == "status" else { throw UsageError("psam: the subcommand is status") }
             return .init(method: ReaderMethod.psamStatus.name, parameters: [:])
