@@ -203,7 +203,7 @@ public struct Configuration: Equatable, Sendable {
         case "security-module":
             guard let kind = SecurityModuleKind(rawValue: value) else { throw Message("'\(key)' must be software or psam") }
             securityModule = kind
-        case "psam-reader": psamReader = try text()
+        case "psam-reader": psamReader = value.isEmpty ? nil : value
         case "psam-aid":
             guard let aid = PSAMDefaults.hex(value), (5...16).contains(aid.count) else {
                 throw Message("'\(key)' must be an AID of 5 to 16 bytes in hex")
