@@ -57,7 +57,7 @@ enum PageAssets {
     static let styleText = #"""
 /* sscard-kiosk's touch screen: large targets (at least 96 px), high contrast,
    the system's Noto CJK fonts (fonts-noto-cjk), nothing loaded from elsewhere. */
-:root { --unit: 1; font-size: 28px; }
+:root { font-size: 26px; }
 body.large { font-size: 40px; }
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; }
@@ -80,8 +80,8 @@ button { font: inherit; cursor: pointer; border-radius: 0.4rem; }
   background: #fff; color: #0b4f8a; border: 2px solid #fff;
 }
 .control[aria-pressed="true"] { background: #ffd24d; color: #111; }
-main { flex: 1; display: flex; flex-direction: column; align-items: center; padding: 1.5rem; gap: 0.8rem; }
-h2 { font-size: 1.5em; margin: 0.5rem 0; text-align: center; }
+main { flex: 1; display: flex; flex-direction: column; align-items: center; padding: 1rem 1.5rem; gap: 0.6rem; }
+h2 { font-size: 1.5em; margin: 0.3rem 0; text-align: center; }
 #lines p { margin: 0.2rem 0; text-align: center; }
 #emphasis:empty { display: none; }
 #emphasis {
@@ -89,7 +89,7 @@ h2 { font-size: 1.5em; margin: 0.5rem 0; text-align: center; }
   max-width: 36em; font-weight: bold;
 }
 #emphasis p { margin: 0.2rem 0; }
-#actions { display: flex; flex-wrap: wrap; justify-content: center; gap: 1rem; margin-top: 1rem; max-width: 40em; }
+#actions { display: flex; flex-wrap: wrap; justify-content: center; gap: 1rem; margin-top: 0.5rem; max-width: 40em; }
 .action { min-width: 8em; min-height: 96px; padding: 0.4rem 1.2rem; border: 2px solid #0b4f8a; background: #fff; color: #0b4f8a; }
 .action.primary { background: #0b4f8a; color: #fff; }
 .action.menu { min-width: 15em; background: #fff; font-size: 1.1em; }

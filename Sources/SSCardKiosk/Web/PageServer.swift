@@ -162,8 +162,10 @@ final class PageServer: @unchecked Sendable {
                 KioskLog.warning("page: /start with a wrong secret refused")
                 return answer(fd, .text(.forbidden))
             }
-            return answer(fd, HTTPResponse(.seeOther, headers: [
-                ("Location", "/"),
+            // Not a 303: a redirect continues the navigation the file:// start
+            // page began, which is cross-site, so a SameSite=Strict cookie would
+            // not be sent with it. A page of this origin moving on to / is same-site.
+            return answer(fd, HTTPResponse(.ok, contentType: "text/html; charset=utf-8", body: PageSession.onward, headers: [
                 ("Set-Cookie", "\(PageSession.cookieName)=\(token); HttpOnly; SameSite=Strict; Path=/"),
             ]))
         }

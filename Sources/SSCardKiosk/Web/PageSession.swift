@@ -42,6 +42,13 @@ final class PageSession: @unchecked Sendable {
             """
     }
 
+    /// /start's answer with the cookie: on to the page (no script: the CSP allows none inline).
+    static let onward = Array("""
+        <!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=/">\
+        <title>sscard-kiosk</title></head><body></body></html>
+
+        """.utf8)
+
     /// Writes the start page atomically (a temporary file renamed over it),
     /// mode 0640: the kiosk's browser reads it through the group.
     func writeStartPage(to path: String, port: UInt16) throws(PageSessionError) {
