@@ -322,10 +322,18 @@ def flows(page, processes, port):
     page.touch("确定")
     page.wait_screen("menu")
 
-    # Production progress (the application bound above is still "produced").
+    # Production progress: none (binding delivered the first card), then a replacement applied
+    # for at the counter shows as accepted.
     page.touch("制卡进度")
     page.wait_screen("progress")
-    check("production progress shown", "制卡进度" in page.text(), page.text())
+    empty = "目前没有正在制作的卡" in page.text()
+    page.touch("返回")
+    page.wait_screen("menu")
+    ctl("replace", "--card", CARD, "--replacement-reason", "lost", "--document", "idCard")
+    page.touch("制卡进度")
+    page.wait_screen("progress")
+    check("production progress: none, then the replacement as accepted (受理)",
+          empty and "补换领" in page.text() and "受理" in page.text(), page.text())
     page.shot("progress")
     page.touch("返回")
     page.wait_screen("menu")
