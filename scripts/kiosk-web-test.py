@@ -25,6 +25,7 @@ import io
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 BIN = os.environ["SSCARD_BIN"]
@@ -180,7 +181,18 @@ class Page:
                 if element.is_displayed() and element.text.strip() == label:
                     return element
             return None
-        wait_until(find, 10, f"button {label!r}").click()
+        def click():
+            # The page redraws its buttons on every state it is sent: a button found just
+            # before a redraw is stale, and is looked up again.
+            element = find()
+            if element is None:
+                return False
+            try:
+                element.click()
+                return True
+            except StaleElementReferenceException:
+                return False
+        wait_until(click, 10, f"button {label!r}")
 
     def digits(self, text):
         for digit in text:
