@@ -375,8 +375,13 @@ def flows(page, processes, port):
 
     # Idle: a kiosk with short limits; the warning, more time, then the timeout.
     processes.stop_kiosk()
-    processes.start_kiosk(port, "--idle-timeout", "8", "--idle-warning", "4")
+    processes.start_kiosk(port, "--idle-timeout", "10", "--idle-warning", "5")
     page.open(port)
+    # On a slow machine the browser may come up after the first timeout: the card is still
+    # in, and 确定 resumes (a flow of its own).
+    wait_until(lambda: page.screen() == "menu" or "卡片仍在读卡器中" in page.text(), 20, "the menu or resume")
+    if page.screen() == "welcome":
+        page.touch("确定")
     page.wait_screen("menu", 20)
     wait_until(lambda: page.driver.find_element(By.ID, "warning").is_displayed(), 10, "the idle warning")
     check("idle warning with a countdown", "秒" in page.driver.find_element(By.ID, "warning-text").text)
@@ -387,7 +392,7 @@ def flows(page, processes, port):
     shown = time.monotonic()
     page.wait_screen("welcome", 15)
     elapsed = time.monotonic() - shown
-    check(f"idle timeout: welcome after {elapsed:.1f} s", elapsed >= 6, f"{elapsed:.1f} s")
+    check(f"idle timeout: welcome after {elapsed:.1f} s", elapsed >= 8, f"{elapsed:.1f} s")
 
 
 def page_request_status(port, path):
