@@ -71,7 +71,7 @@ import Testing
                      Array("GET /speech/menu.zh.wav HTTP/1.0\r\n\r\n".utf8)]
         let alphabet = Array(" \r\n:/?=&%.GETPOSTHTTP/1.1\u{0}\u{7F}\t-+0123456789".utf8) + [0xFF, 0xC3, 0x80]
         var outcomes = [0, 0, 0]
-        for round in 0..<60_000 {
+        for round in 0..<12_000 {
             var bytes: [UInt8]
             if round % 10 == 9 {
                 bytes = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -85,7 +85,7 @@ import Testing
                     case 2 where position < bytes.count: bytes.remove(at: position)
                     default:
                         bytes.insert(contentsOf: Array(repeating: alphabet.randomElement(using: &random)!,
-                                                       count: Int.random(in: 1...2000, using: &random)), at: position)
+                                                       count: Int.random(in: 1...1200, using: &random)), at: position)
                     }
                 }
             }
@@ -102,6 +102,6 @@ import Testing
             }
         }
         // The fuzz reached all three outcomes.
-        #expect(outcomes.allSatisfy { $0 > 100 }, "\(outcomes)")
+        #expect(outcomes.allSatisfy { $0 > 50 }, "\(outcomes)")
     }
 }
