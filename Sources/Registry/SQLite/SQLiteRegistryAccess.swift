@@ -166,6 +166,14 @@ struct SQLiteRegistryAccess: RegistryWriting {
         return pending
     }
 
+    func cardCountsByState() throws -> [CardState: Int] {
+        var counts: [CardState: Int] = [:]
+        try db.query("SELECT state, COUNT(*) FROM cards GROUP BY state") { row in
+            if let state = row.string(0).flatMap(CardState.init(rawValue:)) { counts[state] = Int(row.int64(1) ?? 0) }
+        }
+        return counts
+    }
+
     // MARK: Writing
 
     func insert(_ holder: Holder, at time: Timestamp) throws {
