@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks a node_exporter scrape of sscardd's metrics file (scripts/test-metrics).
 
 Parses the scrape with the Prometheus client's own parser
@@ -7,7 +7,7 @@ sscard series against the calls scripts/test-metrics made, that the textfile
 collector read the file without error, and that every metric the Grafana
 dashboard and the alert rules in share/ query is one that was written.
 
-    check-metrics-scrape.py SCRAPE --service-point SP --reader R --audit-entries N
+    check-metrics-scrape.py SCRAPE --written PROM --service-point SP --reader R --audit-entries N
                             --dashboard JSON --rules YAML
 
 Prints "ok ..." per check and "FAIL ..." for each failure; exit 1 on any failure.
@@ -23,6 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 parser = argparse.ArgumentParser()
 parser.add_argument("scrape")
+parser.add_argument("--written", required=True, help="the metrics file sscardd wrote")
 parser.add_argument("--service-point", required=True)
 parser.add_argument("--reader", required=True)
 parser.add_argument("--audit-entries", type=int, required=True)
@@ -50,8 +51,9 @@ with open(args.scrape, encoding="utf-8") as f:
 # histogram's are _bucket, _sum and _count).
 samples = [s for family in families for s in family.samples]
 names = {family.name for family in families} | {s.name for s in samples}
-# Family names present in the file even without samples (# TYPE lines).
-with open(args.scrape, encoding="utf-8") as f:
+# The families sscardd wrote, those without samples too (node_exporter drops
+# a family with no samples: sscard_reader_errors_total until a reader fails).
+with open(args.written, encoding="utf-8") as f:
     typed = {line.split()[2] for line in f if line.startswith("# TYPE ")}
 names |= typed
 for name in list(typed):
