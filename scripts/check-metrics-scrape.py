@@ -119,7 +119,9 @@ check(value("sscard_reader_present", service_point=point, reader=args.reader) ==
       and value("sscard_reader_card_present", service_point=point, reader=args.reader) == 1,
       f"sscard_reader_present and sscard_reader_card_present for {args.reader!r}")
 check(value("sscard_auto_releases_total", service_point=point) == 0, "sscard_auto_releases_total is written (0)")
-check(value("sscard_metrics_write_failures_total", service_point=point) == 0, "no metrics write failed")
+failures_written = value("sscard_metrics_write_failures_total", service_point=point)
+check(failures_written is not None and failures_written >= 1,
+      f"sscard_metrics_write_failures_total counts the writes that failed while the directory was away ({failures_written})")
 per_daemon = [s for s in samples if s.name.startswith("sscard_") and not s.name.startswith("sscard_cards")]
 check(all(s.labels.get("service_point") == point for s in per_daemon),
       f"all {len(per_daemon)} per-daemon sscard samples carry service_point")
