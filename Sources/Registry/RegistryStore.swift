@@ -64,6 +64,12 @@ public protocol RegistryReading {
     /// How many cards are in each state (states with none are absent): the
     /// whole registry's, one scan of the cards table, for the metrics file.
     func cardCountsByState() throws -> [CardState: Int]
+    /// Runs one of a report's aggregate statements; every column as text.
+    func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]]
+    /// The audit entries stamped in [from, to), at `servicePoint` when given,
+    /// in time order, a page at a time; `body` returns false to stop.
+    func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
+                           _ body: (AuditEntry) throws -> Bool) throws
 }
 
 /// The writes the registry logic performs, inside `RegistryStore.write`.

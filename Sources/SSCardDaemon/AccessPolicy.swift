@@ -36,12 +36,15 @@ public enum AccessPolicy {
         .registry(.history): staff,
         .registry(.pendingReleases): staff,
         .registry(.monitor): staff,
+        // Reports: an operator's are limited to their own service point by the handler.
+        .registry(.report): staff,
         // Registry: administration.
         .registry(.advanceApplication): [.admin],
         .registry(.seal): [.admin],
         .registry(.unseal): [.admin],
         .registry(.verifyAudit): [.admin],
         .registry(.backup): [.admin],
+        .registry(.exportAudit): [.admin],
         // Readers: the devices of a kiosk or counter; a remote integration has none.
         .reader(.listReaders): [.kiosk, .operator, .admin],
         .reader(.readCard): [.kiosk, .operator, .admin],

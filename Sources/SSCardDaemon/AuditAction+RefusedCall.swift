@@ -40,6 +40,8 @@ extension AuditAction {
         case .monitor: .monitor
         case .verifyAudit: .verifyAudit
         case .backup: .backup
+        case .report: .report
+        case .exportAudit: .exportAudit
         }
     }
 

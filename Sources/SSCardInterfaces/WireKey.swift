@@ -27,6 +27,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case cardPresent
     case cards
     case channel
+    case chipBlocked
     case createdAt
     case delivery
     case detail
@@ -85,6 +86,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case readers
     case reason
     case region
+    case registryState
     case rejectionReason
     case releases
     case reminder
@@ -109,4 +111,23 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case verifiedHead
     case whole
     case zh
+    case age
+    case backlog
+    case bucketMinutes
+    case count
+    case day
+    case exported
+    case fees
+    case generatedAt
+    case losses
+    case masked
+    case operations
+    case pendingReleases
+    case settlement
+    case start
+    case timeZone
+    case timeline
+    case to
+    case totalFen
+    case unmasked
 }
