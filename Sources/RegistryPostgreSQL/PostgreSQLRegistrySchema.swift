@@ -127,6 +127,26 @@ enum PostgreSQLRegistrySchema {
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;
             """),
+        // Production batches (issue 18), as "0006-production-batches" in `RegistrySchema`.
+        (id: "0006-production-batches", sql: """
+            CREATE TABLE production_batches (
+                batch_id TEXT PRIMARY KEY NOT NULL,
+                digest TEXT NOT NULL,
+                row_count BIGINT NOT NULL,
+                imported_at BIGINT NOT NULL,
+                imported_by TEXT NOT NULL
+            );
+            CREATE TABLE produced_cards (
+                application_id BIGINT PRIMARY KEY REFERENCES applications(id),
+                batch_id TEXT NOT NULL REFERENCES production_batches(batch_id),
+                card_number TEXT NOT NULL UNIQUE,
+                card_id TEXT NOT NULL UNIQUE,
+                spec_version TEXT NOT NULL,
+                issue_date TEXT NOT NULL,
+                expiry_date TEXT NOT NULL
+            );
+            CREATE INDEX produced_cards_by_batch ON produced_cards(batch_id);
+            """),
     ]
 
     /// The advisory lock every daemon takes around migrating: one applies,

@@ -38,6 +38,10 @@ public enum AccessPolicy {
         .registry(.monitor): staff,
         // Registry: administration.
         .registry(.advanceApplication): [.admin],
+        .registry(.beginBatchImport): [.admin],
+        .registry(.addBatchText): [.admin],
+        .registry(.commitBatchImport): [.admin],
+        .registry(.abortBatchImport): [.admin],
         .registry(.seal): [.admin],
         .registry(.unseal): [.admin],
         .registry(.verifyAudit): [.admin],

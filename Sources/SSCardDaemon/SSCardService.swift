@@ -135,6 +135,7 @@ final class SSCardService: VarlinkHandler, Sendable {
         switch error {
         case let error as VarlinkError: return error
         case let error as RegistryError: return error.varlinkError
+        case let error as ProductionBatchError: return error.varlinkError
         case let error as ReaderFailure: return error.varlinkError
         case let error as CardError: return ReaderFailure.card(error, reader: "").varlinkError
         default:
