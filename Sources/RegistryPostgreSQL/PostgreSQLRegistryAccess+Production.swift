@@ -5,9 +5,11 @@ import SSCardValues
 /// Production batches on PostgreSQL: each question about a batch's keys is
 /// one statement over an array of them (`= ANY($1)`), in chunks, and the
 /// rows go in as multi-row INSERTs — a 100,000-row batch takes a few dozen
-/// round trips instead of half a million. Inside a write the applications
-/// are locked (`FOR UPDATE`), so another daemon cannot move one between the
-/// checks and the update.
+/// round trips instead of half a million. The applications are read without
+/// row locks — locking 100,000 rows writes every one of them once more — and
+/// the update checks instead: it moves only applications still `producing`,
+/// and a count short of the batch (another daemon moved one meanwhile) rolls
+/// the whole batch back.
 extension PostgreSQLRegistryAccess {
     static let chunk = 10_000
 
@@ -25,7 +27,7 @@ extension PostgreSQLRegistryAccess {
         var found: [Int64: Application] = [:]
         for part in Self.chunks(ids.map(String.init)) {
             for row in try db.query("SELECT \(Self.applicationColumns) FROM applications WHERE id = ANY($1::bigint[]) "
-                                        + "ORDER BY id\(forUpdate)", [.text(Self.arrayLiteral(part))]) {
+                                        + "ORDER BY id", [.text(Self.arrayLiteral(part))]) {
                 let application = try PGRowDecoding.application(row)
                 found[application.id] = application
             }
@@ -37,7 +39,7 @@ extension PostgreSQLRegistryAccess {
         var found: [SocialSecurityNumber: Application] = [:]
         for part in Self.chunks(ssns.map(\.rawValue)) {
             let rows = try db.query("SELECT \(Self.applicationColumns) FROM applications WHERE ssn = ANY($1::text[]) "
-                                        + "AND stage <> 'rejected' AND card_number IS NULL ORDER BY id\(forUpdate)",
+                                        + "AND stage <> 'rejected' AND card_number IS NULL ORDER BY id",
                                     [.text(Self.arrayLiteral(part, quoted: true))])
             // Ordered by id: the newest open application of a holder is the one kept.
             for row in rows {

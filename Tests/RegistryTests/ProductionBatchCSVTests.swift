@@ -88,6 +88,8 @@ import Testing
                  code: "applicantAmbiguous"),
             Case(name: "neither applicant column", text: h + "\n" + row(), line: 2, field: "application_id/ssn",
                  code: "applicantAmbiguous"),
+            Case(name: "batch id with a separator", text: h + "\n" + row(batch: "B1;rows=9", app: "1"), line: 2, field: "batch_id",
+                 code: "invalid"),
             Case(name: "another batch id", text: [h, row(app: "1"), row(batch: "B2", app: "2", card: 2, chip: 2)].joined(separator: "\n"),
                  line: 3, field: "batch_id", code: "otherBatch"),
             Case(name: "expiry before issue", text: h + "\n" + row(app: "1", expiry: "2025-01-01"), line: 2, field: "expiry_date",

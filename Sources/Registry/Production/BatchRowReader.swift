@@ -37,7 +37,9 @@ struct RowReader {
         }
 
         if let id = required(.batchId) {
-            if let batchId, batchId != id { problem(.batchId, .otherBatch) } else if batchId == nil { batchId = id }
+            if !Self.isToken(id, limit: 64) {
+                problem(.batchId, .invalid("letters, digits, '-', '_' and '.' only, at most 64"))
+            } else if let batchId, batchId != id { problem(.batchId, .otherBatch) } else if batchId == nil { batchId = id }
         }
         var applicant: ProductionBatchRow.Applicant?
         switch (field(.applicationId), field(.ssn)) {
@@ -65,7 +67,9 @@ struct RowReader {
             }
         }
         let specVersion = required(.specVersion)
-        if let specVersion, CardGeneration.of(specVersion: specVersion) == nil { problem(.specVersion, .unknownSpecVersion) }
+        if let specVersion, CardGeneration.of(specVersion: specVersion) == nil || !Self.isToken(specVersion, limit: 16) {
+            problem(.specVersion, .unknownSpecVersion)
+        }
         let issue = date(required(.issueDate), .issueDate, problem)
         let expiry = date(required(.expiryDate), .expiryDate, problem)
         if let issue, let expiry, !(issue < expiry) { problem(.expiryDate, .expiryNotAfterIssue) }
@@ -79,26 +83,36 @@ struct RowReader {
             return
         }
         rowLines[row.canonical] = line
-        let applicantKey: String
-        let applicantColumn: Column
+        // Written out per dictionary: a key-path write would copy the dictionary every row.
         switch applicant {
-        case let .application(id): applicantKey = "a:\(id)"; applicantColumn = .applicationId
-        case let .ssn(ssn): applicantKey = "s:\(ssn.rawValue)"; applicantColumn = .ssn
-        }
-        let checks: [(Column, String, WritableKeyPath<RowReader, [String: Int]>, String?)] = [
-            (applicantColumn, applicantKey, \.applicantLines,
-             applicantColumn == .ssn ? PersonalData.maskSSN(String(applicantKey.dropFirst(2))) : nil),
-            (.cardNumber, cardNumber.rawValue, \.cardLines, cardNumber.description),
-            (.cardId, cardId.rawValue, \.chipLines, cardId.description),
-        ]
-        for (column, key, seen, masked) in checks {
-            if let first = self[keyPath: seen][key] {
-                problem(column, .duplicateInFile(firstLine: first), masked: masked)
-            } else {
-                self[keyPath: seen][key] = line
+        case let .application(id):
+            if let first = applicantLines.updateValue(line, forKey: "a:\(id)") {
+                applicantLines["a:\(id)"] = first
+                problem(.applicationId, .duplicateInFile(firstLine: first))
+            }
+        case let .ssn(ssn):
+            if let first = applicantLines.updateValue(line, forKey: "s:" + ssn.rawValue) {
+                applicantLines["s:" + ssn.rawValue] = first
+                problem(.ssn, .duplicateInFile(firstLine: first), masked: ssn.description)
             }
         }
+        if let first = cardLines.updateValue(line, forKey: cardNumber.rawValue) {
+            cardLines[cardNumber.rawValue] = first
+            problem(.cardNumber, .duplicateInFile(firstLine: first), masked: cardNumber.description)
+        }
+        if let first = chipLines.updateValue(line, forKey: cardId.rawValue) {
+            chipLines[cardId.rawValue] = first
+            problem(.cardId, .duplicateInFile(firstLine: first), masked: cardId.description)
+        }
         if problems.count == before { rows.append(row) }
+    }
+
+    /// Short ASCII words only: a batch id and a version go into the audit trail's `detail`.
+    static func isToken(_ text: String, limit: Int) -> Bool {
+        text.utf8.count <= limit && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
     }
 
     private func date(_ text: String?, _ column: Column,
