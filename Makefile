@@ -2,7 +2,7 @@
 #
 #   make build                      the shipped programs, swift build -c release (Swift runtime linked statically)
 #   make test                       scripts/test
-#   make check                      scripts/check-deploy (units, udev, polkit, man, completion, install, sandbox)
+#   make check                      scripts/check-deploy (units, udev, polkit, man, completion, install, sandbox, kiosk display)
 #   make install DESTDIR=/tmp/root PREFIX=/usr
 #
 # `make install` installs what `make build` built; it does not build.
@@ -40,13 +40,14 @@ PROGRAMS = sscardd sscardctl sscard-kiosk sscard-migrate-registry
 LIBEXEC_PROGRAMS = sscard-vcard
 PRODUCTS = $(PROGRAMS) $(LIBEXEC_PROGRAMS)
 
-UNITS = systemd/sscardd.socket systemd/sscardd.service systemd/sscard-kiosk.service
+UNITS = systemd/sscardd.socket systemd/sscardd.service systemd/sscard-kiosk.service \
+        systemd/sscard-kiosk-web.service systemd/sscard-kiosk-display.service
 MAN1 = man/sscardctl.1
 MAN5 = man/sscardd.conf.5
 MAN8 = man/sscardd.8 man/sscard-kiosk.8 man/sscard-migrate-registry.8
 
 .PHONY: all build print-binpath print-products test check check-units check-udev check-polkit check-man check-completion check-install check-sandbox \
-        install uninstall
+        check-kiosk-display install uninstall
 
 all: build
 
@@ -89,6 +90,9 @@ check-install:
 check-sandbox:
 	scripts/check-sandbox
 
+check-kiosk-display:
+	scripts/check-kiosk-display
+
 install:
 	@for program in $(PRODUCTS); do \
 	    test -x "$(BINPATH)/$$program" || { echo "make install: $(BINPATH)/$$program is missing; run 'make build' first" >&2; exit 1; }; \
@@ -101,7 +105,7 @@ install:
 	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(LIBEXEC_PROGRAMS)) $(DESTDIR)$(LIBEXECDIR)/
 	for unit in $(UNITS); do \
-	    sed 's|/usr/bin/|$(BINDIR)/|g' $$unit > $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
+	    sed 's|/usr/bin/sscard|$(BINDIR)/sscard|g' $$unit > $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp && \
 	    mv $(DESTDIR)$(UNITDIR)/$${unit#systemd/}.tmp $(DESTDIR)$(UNITDIR)/$${unit#systemd/} || exit 1; \
 	done

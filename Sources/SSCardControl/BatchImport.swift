@@ -56,7 +56,7 @@ enum BatchImport {
                 let field = problem[.field]?.string.map { ", \($0)" } ?? ""
                 let value = problem[.value]?.string.map { " (\($0))" } ?? ""
                 let line = "line \(problem[.line]?.int ?? 0)\(field): \(problem[.reason]?.string ?? "")\(value)"
-                FileHandle.standardError.write(Data("  \(TerminalText.escaped(line))\n".utf8))
+                FileHandle.standardError.write(Data("  \(PrintableText.escaped(line))\n".utf8))
             }
             throw error
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import SSCardInterfaces
 import Varlink
+import SSCardValues
 
 /// sscardctl: one subcommand per daemon method, readable tables by default
 /// and JSON with --json.
@@ -132,7 +133,7 @@ public enum Control {
     static func describe(_ error: VarlinkError) -> String {
         let short = error.name.split(separator: ".").last.map(String.init) ?? error.name
         let details = (error.parameters.object ?? [:]).sorted { $0.key < $1.key }
-            .map { "\($0.key)=\(TerminalText.escaped(TextTable.text($0.value)))" }.joined(separator: ", ")
+            .map { "\($0.key)=\(PrintableText.escaped(TextTable.text($0.value)))" }.joined(separator: ", ")
         return details.isEmpty ? short : "\(short): \(details)"
     }
 }

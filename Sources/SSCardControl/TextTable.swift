@@ -27,14 +27,14 @@ enum TextTable {
     static func keyValue(_ object: [String: JSONValue], order: [String], labels: Labels) -> String {
         let keys = order.filter { object[$0] != nil } + object.keys.filter { !order.contains($0) }.sorted()
         let labelWidth = keys.map { width(labels($0)) }.max() ?? 0
-        return keys.map { "\(pad(labels($0), to: labelWidth))  \(TerminalText.escaped(labels.value($0, object[$0]!)))" }
+        return keys.map { "\(pad(labels($0), to: labelWidth))  \(PrintableText.escaped(labels.value($0, object[$0]!)))" }
             .joined(separator: "\n")
     }
 
     /// Rows of objects as columns.
     static func columns(_ rows: [[String: JSONValue]], keys: [String], labels: Labels) -> String {
         let header = keys.map { labels($0) }
-        let cells = rows.map { row in keys.map { TerminalText.escaped(labels.value($0, row[$0] ?? .null)) } }
+        let cells = rows.map { row in keys.map { PrintableText.escaped(labels.value($0, row[$0] ?? .null)) } }
         let widths = keys.indices.map { column in ([header] + cells).map { width($0[column]) }.max() ?? 0 }
         return ([header] + cells).map { line in
             line.enumerated().map { pad($1, to: widths[$0]) }.joined(separator: "  ").trimmingTrailingSpaces()

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardValues
 
 /// Where an administrator asked sscardd to write a backup, checked before a
 /// byte is written.
@@ -8,12 +9,16 @@ import Foundation
 /// the database under the open connections (and lose every change in the
 /// WAL), and one renamed over an existing file destroys whatever it was —
 /// an older backup, say. So the live files are refused always, and an
-/// existing path unless the caller says `overwrite`. Paths are compared after
-/// resolving symbolic links in the directory and in the name itself.
+/// existing path unless the caller says `overwrite`. The state directory's
+/// own top level is refused too: it holds the daemon's files (the registry,
+/// `audit-head`, whose loss would let a truncated audit chain pass as
+/// whole), and backups belong in a subdirectory (`backups/`). Paths are
+/// compared after resolving symbolic links in the directory and in the name.
 struct BackupTarget: Equatable {
     enum Refusal: Error, Equatable {
         case notAbsolute
         case liveDatabaseFile(String)
+        case stateDirectoryFile(String)
         case exists
         case notARegularFile
     }
@@ -22,7 +27,8 @@ struct BackupTarget: Equatable {
 
     /// Decides whether `path` may receive a backup of the database at
     /// `registryPath`; the refusal says why.
-    static func check(_ path: String, registryPath: String?, overwrite: Bool) throws(Refusal) -> BackupTarget {
+    static func check(_ path: String, registryPath: String?, stateDirectory: String?,
+                      overwrite: Bool) throws(Refusal) -> BackupTarget {
         guard path.hasPrefix("/") else { throw .notAbsolute }
         let target = resolved(path)
         if let registryPath {
@@ -34,6 +40,9 @@ struct BackupTarget: Equatable {
             for suffix in ["", "-wal", "-shm", "-journal"] where target + ".partial" == live + suffix {
                 throw .liveDatabaseFile((registryPath as NSString).lastPathComponent + suffix)
             }
+        }
+        if let stateDirectory, (target as NSString).deletingLastPathComponent == resolved(stateDirectory) {
+            throw .stateDirectoryFile((target as NSString).lastPathComponent)
         }
         var info = stat()
         if lstat(path, &info) == 0 {
@@ -63,6 +72,9 @@ extension BackupTarget.Refusal: CustomStringConvertible {
         switch self {
         case .notAbsolute: return "must be an absolute path"
         case .liveDatabaseFile(let name): return "is the live registry's \(name); a backup must go elsewhere"
+        case .stateDirectoryFile(let name):
+            return "\(PrintableText.quoted(name)) is in sscardd's state directory beside its own files (the registry, "
+                + "audit-head); put backups in a subdirectory such as backups/"
         case .exists: return "already exists; pass overwrite to replace it"
         case .notARegularFile: return "exists and is not a regular file"
         }

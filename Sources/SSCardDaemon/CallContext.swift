@@ -1,6 +1,7 @@
 import Registry
 import SSCardInterfaces
 import SSCardProtocol
+import SSCardValues
 import Varlink
 
 /// One call as the handlers see it: typed parameters, the caller's role and
@@ -23,12 +24,19 @@ struct CallContext {
     /// kiosk bound to one reader that names none gets its own.
     func reader() throws -> String? {
         guard let named = try parameters.optionalString(.reader) else { return readerScope.soleReader }
-        guard readerScope.contains(named) else { throw denied("reader '\(named)' is not bound to this kiosk") }
+        guard readerScope.contains(named) else { throw denied("reader \(PrintableText.quoted(named)) is not bound to this kiosk") }
         return named
     }
 
     /// The method's short name, the audit trail's action for denied calls.
     var method: String { call.methodName }
+
+    /// Records a refusal this caller could repeat at will (at most twice per uid and minute).
+    func recordRefusal(_ attempts: RefusedAttempts, action: AuditAction, cardNumber: CardNumber? = nil,
+                       ssn: SocialSecurityNumber? = nil, reason: String) {
+        attempts.record(uid: call.peer.uid, actor: actor, method: method, action: action, cardNumber: cardNumber,
+                        ssn: ssn, reason: reason)
+    }
 
     func denied(_ why: String) -> VarlinkError {
         VarlinkError(SSCardInterface.permissionDenied(call.interface),

@@ -221,14 +221,29 @@ public final class CardReaders: @unchecked Sendable {
     /// its own, not the monitor's (which must go on reporting removals) and
     /// not a global dispatch queue (whose few threads, all waiting on mute
     /// cards, would hold back everything else queued there).
+    ///
+    /// A card still sliding into its contacts, or reset by another program
+    /// just then, can fail its first exchange: while the same card is in the
+    /// reader, a read whose exchange failed is tried again, twice, after 0.1
+    /// and 0.4 s. A card that answers wrongly is not.
     private func readIdentity(_ event: ReaderEvent, reader: String, generation: UInt64) {
         let thread = Thread {
-            let complete: Event
-            do {
-                let identity = try self.withCard(reader: reader) { application, _ in try application.readIdentity() }.1
-                complete = Event(.reader(event), identity: identity)
-            } catch {
-                complete = Event(.reader(event), readError: String(describing: error))
+            var complete = Event(.reader(event))
+            for pause in [0, 0.1, 0.4] {
+                if pause > 0 {
+                    guard self.lock.withLock({ self.generations[reader] == generation }) else { break }
+                    Thread.sleep(forTimeInterval: pause)
+                }
+                do {
+                    let identity = try self.withCard(reader: reader) { application, _ in try application.readIdentity() }.1
+                    complete = Event(.reader(event), identity: identity)
+                    break
+                } catch let failure as ReaderFailure where failure.mayAnswerAgain {
+                    complete = Event(.reader(event), readError: String(describing: failure))
+                } catch {
+                    complete = Event(.reader(event), readError: String(describing: error))
+                    break
+                }
             }
             self.publishing.withLock {
                 let current = self.lock.withLock {

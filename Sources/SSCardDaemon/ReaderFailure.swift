@@ -10,6 +10,10 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
     case noCardInReader(String?)
     case severalCardsPresent([String])
     case cardFailed(reader: String, reason: String, statusWord: String?)
+    /// The exchange itself failed (a comm error, a transaction pcscd could
+    /// not complete, a reset by another program, a card not yet powered): the
+    /// same card may answer on a second try. On the wire, CardFailed.
+    case cardNotAnswering(reader: String, reason: String)
     case pinFormat(String)
     case unavailable(String)
     /// The reader did not answer within `card-operation-timeout`, or a call
@@ -26,6 +30,7 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
         default:
             break
         }
+        if case .transmission = error { return .cardNotAnswering(reader: reader, reason: error.description) }
         return .cardFailed(reader: reader, reason: error.description, statusWord: statusWord)
     }
 
@@ -34,6 +39,8 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
         case .noSmartcard, .removedCard: return .noCardInReader(reader)
         case .unknownReader, .readerUnavailable: return .readerNotFound(reader ?? "")
         case .noService, .serviceStopped, .noReadersAvailable: return .unavailable(error.description)
+        case .commError, .notTransacted, .resetCard, .unresponsiveCard, .unpoweredCard:
+            return .cardNotAnswering(reader: reader ?? "", reason: error.description)
         default: return .cardFailed(reader: reader ?? "", reason: error.description, statusWord: nil)
         }
     }
@@ -50,6 +57,8 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
             var parameters: [WireKey: JSONValue] = [.reader: .string(reader), .reason: .string(reason)]
             if let statusWord { parameters[.statusWord] = .string(statusWord) }
             return VarlinkError(ReaderErrorName.cardFailed, parameters)
+        case let .cardNotAnswering(reader, reason):
+            return VarlinkError(ReaderErrorName.cardFailed, [.reader: .string(reader), .reason: .string(reason)])
         case let .pinFormat(reason): return VarlinkError(ReaderErrorName.pinFormat, [.reason: .string(reason)])
         case let .unavailable(reason): return VarlinkError(ReaderErrorName.readerUnavailable, [.reason: .string(reason)])
         case let .readerUnresponsive(reader): return VarlinkError(ReaderErrorName.readerUnresponsive, [.reader: .string(reader)])
@@ -59,4 +68,10 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { varlinkError.description }
+
+    /// Whether the same card may answer if asked again.
+    var mayAnswerAgain: Bool {
+        if case .cardNotAnswering = self { return true }
+        return false
+    }
 }

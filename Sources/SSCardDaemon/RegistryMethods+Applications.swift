@@ -11,7 +11,7 @@ extension RegistryMethods {
         guard let h = try p.nested(.holder) else { throw VarlinkError.invalidParameter(.holder) }
         let holder = Holder(ssn: try h.ssn(.ssn),
                             name: try h.holderName(.name),
-                            phone: try h.optionalString(.phone), address: try h.optionalString(.address),
+                            phone: try h.optionalText(.phone, limit: Parameters.TextLimit.phone), address: try h.optionalText(.address, limit: Parameters.TextLimit.address),
                             guardianSsn: try h.optionalSSN(.guardianSsn))
         guard let evidence = try p.nested(.evidence) else { throw VarlinkError.invalidParameter(.evidence) }
         let application = try registry.apply(for: holder, evidence: try RegistryJSON.evidence(evidence), actor: context.actor,
@@ -24,14 +24,14 @@ extension RegistryMethods {
         let p = context.parameters
         let application = try registry.advance(applicationId: try p.int(.applicationId),
                                                to: try p.choice(.stage, ApplicationStage.self),
-                                               actor: context.actor, reason: try p.optionalString(.reason))
+                                               actor: context.actor, reason: try p.optionalReason())
         return .fields([.application: RegistryJSON.application(application)])
     }
 
     func recordInstantProduction(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let application = try registry.recordInstantProduction(applicationId: try p.int(.applicationId),
-                                                               actor: context.actor, reason: try p.optionalString(.reason))
+                                                               actor: context.actor, reason: try p.optionalReason())
         return .fields([.application: RegistryJSON.application(application)])
     }
 
@@ -78,8 +78,8 @@ extension RegistryMethods {
     func updateHolder(_ context: CallContext) throws -> JSONValue {
         let p = context.parameters
         let holder = try registry.updateHolder(ssn: try p.ssn(.ssn),
-                                               phone: try p.optionalString(.phone),
-                                               address: try p.optionalString(.address), actor: context.actor,
+                                               phone: try p.optionalText(.phone, limit: Parameters.TextLimit.phone),
+                                               address: try p.optionalText(.address, limit: Parameters.TextLimit.address), actor: context.actor,
                                                evidence: try RegistryJSON.evidence(try p.nested(.evidence)))
         return .fields([.holder: RegistryJSON.holder(holder)])
     }

@@ -25,6 +25,44 @@ extension RegistryMethods {
         return try p.cardNumber(.cardNumber)
     }
 
+    /// The holder's card that a loss can apply to: the one usable card.
+    func usableCard(of holder: HolderStatus) throws -> CardNumber {
+        guard let card = holder.cards.first(where: { $0.state.holdsTheHoldersPlace && $0.state != .sealed }) else {
+            throw RegistryError.ruleViolated(rule: .replacedCardUnusable, detail: "the holder has no card that can be reported lost")
+        }
+        return card.cardNumber
+    }
+
+    /// The card a kiosk reports lost without the card, by the holder's number
+    /// or card number, and name. An unknown number, an unknown card and a name
+    /// or number that does not match are one answer, IdentityMismatch, recorded
+    /// (at most twice per uid and minute), as for the remote channel: a public
+    /// kiosk cannot be used to learn who is registered or which cards exist.
+    private func kioskLossCard(_ context: CallContext, number: CardNumber?, ssn: SocialSecurityNumber?) throws -> CardNumber {
+        let name = try context.parameters.holderName(.name)
+        let matched: CardNumber?
+        do {
+            if let number {
+                let status = try registry.status(of: number)
+                matched = status.holderName == name && (ssn.map { $0 == status.card.ssn } ?? true) ? number : nil
+            } else if let ssn {
+                let holder = try registry.status(of: ssn)
+                matched = holder.holder.name == name ? try usableCard(of: holder) : nil
+            } else {
+                throw VarlinkError.invalidParameter(.cardNumber)
+            }
+        } catch RegistryError.holderNotFound, RegistryError.cardNotFound {
+            matched = nil
+        }
+        guard let matched else {
+            context.recordRefusal(refusedAttempts, action: AuditAction(.reportTemporaryLoss), cardNumber: number, ssn: ssn,
+                                  reason: "holder name or number does not match")
+            throw VarlinkError(RegistryErrorName.identityMismatch,
+                               [.reason: "the holder's name or number does not match the card"])
+        }
+        return matched
+    }
+
     func activate(_ context: CallContext) throws -> JSONValue {
         try cardReply(try registry.activate(request(try cardNumber(context), context)))
     }
@@ -50,27 +88,14 @@ extension RegistryMethods {
         let byReader = number == nil && ssn == nil && (p.has(.reader) || context.isKiosk)
         if byReader {
             number = try cardInReader(p, context).cardNumber
+        } else if context.isKiosk {
+            // Without the card, a kiosk caller must know the holder's number or card and name.
+            number = try kioskLossCard(context, number: number, ssn: ssn)
         } else if number == nil {
             guard let ssn else { throw VarlinkError.invalidParameter(.cardNumber) }
-            // The holder's card that a loss can apply to: the one usable card.
-            let holder = try registry.status(of: ssn)
-            guard let card = holder.cards.first(where: { $0.state.holdsTheHoldersPlace && $0.state != .sealed }) else {
-                throw RegistryError.ruleViolated(rule: .replacedCardUnusable, detail: "the holder has no card that can be reported lost")
-            }
-            number = card.cardNumber
+            number = try usableCard(of: try registry.status(of: ssn))
         }
         guard let number else { throw VarlinkError.invalidParameter(.cardNumber) }
-        if context.isKiosk && !byReader {
-            // Without the card, a kiosk caller must know the holder's number or card and name.
-            let name = try p.holderName(.name)
-            let status = try registry.status(of: number)
-            guard status.holderName == name, ssn.map({ $0 == status.card.ssn }) ?? true else {
-                try? registry.recordRefusedAttempt(action: AuditAction(.reportTemporaryLoss), actor: context.actor,
-                                                   cardNumber: number, reason: "holder name or number does not match")
-                throw VarlinkError(RegistryErrorName.identityMismatch,
-                                   [.reason: "the holder's name or number does not match the card"])
-            }
-        }
         let card = try registry.reportLoss(kind, request(number, context))
         var reply = try cardReply(card)
         if case var .object(object) = reply {

@@ -30,8 +30,8 @@ extension RegistryMethods {
 
     /// The holder the remote caller names by `ssn` and `name`. An unknown
     /// number and a name that does not match are one answer, IdentityMismatch,
-    /// recorded as a refused attempt: the integration learns nothing about
-    /// who is registered. Phone and address are never shown remotely.
+    /// recorded as a refused attempt (at most twice per uid and minute): the
+    /// integration learns nothing about who is registered. Phone and address are never shown remotely.
     func remoteHolder(_ context: CallContext, action: AuditAction) throws -> HolderStatus {
         let p = context.parameters
         let ssn = try p.ssn(.ssn)
@@ -43,8 +43,7 @@ extension RegistryMethods {
             status = nil
         }
         guard let status, status.holder.name == name else {
-            try? registry.recordRefusedAttempt(action: action, actor: context.actor, ssn: ssn,
-                                               reason: "holder name does not match")
+            context.recordRefusal(refusedAttempts, action: action, ssn: ssn, reason: "holder name does not match")
             throw VarlinkError(RegistryErrorName.identityMismatch,
                                [.reason: "the holder's name or number does not match the registry"])
         }

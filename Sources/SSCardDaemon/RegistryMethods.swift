@@ -15,7 +15,22 @@ struct RegistryMethods: Sendable {
     /// The audit chain's head outside the database, for VerifyAudit.
     var auditCheckpoints: AuditCheckpoints? = nil
     /// Production batch imports in progress (BeginBatchImport … CommitBatchImport).
-    var batchImports = BatchImportSessions()
+    let batchImports = BatchImportSessions()
+    /// Refusals a caller can repeat at will, written at most twice per uid and minute.
+    let refusedAttempts: RefusedAttempts
+
+    /// sscardd's state directory (`audit-head` and, by default, the registry): never a backup's target.
+    let stateDirectory: String?
+
+    init(registry: Registry, readers: CardReaders, securityModule: (any SecurityModule & Sendable)?,
+         auditCheckpoints: AuditCheckpoints? = nil, stateDirectory: String? = nil) {
+        self.stateDirectory = stateDirectory
+        self.registry = registry
+        self.readers = readers
+        self.securityModule = securityModule
+        self.auditCheckpoints = auditCheckpoints
+        refusedAttempts = RefusedAttempts(registry: registry)
+    }
 
     typealias Method = @Sendable (RegistryMethods, CallContext) throws -> JSONValue
 
@@ -98,7 +113,7 @@ struct RegistryMethods: Sendable {
         let target: BackupTarget
         do {
             target = try BackupTarget.check(path, registryPath: (registry.store as? SQLiteRegistryStore)?.path,
-                                            overwrite: overwrite)
+                                            stateDirectory: stateDirectory, overwrite: overwrite)
         } catch {
             throw context.parameters.invalidValue(.path, "\(error)")
         }
@@ -121,7 +136,7 @@ struct RegistryMethods: Sendable {
         let p = context.parameters
         return CardRequest(cardNumber: number, actor: context.actor,
                            evidence: try RegistryJSON.evidence(try p.nested(.evidence)),
-                           reason: try p.optionalString(.reason),
+                           reason: try p.optionalReason(),
                            electronicCredentialContinues: try p.optionalBool(.electronicCredentialContinues),
                            bankReminder: try p.optionalChoice(.bankReminder, BankReminder.self))
     }

@@ -18,7 +18,6 @@ final class SSCardService: VarlinkHandler, Sendable {
     let servicePoint: String
     let log: Log
     let streams = MonitorStreams()
-    let rolelessRefusals = RolelessRefusals()
 
     init(registryMethods: RegistryMethods, readerMethods: ReaderMethods, roles: RoleResolver, servicePoint: String,
          log: Log) {
@@ -92,34 +91,15 @@ final class SSCardService: VarlinkHandler, Sendable {
     }
 
     /// Records a denied call against the card or holder it named, when it
-    /// named a valid one.
-    /// A peer with no role: its first refusal in a minute is recorded, the
-    /// rest counted into one summary entry (`RolelessRefusals`).
+    /// named a valid one; at most twice per uid and minute (`RefusedAttempts`).
     func recordDenial(_ call: VarlinkCall, actor: Actor, _ denial: VarlinkError) {
-        if actor.role == .none {
-            let (decision, ended) = rolelessRefusals.note(uid: call.peer.uid, method: call.methodName)
-            writeSummaries(ended, like: actor)
-            guard decision == .recordAttempt else { return }
-        }
         let why = denial.parameters[.reason]?.string ?? "permission denied for role \(actor.role.rawValue)"
-        try? registry.recordRefusedAttempt(
-            action: AuditAction(refusedCall: SSCardMethod(name: call.method)), actor: actor,
+        registryMethods.refusedAttempts.record(
+            uid: call.peer.uid, actor: actor, method: call.methodName,
+            action: AuditAction(refusedCall: SSCardMethod(name: call.method)),
             cardNumber: call.parameters[.cardNumber]?.string.flatMap { try? CardNumber($0) },
             ssn: call.parameters[.ssn]?.string.flatMap { try? SocialSecurityNumber($0) },
             reason: why)
-    }
-
-    /// Writes what is counted of the refusals of peers without a role; at stop.
-    func flushRolelessRefusals() {
-        writeSummaries(rolelessRefusals.drain(), like: nil)
-    }
-
-    private func writeSummaries(_ summaries: [RolelessRefusals.Summary], like actor: Actor?) {
-        for summary in summaries {
-            let who = Actor(id: roles.userName(uid: summary.uid), role: .none, channel: actor?.channel ?? .counter,
-                            servicePoint: servicePoint)
-            try? registry.recordRefusedAttempt(action: .refusedCalls, actor: who, reason: summary.reason)
-        }
     }
 
     /// A reply as this caller may see it: masked for a kiosk.

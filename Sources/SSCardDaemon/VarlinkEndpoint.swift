@@ -40,7 +40,8 @@ final class VarlinkEndpoint: DaemonService {
         let service = SSCardService(
             registryMethods: RegistryMethods(registry: registryService.registry, readers: readers,
                                              securityModule: settings.securityModule,
-                                             auditCheckpoints: checkpoints.checkpoints),
+                                             auditCheckpoints: checkpoints.checkpoints,
+                                             stateDirectory: configuration.stateDirectory),
             readerMethods: ReaderMethods(registry: registryService.registry, readers: readers, terminalNumber: configuration.terminalNumber,
                                          terminalDevice: configuration.terminalDevice),
             roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
@@ -62,9 +63,9 @@ final class VarlinkEndpoint: DaemonService {
         serving = nil
         service.streams.endAll(.fields([.action: "stopping", .actor: "system"]))
         server.stop()
-        // No call runs any more: what is counted of role-less refusals is written
+        // No call runs any more: what is counted of refused calls is written
         // while the store is still open (it stops after this service).
-        service.flushRolelessRefusals()
+        service.registryMethods.refusedAttempts.flush()
     }
 
     func serverConfiguration() throws -> VarlinkServer.Configuration {

@@ -32,3 +32,28 @@ extension Parameters {
         try value(key) { text throws(ValueError) in try CardIdentificationCode(text) }
     }
 }
+
+/// Free text, checked by `PrintableText.checked`: the limits of what a caller
+/// may type into the registry and its audit trail.
+extension Parameters {
+    /// How long each kind of free text may be, in characters.
+    public enum TextLimit {
+        /// A reason: a sentence or two, not a way to grow the audit by a megabyte a call.
+        public static let reason = 500
+        public static let phone = 32
+        public static let address = 200
+    }
+
+    public func optionalText(_ key: WireKey, limit: Int) throws(VarlinkError) -> String? {
+        try optionalValue(key) { text throws(ValueError) in
+            try PrintableText.checked(text, field: key.rawValue, limit: limit)
+        }
+    }
+
+    public func text(_ key: WireKey, limit: Int) throws(VarlinkError) -> String {
+        try value(key) { text throws(ValueError) in try PrintableText.checked(text, field: key.rawValue, limit: limit) }
+    }
+
+    /// The call's `reason`, if it gives one.
+    public func optionalReason() throws(VarlinkError) -> String? { try optionalText(.reason, limit: TextLimit.reason) }
+}

@@ -77,7 +77,7 @@ public struct Parameters {
     public func optionalChoice<T: RawRepresentable>(_ key: WireKey, _: T.Type) throws(VarlinkError) -> T?
     where T.RawValue == String {
         guard let text = try optionalString(key) else { return nil }
-        guard let value = T(rawValue: text) else { throw invalidValue(key, "'\(text)' is not one of the allowed values") }
+        guard let value = T(rawValue: text) else { throw invalidValue(key, "\(PrintableText.quoted(text)) is not one of the allowed values") }
         return value
     }
 

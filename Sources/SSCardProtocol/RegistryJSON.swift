@@ -70,15 +70,20 @@ public enum RegistryJSON {
         guard let parameters else { return nil }
         switch try parameters.string(.kind) {
         case "collect":
-            let place = try parameters.string(.place)
-            guard !place.isEmpty else { throw parameters.invalidValue(path: "delivery.place", "must not be empty") }
-            return .collect(place: place)
+            return .collect(place: try deliveryText(parameters, .place))
         case "mail":
-            let address = try parameters.string(.address)
-            guard !address.isEmpty else { throw parameters.invalidValue(path: "delivery.address", "must not be empty") }
-            return .mail(address: address)
+            return .mail(address: try deliveryText(parameters, .address))
         case let other:
-            throw parameters.invalidValue(path: "delivery.kind", "'\(other)' is not collect or mail")
+            throw parameters.invalidValue(path: "delivery.kind", "\(PrintableText.quoted(other)) is not collect or mail")
+        }
+    }
+
+    private static func deliveryText(_ parameters: Parameters, _ key: WireKey) throws(VarlinkError) -> String {
+        let text = try parameters.string(key)
+        do {
+            return try PrintableText.checked(text, field: "delivery.\(key.rawValue)", limit: Parameters.TextLimit.address)
+        } catch {
+            throw parameters.invalidValue(path: "delivery.\(key.rawValue)", error.description)
         }
     }
 

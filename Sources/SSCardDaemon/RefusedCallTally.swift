@@ -1,17 +1,19 @@
 import Foundation
+import Registry
 import Synchronization
 
-/// Calls refused to peers that hold no role, counted per uid and minute.
+/// Refused calls, counted per uid and minute.
 ///
 /// Every refusal used to be a durable audit write, so any member of the
-/// socket group could grow the database without bound by calling in a loop.
-/// Now a uid's first refusal in a minute is written at once (the attempt is
-/// on record, against the card it named), the rest of that minute only
-/// counted, and the count written as one summary entry when the minute is
-/// over: at the uid's next refusal after it, at the sweep of any later
-/// refusal, or when sscardd stops. At most two writes per uid and minute. A
-/// crash loses the count of the minute in progress, never the first attempt.
-final class RolelessRefusals: Sendable {
+/// socket group, and any kiosk, could grow the database without bound by
+/// calling in a loop. Now a uid's first refusal in a minute is written at
+/// once (the attempt is on record, against the card it named), the rest of
+/// that minute only counted, and the count written as one summary entry
+/// when the minute is over: at the uid's next refusal after it, at the sweep
+/// of any later refusal, or when sscardd stops. At most two writes per uid
+/// and minute, whatever the role. A crash loses the count of the minute in
+/// progress, never the first attempt.
+final class RefusedCallTally: Sendable {
     static let window: Duration = .seconds(60)
 
     /// What to write for a refusal just counted.
@@ -25,6 +27,8 @@ final class RolelessRefusals: Sendable {
     /// A finished minute of one uid's refusals beyond the first.
     struct Summary: Equatable {
         let uid: uid_t
+        /// Who the peer was at its first refusal of the minute: the summary is written as them.
+        let actor: Actor
         let count: Int
         let methods: [String]
         let from: Date
@@ -32,12 +36,14 @@ final class RolelessRefusals: Sendable {
 
         var reason: String {
             let format = ISO8601DateFormatter()
-            return "\(count) more call(s) refused to a peer with no role between \(format.string(from: from)) "
+            let who = actor.role == .none ? "a peer with no role" : "a peer with role \(actor.role.rawValue)"
+            return "\(count) more call(s) refused to \(who) between \(format.string(from: from)) "
                 + "and \(format.string(from: to)): \(methods.joined(separator: ", "))"
         }
     }
 
     private struct Minute {
+        var actor: Actor
         var started: ContinuousClock.Instant
         var firstAt: Date
         var lastAt: Date
@@ -49,7 +55,7 @@ final class RolelessRefusals: Sendable {
 
     /// Counts a refusal; returns what to write now, and the summaries of
     /// minutes that have ended (for any uid), which the caller writes.
-    func note(uid: uid_t, method: String, now: ContinuousClock.Instant = .now, date: Date = Date())
+    func note(uid: uid_t, actor: Actor, method: String, now: ContinuousClock.Instant = .now, date: Date = Date())
         -> (Decision, [Summary]) {
         minutes.withLock { minutes in
             var ended = Self.takeEnded(&minutes, now: now)
@@ -61,7 +67,7 @@ final class RolelessRefusals: Sendable {
                 minutes[uid] = minute
                 decision = .counted
             } else {
-                minutes[uid] = Minute(started: now, firstAt: date, lastAt: date)
+                minutes[uid] = Minute(actor: actor, started: now, firstAt: date, lastAt: date)
                 decision = .recordAttempt
             }
             ended.sort { $0.uid < $1.uid }
@@ -89,7 +95,7 @@ final class RolelessRefusals: Sendable {
 
     private static func summary(_ uid: uid_t, _ minute: Minute) -> Summary? {
         guard minute.further > 0 else { return nil }
-        return Summary(uid: uid, count: minute.further, methods: minute.methods.sorted(), from: minute.firstAt,
-                       to: minute.lastAt)
+        return Summary(uid: uid, actor: minute.actor, count: minute.further, methods: minute.methods.sorted(),
+                       from: minute.firstAt, to: minute.lastAt)
     }
 }

@@ -1,32 +1,48 @@
 import Foundation
 import SSCardInterfaces
 import SSCardRig
+import Registry
 import Testing
 @testable import SSCardDaemon
 
-/// A peer without a role cannot grow the audit trail one durable write per
-/// refused call: its first refusal in a minute is recorded, the rest counted.
-@Suite("sscardd: refusals of peers without a role", .serialized)
-struct RolelessRefusalsTests {
+/// No peer grows the audit trail one durable write per refused call: its
+/// first refusal in a minute is recorded, the rest counted.
+@Suite("sscardd: refused calls, counted per uid and minute", .serialized)
+struct RefusedCallTallyTests {
+    let nobody = Actor(id: "uid:7", role: .none, channel: .counter, servicePoint: "test")
+    let kiosk = Actor(id: "kiosk-3", role: .kiosk, channel: .kiosk, servicePoint: "test")
+
     @Test func theFirstInAMinuteIsRecordedTheRestCountedIntoOneSummary() {
-        let tally = RolelessRefusals()
+        let tally = RefusedCallTally()
         let start = ContinuousClock.now
         let date = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(tally.note(uid: 7, method: "GetStatus", now: start, date: date).0 == .recordAttempt)
-        #expect(tally.note(uid: 8, method: "Seal", now: start, date: date).0 == .recordAttempt, "per uid")
+        #expect(tally.note(uid: 7, actor: nobody, method: "GetStatus", now: start, date: date).0 == .recordAttempt)
+        #expect(tally.note(uid: 8, actor: kiosk, method: "Seal", now: start, date: date).0 == .recordAttempt, "per uid")
         for second in 1...30 {
-            let (decision, ended) = tally.note(uid: 7, method: second.isMultiple(of: 2) ? "GetStatus" : "History",
+            let (decision, ended) = tally.note(uid: 7, actor: nobody, method: second.isMultiple(of: 2) ? "GetStatus" : "History",
                                                now: start + .seconds(second), date: date + Double(second))
             #expect(decision == .counted)
             #expect(ended.isEmpty)
         }
         // The minute is over: the next refusal is recorded again, and the ended
         // minutes come back as summaries (uid 8 had nothing beyond its first).
-        let (decision, ended) = tally.note(uid: 7, method: "GetStatus", now: start + .seconds(61), date: date + 61)
+        let (decision, ended) = tally.note(uid: 7, actor: nobody, method: "GetStatus", now: start + .seconds(61), date: date + 61)
         #expect(decision == .recordAttempt)
-        #expect(ended == [RolelessRefusals.Summary(uid: 7, count: 30, methods: ["GetStatus", "History"],
+        #expect(ended == [RefusedCallTally.Summary(uid: 7, actor: nobody, count: 30, methods: ["GetStatus", "History"],
                                                    from: date, to: date + 30)])
         #expect(tally.drain().isEmpty, "the new minute has nothing beyond its first yet")
+    }
+
+    @Test("a summary is written as the peer was at its first refusal, and says its role")
+    func summaryNamesTheRole() {
+        let tally = RefusedCallTally()
+        let start = ContinuousClock.now
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = tally.note(uid: 9, actor: kiosk, method: "ReadCard", now: start, date: date)
+        _ = tally.note(uid: 9, actor: kiosk, method: "GetStatus", now: start + .seconds(1), date: date + 1)
+        let summaries = tally.drain()
+        #expect(summaries.map(\.actor) == [kiosk])
+        #expect(summaries.first?.reason.hasPrefix("1 more call(s) refused to a peer with role kiosk") == true)
     }
 
     @Test("as a process: thirty refused calls are one refused attempt and one summary entry, not thirty writes")
