@@ -1,5 +1,6 @@
 import Foundation
 @testable import Registry
+import RegistryPostgreSQL
 import SSCardValues
 import Testing
 
@@ -159,4 +160,32 @@ import Testing
 
 extension BatchImportOutcome {
     static func != (lhs: BatchImportOutcome, rhs: BatchImportOutcome?) -> Bool { rhs.map { $0 != lhs } ?? true }
+}
+
+extension ProductionBatchImportTests {
+    /// Moving a service point to PostgreSQL keeps its batches: the copy knows
+    /// the batch (a re-import is a no-op there) and binds only the batch's chip.
+    @Test func aMovedRegistryKeepsItsBatches() throws {
+        let fixture = try RegistryFixture(.sqlite)
+        let applications = try Self.producing(fixture, 2)
+        let batch = Self.batch("B-7", applications)
+        _ = try fixture.registry.importBatch(batch, actor: RegistryFixture.admin)
+        let schema = try RegistryTransferTests.emptySchema()
+        defer { RegistryTransferTests.dropSchema(schema) }
+        let report = try RegistryTransfer(sourcePath: fixture.path, conninfo: RegistryFixture.conninfo(schema: schema),
+                                          chain: RegistryFixture.servicePoint).run()
+        #expect(report.productionBatches == 1 && report.producedCards == 2)
+        let target = try PostgreSQLRegistryStore(conninfo: RegistryFixture.conninfo(schema: schema), auditChain: RegistryFixture.servicePoint)
+        defer { try? target.close() }
+        let copy = Registry(store: target, clock: fixture.clock, policy: fixture.policy, servicePoint: RegistryFixture.servicePoint)
+        guard case .alreadyImported = try copy.importBatch(batch, actor: RegistryFixture.admin) else {
+            Issue.record("the moved registry did not know the batch")
+            return
+        }
+        #expect(throws: RegistryError.self) {
+            try copy.bind(applicationId: applications[1].id,
+                          chip: ChipIdentity(cardNumber: RegistryFixture.cardNumber(901), cardId: RegistryFixture.cardId(901),
+                                             ssn: applications[1].ssn), actor: RegistryFixture.counter)
+        }
+    }
 }
