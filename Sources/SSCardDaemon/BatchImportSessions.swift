@@ -74,6 +74,15 @@ final class BatchImportSessions: Sendable {
 
     var openCount: Int { sessions.withLock { $0.count } }
 
+    /// Drops the sessions of a closed connection (the server's I/O thread: a lock and a filter).
+    func connectionClosed(_ connectionID: UInt64) {
+        sessions.withLock { open in
+            if open.values.contains(where: { $0.connectionID == connectionID }) {
+                open = open.filter { $0.value.connectionID != connectionID }
+            }
+        }
+    }
+
     private static func owned(_ open: inout [String: Session], _ id: String, _ call: VarlinkCall,
                               _ idle: Duration) throws -> Session {
         guard let session = open[id], session.uid == call.peer.uid, session.connectionID == call.connectionID else {

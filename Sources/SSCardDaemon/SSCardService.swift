@@ -42,6 +42,10 @@ final class SSCardService: VarlinkHandler, Sendable {
         set { currentRoles.write { $0 = newValue } }
     }
 
+    func connectionClosed(_ connectionID: UInt64) {
+        registryMethods.batchImports.connectionClosed(connectionID)
+    }
+
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {
         let roles = self.roles
         let role = roles.role(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups)

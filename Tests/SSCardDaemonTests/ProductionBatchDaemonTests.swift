@@ -107,7 +107,7 @@ struct ProductionBatchDaemonTests {
         #expect(!log.contains(Fixture.ssn(81)) && !log.contains(badCard) && !log.contains(Fixture.cardNumber(82)))
     }
 
-    @Test("import sessions: bounded per user, tied to their connection, over-size closes them")
+    @Test("import sessions: bounded per user, tied to their connection, ended by commit, abort or the connection's close")
     func sessionsAreBounded() throws {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
@@ -130,5 +130,17 @@ struct ProductionBatchDaemonTests {
         // The session ended with its commit.
         let gone = Fixture.error { _ = try client.call(RegistryMethod.commitBatchImport.name, .fields([.session: .string(next)])) }
         #expect(gone?.is(.importSessionInvalid) == true)
+        // Closing a connection ends its sessions: `client` still holds the second one it began.
+        _ = try other.call(RegistryMethod.beginBatchImport.name, [:])
+        #expect(Fixture.error { _ = try other.call(RegistryMethod.beginBatchImport.name, [:]) }?.is(.importSessionInvalid) == true)
+        client.close()
+        // The daemon sees the hang-up on its I/O thread; nothing tells this client when, so ask until it has.
+        let deadline = Date().addingTimeInterval(10)
+        var reopened: String?
+        while reopened == nil, Date() < deadline {
+            reopened = try? other.call(RegistryMethod.beginBatchImport.name, [:])[.session]?.string
+            if reopened == nil { usleep(20_000) }
+        }
+        #expect(reopened != nil, "the closed connection's session still counted against its user")
     }
 }
