@@ -108,11 +108,24 @@ public final class CardConnection: CardChannel, @unchecked Sendable {
     /// The reader's PC/SC part 10 features; empty for readers without any
     /// (the virtual reader, most plain readers).
     public func readerFeatures() throws(PCSCError) -> ReaderFeatures {
+        try probeFeatures().features
+    }
+
+    /// GET_FEATURE_REQUEST, tolerant of readers that answer it with an
+    /// error (some SAM and contactless slots answer `SCARD_F_INTERNAL_ERROR`
+    /// or `SCARD_E_NOT_TRANSACTED` instead of an empty list): such a reader
+    /// has no PIN pad as far as we can tell, and the error is returned for
+    /// the caller to log. Only a card or service that went away is thrown.
+    public func probeFeatures() throws(PCSCError) -> (features: ReaderFeatures, refusal: PCSCError?) {
         do {
             let tlv = try control(code: ReaderFeatures.getFeatureRequest)
-            return ReaderFeatures(tlv: tlv) ?? ReaderFeatures()
+            return (ReaderFeatures(tlv: tlv) ?? ReaderFeatures(), nil)
         } catch where error == .unsupportedFeature || error == .invalidParameter || error == .notReady {
-            return ReaderFeatures()
+            return (ReaderFeatures(), nil)
+        } catch where ReaderFeatures.endsTheSession(error) {
+            throw error
+        } catch {
+            return (ReaderFeatures(), error)
         }
     }
 

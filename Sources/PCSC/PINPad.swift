@@ -6,7 +6,11 @@ public struct PINPad: Sendable {
 
     /// Nil when the reader has no `FEATURE_VERIFY_PIN_DIRECT`.
     public init?(connection: CardConnection) throws(PCSCError) {
-        let features = try connection.readerFeatures()
+        self.init(connection: connection, features: try connection.readerFeatures())
+    }
+
+    /// Nil when `features` (from `CardConnection.probeFeatures`) has no PIN verify.
+    public init?(connection: CardConnection, features: ReaderFeatures) {
         guard features.hasPINPad else { return nil }
         self.connection = connection
         self.features = features

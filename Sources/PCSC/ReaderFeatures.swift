@@ -37,6 +37,13 @@ public struct ReaderFeatures: Hashable, Sendable {
     public var modifyPINDirect: UInt32? { controlCodes[Self.modifyPINDirectTag] }
     public var hasPINPad: Bool { verifyPINDirect != nil }
 
+    /// Errors from the feature probe that mean the card or pcscd went away,
+    /// not that the reader refused the probe.
+    public static func endsTheSession(_ error: PCSCError) -> Bool {
+        [.removedCard, .noSmartcard, .resetCard, .invalidHandle, .noService, .serviceStopped, .readerUnavailable,
+         .unknownReader, .cancelled].contains(error)
+    }
+
     /// pcsclite's `SCARD_CTL_CODE`, a macro Swift does not import.
     public static func controlCode(_ code: UInt32) -> UInt32 { 0x4200_0000 + code }
 }

@@ -33,6 +33,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let updateHolder = AuditAction(rawValue: "updateHolder")
     /// The bank's acknowledgement of an event of the card's financial function.
     public static let recordBankEvent = AuditAction(rawValue: "recordBankEvent")
+    /// An administrator's export of the audit trail (itself recorded: who, period, masked or not, count).
+    public static let exportAudit = AuditAction(rawValue: "exportAudit")
 
     /// The count of a minute's calls refused to a peer with no role.
     public static let refusedCalls = AuditAction(rawValue: "refusedCalls")
@@ -48,6 +50,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let monitor = AuditAction(rawValue: "monitor")
     public static let verifyAudit = AuditAction(rawValue: "verifyAudit")
     public static let backup = AuditAction(rawValue: "backup")
+    public static let report = AuditAction(rawValue: "report")
     public static let listReaders = AuditAction(rawValue: "listReaders")
     public static let readCard = AuditAction(rawValue: "readCard")
     public static let verifyPin = AuditAction(rawValue: "verifyPin")
@@ -56,14 +59,15 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
 
     /// The actions of calls that change nothing.
     public static let callActions: [AuditAction] = [
-        .reportLoss, .getStatus, .history, .pendingReleases, .monitor, .verifyAudit, .backup, .listReaders, .readCard,
-        .verifyPin, .changePin, .monitorReaders,
+        .reportLoss, .getStatus, .history, .pendingReleases, .monitor, .verifyAudit, .backup, .report, .listReaders,
+        .readCard, .verifyPin, .changePin, .monitorReaders,
     ]
 
     /// Every action there is: what the vocabulary must name.
     public static let all: [AuditAction] =
         CardOperation.allCases.map(AuditAction.init) + [.apply, .replace, .advance, .produceInstantly, .bind, .updateHolder,
-                                                        .importBatch, .produceInBatch, .recordBankEvent, .refusedCalls, .unknownMethod] + callActions
+                                                        .importBatch, .produceInBatch, .recordBankEvent, .exportAudit,
+                                                        .refusedCalls, .unknownMethod] + callActions
 
     /// Whether the vocabulary has a name for it (entries from before the
     /// vocabulary was one may not).

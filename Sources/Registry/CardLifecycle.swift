@@ -22,7 +22,9 @@ public enum CardLifecycle {
         .releaseLoss: [.temporarilyLost: .previous, .formallyLost: .previous],
         .autoRelease: [.temporarilyLost: .previous],
         .lock: [.active: .state(.locked, remembersPrevious: false)],
-        .unlock: [.locked: .state(.active, remembersPrevious: false)],
+        // An active card's unlock only catches its chip up: the registry was
+        // unlocked without the card and the chip is still blocked (see `apply`).
+        .unlock: [.locked: .state(.active, remembersPrevious: false), .active: .unchanged],
         .resetPassword: [.issued: .unchanged, .active: .unchanged, .locked: .unchanged],
         .changePassword: [.active: .unchanged],
         .seal: [
@@ -57,11 +59,16 @@ public enum CardLifecycle {
         public var atCounter = true
         /// The temporary-loss deadline has passed by the wall clock.
         public var deadlinePassed = false
+        /// The card's chip is recorded as blocked and the call unblocks it in
+        /// a reader: what lets an already active card be unlocked (on the chip alone).
+        public var unblocksBlockedChip = false
 
-        public init(replacementBound: Bool = false, atCounter: Bool = true, deadlinePassed: Bool = false) {
+        public init(replacementBound: Bool = false, atCounter: Bool = true, deadlinePassed: Bool = false,
+                    unblocksBlockedChip: Bool = false) {
             self.replacementBound = replacementBound
             self.atCounter = atCounter
             self.deadlinePassed = deadlinePassed
+            self.unblocksBlockedChip = unblocksBlockedChip
         }
     }
 
@@ -79,6 +86,11 @@ public enum CardLifecycle {
             return .failure(.counterOnly(operation: operation))
         case .autoRelease where !conditions.deadlinePassed:
             return .failure(.deadlineNotReached)
+        case .unlock where position.state == .active:
+            // Nothing to unlock in the registry; only a blocked chip in a
+            // counter's reader makes the call mean something.
+            if !conditions.unblocksBlockedChip { return .failure(.notAllowed(operation: operation, state: position.state)) }
+            if !conditions.atCounter { return .failure(.counterOnly(operation: operation)) }
         default:
             break
         }

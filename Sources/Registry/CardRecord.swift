@@ -20,13 +20,18 @@ public struct CardRecord: Hashable, Codable, Sendable {
     public var generation: Int?
     /// The financial function as the bank last acknowledged it.
     public var bankFunction: BankFunction
+    /// Whether the chip's application was blocked (APPLICATION BLOCK) at a
+    /// reader and not yet unblocked there. The registry's state can move on
+    /// without the card (an unlock by card number alone); the chip cannot,
+    /// so this says the card still refuses until it is unblocked at a counter reader.
+    public var chipBlocked: Bool
     public var updatedAt: Timestamp
 
     public init(cardNumber: CardNumber, cardId: CardIdentificationCode, ssn: SocialSecurityNumber,
                 applicationId: Int64?, state: CardState, previousState: CardState? = nil,
                 lossDeadline: Timestamp? = nil, electronicCredentialContinues: Bool? = nil,
                 replacedBy: CardNumber? = nil, generation: Int? = nil, bankFunction: BankFunction = .notOpened,
-                updatedAt: Timestamp) {
+                chipBlocked: Bool = false, updatedAt: Timestamp) {
         self.cardNumber = cardNumber
         self.cardId = cardId
         self.ssn = ssn
@@ -38,6 +43,7 @@ public struct CardRecord: Hashable, Codable, Sendable {
         self.replacedBy = replacedBy
         self.generation = generation
         self.bankFunction = bankFunction
+        self.chipBlocked = chipBlocked
         self.updatedAt = updatedAt
     }
 

@@ -14,6 +14,9 @@ public struct CardRequest: Sendable {
     public var bankReminder: BankReminder?
     /// For cancellations: why; required by `Registry.cancel`.
     public var cancellationReason: CancellationReason?
+    /// For lock and unlock: the call acts on the card's chip in a reader
+    /// (APPLICATION BLOCK / UNBLOCK), so the record's `chipBlocked` follows it.
+    public var onChip = false
 
     public init(cardNumber: CardNumber, actor: Actor, evidence: Evidence = .none,
                 reason: String? = nil, electronicCredentialContinues: Bool? = nil,

@@ -12,6 +12,11 @@ public enum ChipOperation: String, CaseIterable, Sendable {
     /// VERIFY: spends a PIN try when wrong, so a lost card's PIN cannot be
     /// guessed through sscardd.
     case verifyPin
+    /// APPLICATION BLOCK (temporary, P2 `00`), MAC'd: a lock done on the
+    /// chip as well as in the registry. The permanent block is never sent.
+    case lockApplication
+    /// APPLICATION UNBLOCK, MAC'd: an unlock done on the chip as well.
+    case unlockApplication
 
     /// The row of the transition table whose state, channel and evidence
     /// rules decide this chip operation.
@@ -20,6 +25,8 @@ public enum ChipOperation: String, CaseIterable, Sendable {
         case .resetPassword: return .resetPassword
         // A verification uses the PIN as a change does: on an active card only.
         case .changePassword, .verifyPin: return .changePassword
+        case .lockApplication: return .lock
+        case .unlockApplication: return .unlock
         }
     }
 
@@ -27,7 +34,7 @@ public enum ChipOperation: String, CaseIterable, Sendable {
     /// operation's own; a verification is `verifyPin`.
     public var auditAction: AuditAction {
         switch self {
-        case .resetPassword, .changePassword: return AuditAction(lifecycleOperation)
+        case .resetPassword, .changePassword, .lockApplication, .unlockApplication: return AuditAction(lifecycleOperation)
         case .verifyPin: return .verifyPin
         }
     }

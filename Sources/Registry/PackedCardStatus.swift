@@ -19,6 +19,7 @@ struct PackedCardStatus: Sendable {
     private var electronicCredential: UInt8 // 0, 1, or 0xFF: none
     private var generation: UInt8           // 0: none
     private var bankFunction: UInt8
+    private var chipBlocked: Bool
     private var applicationId: Int64        // Int64.min: none
     private var lossDeadline: Int64         // Int64.min: none
     private var updatedAt: Int64
@@ -42,6 +43,7 @@ struct PackedCardStatus: Sendable {
         electronicCredential = card.electronicCredentialContinues.map { $0 ? 1 : 0 } ?? 0xFF
         generation = UInt8(card.generation ?? 0)
         self.bankFunction = UInt8(bankFunction)
+        chipBlocked = card.chipBlocked
         applicationId = card.applicationId ?? .min
         lossDeadline = card.lossDeadline?.milliseconds ?? .min
         updatedAt = card.updatedAt.milliseconds
@@ -62,6 +64,7 @@ struct PackedCardStatus: Sendable {
             replacedBy: replacedBy,
             generation: generation == 0 ? nil : Int(generation),
             bankFunction: Self.bankFunctions[Int(bankFunction)],
+            chipBlocked: chipBlocked,
             updatedAt: Timestamp(milliseconds: updatedAt))
         return CardStatus(card: card, holderName: holderName)
     }

@@ -85,13 +85,17 @@ extension Registry {
         let conditions = CardLifecycle.Conditions(
             replacementBound: card.replacedBy != nil,
             atCounter: request.actor.channel == .counter,
-            deadlinePassed: card.lossDeadline.map { $0 <= now } ?? false)
+            deadlinePassed: card.lossDeadline.map { $0 <= now } ?? false,
+            unblocksBlockedChip: operation == .unlock && request.onChip && card.chipBlocked)
         let next: CardLifecycle.Position
         switch CardLifecycle.apply(operation, to: card.position, conditions: conditions) {
         case let .success(position): next = position
         case let .failure(refusal): throw RegistryError.refused(card.cardNumber, refusal)
         }
         var updated = card
+        if request.onChip, operation == .lock || operation == .unlock {
+            updated.chipBlocked = operation == .lock
+        }
         updated.state = next.state
         updated.previousState = next.previousState
         updated.updatedAt = now
@@ -121,6 +125,12 @@ extension Registry {
         }
         if operation == .reportTemporaryLoss || operation == .reportFormalLoss {
             detail.append("bankReminder=\(Self.bankReminder(request, bankFunction: old.bankFunction).rawValue)")
+        }
+        if new.chipBlocked != old.chipBlocked {
+            detail.append("chipBlocked=\(new.chipBlocked)")
+        } else if operation == .unlock, new.chipBlocked {
+            // Unlocked in the registry without the card: the chip still refuses.
+            detail.append("chipStillBlocked=true")
         }
         if operation == .cancel, let reason = request.cancellationReason {
             detail.append("cancellationReason=\(reason.rawValue)")

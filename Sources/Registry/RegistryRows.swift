@@ -50,12 +50,13 @@ public enum RegistryRows {
             replacedBy: row.string(8).map(CardNumber.init(storedValue:)),
             generation: row.int64(10).map { Int($0) },
             bankFunction: try bankFunction(row.string(11)),
+            chipBlocked: (row.int64(12) ?? 0) != 0,
             updatedAt: Timestamp(milliseconds: row.int64(9) ?? 0))
     }
 
     /// Columns in a card row (`cardValues`); a query that adds the holder's
     /// name after them reads it at this index.
-    public static let cardColumnCount = 12
+    public static let cardColumnCount = 13
 
     static func bankFunction(_ text: String?) throws -> BankFunction {
         guard let function = BankFunction(rawValue: text ?? "") else { throw CorruptRow(table: "cards", column: "bank_function") }
@@ -68,7 +69,8 @@ public enum RegistryRows {
          .optionalInteger(card.lossDeadline?.milliseconds),
          .optionalInteger(card.electronicCredentialContinues.map { $0 ? 1 : 0 }),
          .optionalText(card.replacedBy?.rawValue), .integer(card.updatedAt.milliseconds),
-         .optionalInteger(card.generation.map(Int64.init)), .text(card.bankFunction.rawValue)]
+         .optionalInteger(card.generation.map(Int64.init)), .text(card.bankFunction.rawValue),
+         .integer(card.chipBlocked ? 1 : 0)]
     }
 
     public static func holder(_ row: some StoredRow) throws -> Holder {

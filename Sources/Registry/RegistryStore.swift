@@ -61,6 +61,12 @@ public protocol RegistryReading {
     func dueLosses(at now: Timestamp, limit: Int) throws -> [CardNumber]
     /// Pending temporary losses, earliest deadline first.
     func pendingLosses(limit: Int) throws -> [(cardNumber: CardNumber, deadline: Timestamp)]
+    /// Runs one of a report's aggregate statements; every column as text.
+    func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]]
+    /// The audit entries stamped in [from, to), at `servicePoint` when given,
+    /// in time order, a page at a time; `body` returns false to stop.
+    func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
+                           _ body: (AuditEntry) throws -> Bool) throws
 
     // Production batches (`Registry.importBatch`): set-based, so that an
     // engine across a network answers a batch in a few round trips.

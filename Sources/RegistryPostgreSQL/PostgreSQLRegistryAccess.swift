@@ -37,7 +37,7 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
 
     static let cardColumns = """
         card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
-        electronic_credential, replaced_by, updated_at, generation, bank_function
+        electronic_credential, replaced_by, updated_at, generation, bank_function, chip_blocked
         """
     static let applicationColumns = """
         id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
@@ -195,6 +195,30 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         }
     }
 
+    func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
+        try db.query(query.numbered, parameters.map(PGValue.init)).map(\.values)
+    }
+
+    func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
+                           _ body: (AuditEntry) throws -> Bool) throws {
+        // Pages by (at, id) on the audit_by_time index; id (after the entry's
+        // columns) orders entries of one instant across chains.
+        var after = (at: from.milliseconds - 1, id: Int64.max)
+        let scope = servicePoint == nil ? "" : " AND service_point = $5"
+        while true {
+            var parameters: [PGValue] = [.integer(from.milliseconds), .integer(to.milliseconds), .integer(after.at),
+                                         .integer(after.id)]
+            if let servicePoint { parameters.append(.text(servicePoint)) }
+            let rows = try db.query("SELECT \(Self.auditColumns), id FROM audit WHERE at >= $1 AND at < $2 "
+                                        + "AND (at, id) > ($3, $4)\(scope) ORDER BY at, id LIMIT 4096", parameters)
+            for row in rows {
+                guard try body(try PGRowDecoding.auditEntry(row)) else { return }
+            }
+            guard let last = rows.last, rows.count == 4096 else { return }
+            after = (last.int64(2) ?? 0, last.int64(21) ?? 0)
+        }
+    }
+
     // MARK: Writing
 
     func insert(_ holder: Holder, at time: Timestamp) throws {
@@ -230,15 +254,15 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
     }
 
     func insert(_ card: CardRecord) throws {
-        try db.query("INSERT INTO cards (\(Self.cardColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        try db.query("INSERT INTO cards (\(Self.cardColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                      PGRowDecoding.cardValues(card))
     }
 
     func update(_ card: CardRecord) throws {
         let values = PGRowDecoding.cardValues(card)
         try db.query("UPDATE cards SET state = $1, previous_state = $2, loss_deadline = $3, electronic_credential = $4, "
-                         + "replaced_by = $5, updated_at = $6, bank_function = $7 WHERE card_number = $8",
-                     Array(values[4...9]) + [values[11], values[0]])
+                         + "replaced_by = $5, updated_at = $6, bank_function = $7, chip_blocked = $8 WHERE card_number = $9",
+                     Array(values[4...9]) + [values[11], values[12], values[0]])
     }
 
     func append(_ entry: AuditEntry) throws {

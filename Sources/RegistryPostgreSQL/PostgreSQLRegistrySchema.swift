@@ -127,6 +127,12 @@ enum PostgreSQLRegistrySchema {
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;
             """),
+        // Lock and unlock on the chip (issue 15): whether the chip's
+        // application is blocked. Existing cards were never blocked on the
+        // chip by sscard (lock changed the registry only): 0.
+        (id: "0005-chip-blocked", sql: """
+            ALTER TABLE cards ADD COLUMN chip_blocked INTEGER NOT NULL DEFAULT 0 CHECK (chip_blocked IN (0, 1));
+            """),
         // Production batches (issue 18), as "0006-production-batches" in `RegistrySchema`.
         (id: "0006-production-batches", sql: """
             CREATE TABLE production_batches (
@@ -146,6 +152,14 @@ enum PostgreSQLRegistrySchema {
                 expiry_date TEXT NOT NULL
             );
             CREATE INDEX produced_cards_by_batch ON produced_cards(batch_id);
+            """),
+        // Reports and the audit export: the same indexes as the SQLite
+        // engine's 0007, the time index ending in id for the export's paging.
+        (id: "0007-report-indexes", sql: """
+            CREATE INDEX audit_by_time ON audit(at, id);
+            CREATE INDEX audit_by_point_time ON audit(service_point, at);
+            CREATE INDEX audit_by_application ON audit(application_id) WHERE application_id IS NOT NULL;
+            CREATE INDEX applications_by_stage ON applications(stage);
             """),
     ]
 

@@ -52,7 +52,7 @@ public struct RegistryTransfer {
         ("applications", "id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, "
             + "card_number, created_at, updated_at, fee_settlement, new_name, channel, expected_date, delivery", "id"),
         ("cards", "card_number, card_id, ssn, application_id, state, previous_state, loss_deadline, "
-            + "electronic_credential, replaced_by, updated_at, generation, bank_function", "card_number"),
+            + "electronic_credential, replaced_by, updated_at, generation, bank_function, chip_blocked", "card_number"),
         // Production batches (migration 0006): the batches, then their cards' data.
         ("production_batches", RegistryRows.productionBatchColumns, "batch_id"),
         ("produced_cards", RegistryRows.producedCardColumns, "application_id"),

@@ -5,7 +5,7 @@ struct Arguments: Sendable {
     private var flags: Set<String> = []
 
     /// Options that take no value.
-    static let flagNames: Set<String> = ["json", "readers", "help", "more", "pad", "overwrite", "whole", "fee-waived"]
+    static let flagNames: Set<String> = ["json", "readers", "help", "more", "pad", "overwrite", "whole", "fee-waived", "unmasked"]
 
     init(_ words: [String]) throws(UsageError) {
         var index = 0

@@ -30,11 +30,14 @@ struct Command: Sendable {
     let options: Set<String>
     let render: Rendering
     let build: @Sendable (Arguments) throws -> Request
+    /// A command that handles its replies itself (a report's formats and
+    /// page, an export written to a file), instead of the generic rendering.
+    var run: (@Sendable (Request, Arguments, VarlinkClient, Labels) throws -> Void)? = nil
 }
 
 extension Control {
     static let cardOrder: [WireKey] = [.cardNumber, .name, .ssn, .state, .previousState, .lossExpiresAt,
-                            .electronicCredentialContinues, .replacedBy, .bankFunction, .generation, .cardId]
+                            .electronicCredentialContinues, .replacedBy, .bankFunction, .generation, .chipBlocked, .cardId]
     static let identityOrder: [WireKey] = [.name, .ssn, .cardNumber, .cardId, .region, .specVersion, .issueDate,
                                 .expiryDate, .birthDate, .sex, .ethnicity, .birthplace, .atr]
     static let applicationOrder: [WireKey] = [.applicationId, .ssn, .kind, .stage, .feeFen, .feeSettlement, .replaces,

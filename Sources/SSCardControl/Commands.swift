@@ -45,14 +45,17 @@ extension Control {
     }
 
     /// A card operation named by --card (or, where allowed, --reader).
-    static func cardCommand(_ method: RegistryMethod, _ summary: String, readerAllowed: Bool = false) -> Command {
+    /// `cardRequired`: the card is named even with a reader (lock and
+    /// unlock act on the chip in the reader only after checking it is that card).
+    static func cardCommand(_ method: RegistryMethod, _ summary: String, readerAllowed: Bool = false,
+                            cardRequired: Bool = false) -> Command {
         Command(summary: summary + evidenceSummary, options: evidenceOptions.union(["card", "reader"]),
                 render: .keyValue(key: .card, order: cardOrder)) { a in
             var p: [WireKey: JSONValue] = [:]
             if let card = a.option("card") { p[.cardNumber] = .string(card) }
             if readerAllowed, let reader = a.option("reader") { p[.reader] = .string(reader) }
-            guard p[.cardNumber] != nil || (readerAllowed && a.option("reader") != nil) else {
-                throw UsageError(readerAllowed ? "--card or --reader is required" : "--card is required")
+            guard p[.cardNumber] != nil || (readerAllowed && !cardRequired && a.option("reader") != nil) else {
+                throw UsageError(readerAllowed && !cardRequired ? "--card or --reader is required" : "--card is required")
             }
             try common(a, into: &p)
             return .init(method: method.name, parameters: .fields(p))
@@ -141,8 +144,9 @@ extension Control {
             return .init(method: RegistryMethod.reportLoss.name, parameters: .fields(p))
         },
         "release": cardCommand(.releaseLoss, "release --card N"),
-        "lock": cardCommand(.lock, "lock --card N"),
-        "unlock": cardCommand(.unlock, "unlock --card N"),
+        // With --reader, the chip's application is blocked or unblocked too.
+        "lock": cardCommand(.lock, "lock --card N [--reader R]", readerAllowed: true, cardRequired: true),
+        "unlock": cardCommand(.unlock, "unlock --card N [--reader R]", readerAllowed: true, cardRequired: true),
         "seal": cardCommand(.seal, "seal --card N --reason R"),
         "unseal": cardCommand(.unseal, "unseal --card N"),
         "cancel": Command(summary: "cancel --card N [--cancellation-reason holderRequest|death|emigration|other] [--reason R]"
@@ -235,6 +239,8 @@ extension Control {
             if let head = a.option("head") { p[.head] = .string(head) }
             return .init(method: RegistryMethod.verifyAudit.name, parameters: .fields(p), more: true, progress: true)
         },
+        "report": Command.report,
+        "export-audit": Command.exportAudit,
         "backup": Command(summary: "backup PATH [--overwrite]", options: ["overwrite"],
                           render: .keyValue(key: nil, order: [.path])) { a in
             var parameters: [WireKey: JSONValue] = [.path: .string(try a.word(1, "backup path"))]

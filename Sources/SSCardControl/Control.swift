@@ -37,7 +37,9 @@ public enum Control {
             }
             let client = try VarlinkClient(path: socket, timeout: request.more ? nil : .seconds(60))
             defer { client.close() }
-            if request.progress {
+            if let run = command.run {
+                try run(request, arguments, client, labels)
+            } else if request.progress {
                 try client.stream(request.method, request.parameters) { reply in
                     if reply[.progress]?.bool == true {
                         showProgress(reply)

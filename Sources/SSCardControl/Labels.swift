@@ -43,8 +43,13 @@ struct Labels {
         .replacementReason: ("Replacement reason", "补换原因"), .rejectionReason: ("Rejection reason", "不予受理原因"),
         .createdAt: ("Created", "创建时间"), .updatedAt: ("Updated", "更新时间"), .path: ("Path", "路径"),
         .bankFunction: ("Bank function", "金融功能"), .generation: ("Generation", "卡代次"),
+        .chipBlocked: ("Chip blocked", "芯片应用锁定"),
         .feeSettlement: ("Fee", "缴费情况"), .newName: ("New name", "新姓名"),
         .channel: ("Channel", "渠道"), .expectedDate: ("Expected", "预计制卡完成"), .delivery: ("Delivery", "领取方式"),
+        .servicePoint: ("Service point", "服务网点"), .count: ("Count", "笔数"), .age: ("Waiting", "等待时长"),
+        .settlement: ("Fee", "缴费情况"), .totalFen: ("Total (fen)", "金额(分)"), .day: ("Day", "日期"),
+        .start: ("From", "时段"), .operations: ("Operations", "业务量"), .losses: ("Loss reports", "挂失"),
+        .releases: ("Releases", "解挂"), .exported: ("Exported", "已导出"), .masked: ("Masked", "已脱敏"),
     ]
 
     /// The vocabularies a field's values come from. oldState and newState
@@ -55,7 +60,7 @@ struct Labels {
         .oldState: [.cardState, .applicationStage], .newState: [.cardState, .applicationStage],
         .stage: [.applicationStage], .kind: [.applicationKind, .lossKind], .action: [.action],
         .outcome: [.outcome], .document: [.document], .replacementReason: [.replacementReason],
-        .bankFunction: [.bankFunction], .feeSettlement: [.feeSettlement],
+        .bankFunction: [.bankFunction], .feeSettlement: [.feeSettlement], .settlement: [.feeSettlement],
     ]
 
     /// A field's value as this table shows it: a coded value by its Chinese

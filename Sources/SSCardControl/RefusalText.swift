@@ -42,6 +42,10 @@ extension Labels {
             return "读卡器 \(text(.reader)) 上的卡片在规定时间内没有响应，本次业务未办理；请取出卡片重新插入后再试。"
         case ReaderErrorName.readerBusy.rawValue:
             return "读卡器 \(text(.reader)) 正忙，已有 \(parameters[.pending].map(TextTable.text) ?? "") 项读卡操作在等待；请稍后再试。"
+        case ReaderErrorName.chipBlocked.rawValue:
+            return "卡 \(text(.cardNumber)) 的芯片应用已锁定，无法读取持卡人信息；请在柜台读卡器上办理应用解锁（sscardctl unlock --card 卡号 --reader 读卡器）。"
+        case ReaderErrorName.notForHolderCards.rawValue:
+            return "读卡器 \(text(.reader)) 是安全模块（PSAM）卡座，不用于持卡人的卡\(reason())。"
         case RegistryErrorName.identityMismatch.rawValue:
             return "卡片芯片信息与登记信息不一致，未办理\(reason())。"
         default:

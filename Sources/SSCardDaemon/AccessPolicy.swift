@@ -36,6 +36,8 @@ public enum AccessPolicy {
         .registry(.history): staff,
         .registry(.pendingReleases): staff,
         .registry(.monitor): staff,
+        // Reports: an operator's are limited to their own service point by the handler.
+        .registry(.report): staff,
         // Registry: administration.
         .registry(.advanceApplication): [.admin],
         .registry(.beginBatchImport): [.admin],
@@ -46,6 +48,7 @@ public enum AccessPolicy {
         .registry(.unseal): [.admin],
         .registry(.verifyAudit): [.admin],
         .registry(.backup): [.admin],
+        .registry(.exportAudit): [.admin],
         // Readers: the devices of a kiosk or counter; a remote integration has none.
         .reader(.listReaders): [.kiosk, .operator, .admin],
         .reader(.readCard): [.kiosk, .operator, .admin],

@@ -41,6 +41,8 @@ extension AuditAction {
         case .monitor: .monitor
         case .verifyAudit: .verifyAudit
         case .backup: .backup
+        case .report: .report
+        case .exportAudit: .exportAudit
         }
     }
 

@@ -24,7 +24,7 @@ extension CardReaders {
             throw Self.readerFailure(error)
         }
         return statuses.map { status in
-            Reader(name: status.reader, kind: status.kind, cardPresent: status.cardPresent, atr: status.atr,
+            Reader(name: status.reader, kind: slots.kind(of: status), cardPresent: status.cardPresent, atr: status.atr,
                    securePinEntry: false, unresponsive: isUnresponsive(status.reader))
         }
     }
@@ -45,8 +45,9 @@ extension CardReaders {
             throw ReaderFailure.readerUnresponsive(requested)
         }
         let choice = self.choice
+        let slots = self.slots
         let reader = try directory.run { queue throws(ReaderFailure) in
-            try Self.chooseReader(requested, within: scope, choice: choice, context: try queue.context())
+            try Self.chooseReader(requested, within: scope, choice: choice, slots: slots, context: try queue.context())
         }
         let result = try self.queue(for: reader).run { queue in
             try Self.operate(reader: reader, context: try queue.context(), body)
@@ -93,12 +94,11 @@ extension CardReaders {
         }
     }
 
-    /// The reader to use: the one named, or the one holding a card. Several
-    /// cards are refused with their readers listed, except that a contact and
-    /// a contactless slot together follow the configured iType preference
-    /// (a dual-interface card shows up in both).
+    /// The reader to use: the one named, or the one holding a card
+    /// (`ReaderChoice.select`). A SAM slot or a reader reserved for the PSAM
+    /// is never used for a holder's card, even when named.
     static func chooseReader(_ requested: String?, within scope: ReaderScope = .all, choice: ReaderChoice,
-                             context: PCSCContext) throws(ReaderFailure) -> String {
+                             slots: ReaderSlots = .init(), context: PCSCContext) throws(ReaderFailure) -> String {
         let statuses: [ReaderStatus]
         do {
             statuses = try context.status(of: try context.readers()).filter { scope.contains($0.reader) }
@@ -108,22 +108,16 @@ extension CardReaders {
         }
         if let requested {
             guard let status = statuses.first(where: { $0.reader == requested }) else { throw .readerNotFound(requested) }
+            if let refusal = slots.refusal(status) { throw .notForHolderCards(reader: requested, reason: refusal) }
             guard status.cardPresent else { throw .noCardInReader(requested) }
             return requested
         }
-        guard !statuses.isEmpty else { throw .noReader }
-        var withCard = statuses.filter(\.cardPresent)
-        switch choice {
-        case .contactOnly: withCard = withCard.filter { $0.kind == .contact }
-        case .contactlessOnly: withCard = withCard.filter { $0.kind == .contactless }
-        default: break
+        guard statuses.contains(where: slots.holdsHolderCards) else { throw .noReader }
+        switch choice.select(from: statuses, slots: slots) {
+        case let .chosen(reader): return reader
+        case .noCard: throw .noCardInReader(nil)
+        case let .several(readers): throw .severalCardsPresent(readers)
         }
-        if withCard.count == 2, Set(withCard.map(\.kind)).count == 2, let chosen = choice.choose(from: withCard) {
-            return chosen.reader
-        }
-        guard withCard.count <= 1 else { throw .severalCardsPresent(withCard.map(\.reader)) }
-        guard let only = withCard.first else { throw .noCardInReader(nil) }
-        return only.reader
     }
 
     /// `run` rethrows what its body threw; listing throws only ReaderFailure.

@@ -60,6 +60,8 @@ public final class CardReaders: @unchecked Sendable {
     static let pendingPerReader = 4
 
     let choice: ReaderChoice
+    /// Configured slot kinds and readers reserved for the PSAM: never a holder's.
+    let slots: ReaderSlots
     let log: Log
     let timeout: Duration
     /// Listing and choosing readers, on a context no card operation uses.
@@ -85,9 +87,12 @@ public final class CardReaders: @unchecked Sendable {
     /// published, so subscribers get each reader's events in the order they
     /// happened (a removal never overtakes the insertion it follows).
     private let publishing = NSLock()
+    /// Readers whose PIN-pad probe was refused, logged once each.
+    private var probeRefusals: Set<String> = []
 
-    public init(choice: ReaderChoice, cardOperationTimeout: Duration = .seconds(15), log: Log) {
+    public init(choice: ReaderChoice, slots: ReaderSlots = .init(), cardOperationTimeout: Duration = .seconds(15), log: Log) {
         self.choice = choice
+        self.slots = slots
         self.log = log
         timeout = cardOperationTimeout
         let seconds = cardOperationTimeout.components.seconds
@@ -141,6 +146,13 @@ public final class CardReaders: @unchecked Sendable {
         return (token, present)
     }
 
+    /// A reader answered GET_FEATURE_REQUEST with an error: it is treated as
+    /// having no PIN pad, and said once in the log, not at every call.
+    func noteFeatureProbeRefused(_ reader: String, _ error: PCSCError) {
+        guard lock.withLock({ probeRefusals.insert(reader).inserted }) else { return }
+        log.notice("reader \(reader) refused the PIN-pad feature probe (\(error)): treated as having no PIN pad")
+    }
+
     // MARK: Reader queues
 
     /// The queue for `reader`'s card work.
@@ -180,9 +192,17 @@ public final class CardReaders: @unchecked Sendable {
     private func handle(_ event: ReaderEvent) {
         log.info("\(event)")
         switch event {
-        case let .cardInserted(reader, _):
+        case let .cardInserted(reader, atr):
             let generation = lock.withLock { advance(reader) }
-            readIdentity(event, reader: reader, generation: generation)
+            // A SAM slot's card (the PSAM) is not a holder's: no SELECT SSSE is sent to it.
+            if let refusal = slots.refusal(ReaderStatus(reader: reader, cardPresent: true, atr: atr)) {
+                publishing.withLock {
+                    let current = lock.withLock { generations[reader] == generation }
+                    if current { subscribers.publish(Event(.reader(event), readError: refusal)) }
+                }
+            } else {
+                readIdentity(event, reader: reader, generation: generation)
+            }
         case let .cardRemoved(reader), let .readerDetached(reader):
             publishing.withLock {
                 let retired: ReaderQueue? = lock.withLock {
@@ -226,6 +246,15 @@ public final class CardReaders: @unchecked Sendable {
     /// just then, can fail its first exchange: while the same card is in the
     /// reader, a read whose exchange failed is tried again, twice, after 0.1
     /// and 0.4 s. A card that answers wrongly is not.
+    /// What an insertion event says when the identity could not be read; a
+    /// chip whose application is blocked (EF06 answers `6A81`) is named as such.
+    static func insertionReadError(_ error: any Error) -> String {
+        if case .cardFailed(_, _, "6A81")? = error as? ReaderFailure {
+            return "the card's application is blocked on the chip (6A81): unblock it at a counter reader"
+        }
+        return String(describing: error)
+    }
+
     private func readIdentity(_ event: ReaderEvent, reader: String, generation: UInt64) {
         let thread = Thread {
             var complete = Event(.reader(event))
@@ -241,7 +270,7 @@ public final class CardReaders: @unchecked Sendable {
                 } catch let failure as ReaderFailure where failure.mayAnswerAgain {
                     complete = Event(.reader(event), readError: String(describing: failure))
                 } catch {
-                    complete = Event(.reader(event), readError: String(describing: error))
+                    complete = Event(.reader(event), readError: Self.insertionReadError(error))
                     break
                 }
             }

@@ -15,19 +15,30 @@ struct ChipGate: Sendable {
     let registry: Registry
     let readers: CardReaders
 
+    /// How the chip shows it is the card named in the call.
+    enum IdentityCheck: Sendable {
+        /// The whole identity (EF05 and EF06), as a read would.
+        case identity
+        /// The card number from EF05 alone: what a temporarily blocked
+        /// application still shows (it refuses EF06), so APPLICATION UNBLOCK
+        /// can check the card it unblocks.
+        case issuerData
+    }
+
     /// Runs `body` on the card in `reader` once the registry has allowed
     /// `operation` on `request.cardNumber` and the chip has shown it is that
     /// card. A failure on the way to or on the chip is recorded as failed;
     /// a different card in the reader as refused. Success is the caller's
     /// to record (`finish`), since what it means depends on the body's result.
     func run<T: Sendable>(_ operation: ChipOperation, _ request: CardRequest, reader: String?, scope: ReaderScope,
+                          identity check: IdentityCheck = .identity,
                           _ body: @escaping @Sendable (SocialSecurityApplication, CardConnection) throws -> T) throws -> T {
         // Decide before acting: a refusal or an unreachable registry leaves the chip untouched.
         try registry.authorise(operation, request)
         do {
             return try readers.withCard(reader: reader, within: scope) { application, connection in
-                let identity = try application.readIdentity()
-                guard identity.cardNumber == request.cardNumber else { throw Self.identityMismatch }
+                let number = check == .identity ? try application.readIdentity().cardNumber : try application.readCardNumber()
+                guard number == request.cardNumber else { throw Self.identityMismatch }
                 return try body(application, connection)
             }.1
         } catch let error as VarlinkError where error.name == Self.identityMismatch.name {

@@ -19,3 +19,4 @@ extension Configuration {
         return (kiosk, readers)
     }
 }
+

@@ -1,4 +1,5 @@
 import Foundation
+import PCSC
 import PostgreSQLStore
 import Registry
 
@@ -26,6 +27,9 @@ public struct Configuration: Equatable, Sendable {
     /// a user name or uid, or `@` and a group name or gid. Empty: kiosks are
     /// not bound, and every kiosk may use every reader.
     public var kioskReaders: [String: [String]] = [:]
+    /// `reader-slots.KIND = name | name`: the kind of slots whose names say
+    /// nothing (a multi-slot reader's "… 00 01"); overrides the name.
+    public var readerSlots: [String: ReaderKind] = [:]
     public var temporaryLossDays = 7
     /// Regional policy (Configuration+Policy.swift; docs/configuration.md names each default's source).
     public var guardianAge = 18
@@ -207,6 +211,8 @@ public struct Configuration: Equatable, Sendable {
                 throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")
             }
             logLevel = level
+        case _ where key.hasPrefix(Self.readerSlotsPrefix):
+            for (reader, kind) in try Self.readerSlots(key: key, value: value) { readerSlots[reader] = kind }
         case _ where key.hasPrefix(Self.kioskReadersPrefix):
             let (kiosk, readers) = try Self.kioskReaders(key: key, value: value)
             kioskReaders[kiosk] = readers

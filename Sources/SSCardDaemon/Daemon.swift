@@ -63,7 +63,7 @@ public final class Daemon: Sendable {
         let registry = RegistryService(configuration: configuration, auditKey: settings.auditKey?.key, log: log)
         let checkpoints = AuditCheckpointService(registry: registry, configuration: configuration,
                                                  keyPath: settings.auditKey?.path, log: log)
-        let readers = CardReaders(choice: settings.readerChoice,
+        let readers = CardReaders(choice: settings.readerChoice, slots: configuration.slotAssignments,
                                   cardOperationTimeout: .seconds(configuration.cardOperationTimeoutSeconds), log: log)
         let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
                                        settings: settings, registry: registry, checkpoints: checkpoints,

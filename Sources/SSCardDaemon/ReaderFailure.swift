@@ -10,6 +10,8 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
     case noCardInReader(String?)
     case severalCardsPresent([String])
     case cardFailed(reader: String, reason: String, statusWord: String?)
+    /// The named reader is a SAM slot or reserved for the PSAM.
+    case notForHolderCards(reader: String, reason: String)
     /// The exchange itself failed (a comm error, a transaction pcscd could
     /// not complete, a reset by another program, a card not yet powered): the
     /// same card may answer on a second try. On the wire, CardFailed.
@@ -27,6 +29,9 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
         switch error {
         case let .applicationNotFound(status), let .recordNotFound(_, status), let .unexpectedStatus(_, status):
             statusWord = status.description
+        case .applicationLocked: statusWord = "6A81"
+        case .applicationPermanentlyLocked: statusWord = "9303"
+        case .macRejected: statusWord = "6988"
         default:
             break
         }
@@ -57,6 +62,8 @@ public enum ReaderFailure: Error, Sendable, CustomStringConvertible {
             var parameters: [WireKey: JSONValue] = [.reader: .string(reader), .reason: .string(reason)]
             if let statusWord { parameters[.statusWord] = .string(statusWord) }
             return VarlinkError(ReaderErrorName.cardFailed, parameters)
+        case let .notForHolderCards(reader, reason):
+            return VarlinkError(ReaderErrorName.notForHolderCards, [.reader: .string(reader), .reason: .string(reason)])
         case let .cardNotAnswering(reader, reason):
             return VarlinkError(ReaderErrorName.cardFailed, [.reader: .string(reader), .reason: .string(reason)])
         case let .pinFormat(reason): return VarlinkError(ReaderErrorName.pinFormat, [.reason: .string(reason)])

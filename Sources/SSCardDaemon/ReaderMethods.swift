@@ -38,9 +38,29 @@ struct ReaderMethods: Sendable {
         })])
     }
 
+    /// What a read found: the identity, or a chip whose application is
+    /// blocked (EF06 answers `6A81`), known by the card number in EF05.
+    enum ChipRead: Sendable {
+        case identity(CardIdentity)
+        case blocked(CardNumber)
+    }
+
     func readCard(_ context: CallContext) throws -> JSONValue {
-        let (reader, identity) = try readers.withCard(reader: try context.reader(), within: context.readerScope) {
-            application, _ in try application.readIdentity()
+        let (reader, read) = try readers.withCard(reader: try context.reader(), within: context.readerScope) {
+            application, _ -> ChipRead in
+            do {
+                return .identity(try application.readIdentity())
+            } catch {
+                guard case let .recordNotFound(_, status)? = error as? CardError, status == .functionNotSupported else {
+                    throw error
+                }
+                return .blocked(try application.readCardNumber())
+            }
+        }
+        let identity: CardIdentity
+        switch read {
+        case let .identity(read): identity = read
+        case let .blocked(number): throw chipBlocked(number, reader: reader, context)
         }
         let basicInfo = try BasicInfo(identity: identity, terminalNumber: terminalNumber, terminalDevice: terminalDevice)
         return .fields([.reader: .string(reader), .identity: IdentityJSON.identity(identity), .basicInfo: .string(basicInfo.text)])
@@ -57,7 +77,9 @@ struct ReaderMethods: Sendable {
         let outcome = try gate.run(.verifyPin, request, reader: reader, scope: context.readerScope) {
             application, connection in
             if let typed { return try application.verifyPIN(typed) }
-            guard let pad = try PINPad(connection: connection) else {
+            let (features, refusal) = try connection.probeFeatures()
+            if let refusal { readers.noteFeatureProbeRefused(connection.reader, refusal) }
+            guard let pad = PINPad(connection: connection, features: features) else {
                 throw ReaderFailure.pinFormat("no PIN given and the reader has no PIN pad")
             }
             try application.select()
@@ -85,6 +107,20 @@ struct ReaderMethods: Sendable {
         }
         try gate.finish(.changePassword, request, outcome)
         return Self.reply(outcome)
+    }
+
+    /// ChipBlocked for a card whose chip refuses its holder data, with the
+    /// registry's state of the card when the registry knows it (a kiosk is
+    /// shown the card number masked, as in every reply it gets).
+    func chipBlocked(_ number: CardNumber, reader: String, _ context: CallContext) -> VarlinkError {
+        let state = (try? registry.status(of: number))?.card.state.rawValue
+        let shown = context.isKiosk ? PersonalData.maskCardNumber(number.rawValue) : number.rawValue
+        var parameters: [WireKey: JSONValue] = [
+            .reader: .string(reader), .cardNumber: .string(shown),
+            .reason: "the card's application is blocked on the chip: unblock it at a counter reader (Registry.Unlock with reader)",
+        ]
+        if let state { parameters[.registryState] = .string(state) }
+        return VarlinkError(ReaderErrorName.chipBlocked, parameters)
     }
 
     /// A request about the card in `reader`, read from its chip.

@@ -2,7 +2,7 @@ import Foundation
 import Registry
 import Synchronization
 
-/// Refused calls, counted per uid and minute.
+/// Refused calls, counted per peer (uid and role) and minute.
 ///
 /// Every refusal used to be a durable audit write, so any member of the
 /// socket group, and any kiosk, could grow the database without bound by
@@ -51,7 +51,14 @@ final class RefusedCallTally: Sendable {
         var methods: Set<String> = []
     }
 
-    private let minutes = Mutex<[uid_t: Minute]>([:])
+    /// A peer: its uid and the role it called with (one uid may call with
+    /// different groups, and so different roles; each is its own record).
+    private struct Peer: Hashable {
+        let uid: uid_t
+        let role: Actor.Role
+    }
+
+    private let minutes = Mutex<[Peer: Minute]>([:])
 
     /// Counts a refusal; returns what to write now, and the summaries of
     /// minutes that have ended (for any uid), which the caller writes.
@@ -60,14 +67,15 @@ final class RefusedCallTally: Sendable {
         minutes.withLock { minutes in
             var ended = Self.takeEnded(&minutes, now: now)
             let decision: Decision
-            if var minute = minutes[uid] {
+            let peer = Peer(uid: uid, role: actor.role)
+            if var minute = minutes[peer] {
                 minute.further += 1
                 minute.lastAt = date
                 minute.methods.insert(method)
-                minutes[uid] = minute
+                minutes[peer] = minute
                 decision = .counted
             } else {
-                minutes[uid] = Minute(actor: actor, started: now, firstAt: date, lastAt: date)
+                minutes[peer] = Minute(actor: actor, started: now, firstAt: date, lastAt: date)
                 decision = .recordAttempt
             }
             ended.sort { $0.uid < $1.uid }
@@ -78,17 +86,17 @@ final class RefusedCallTally: Sendable {
     /// Every minute's summary, ended or not: what to write at stop.
     func drain() -> [Summary] {
         minutes.withLock { minutes in
-            let all = minutes.compactMap { uid, minute in Self.summary(uid, minute) }
+            let all = minutes.compactMap { peer, minute in Self.summary(peer.uid, minute) }
             minutes.removeAll()
             return all.sorted { $0.uid < $1.uid }
         }
     }
 
-    private static func takeEnded(_ minutes: inout [uid_t: Minute], now: ContinuousClock.Instant) -> [Summary] {
+    private static func takeEnded(_ minutes: inout [Peer: Minute], now: ContinuousClock.Instant) -> [Summary] {
         var ended: [Summary] = []
-        for (uid, minute) in minutes where minute.started.duration(to: now) >= window {
-            minutes[uid] = nil
-            if let summary = summary(uid, minute) { ended.append(summary) }
+        for (peer, minute) in minutes where minute.started.duration(to: now) >= window {
+            minutes[peer] = nil
+            if let summary = summary(peer.uid, minute) { ended.append(summary) }
         }
         return ended
     }

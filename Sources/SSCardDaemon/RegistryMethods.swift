@@ -46,8 +46,8 @@ struct RegistryMethods: Sendable {
         .activate: { try $0.activate($1) },
         .reportLoss: { try $0.reportLoss($1) },
         .releaseLoss: { try $0.simple(.releaseLoss, $1) },
-        .lock: { try $0.simple(.lock, $1) },
-        .unlock: { try $0.simple(.unlock, $1) },
+        .lock: { try $0.lock($1) },
+        .unlock: { try $0.unlock($1) },
         .resetPassword: { try $0.resetPassword($1) },
         .changePassword: { try $0.changePassword($1) },
         .replace: { try $0.replace($1) },
@@ -60,6 +60,7 @@ struct RegistryMethods: Sendable {
         .history: { try $0.history($1) },
         .pendingReleases: { try $0.pendingReleases($1) },
         .backup: { try $0.backup($1) },
+        .report: { try $0.report($1) },
     ]
 
     // MARK: Queries

@@ -69,6 +69,7 @@ final class SSCardService: VarlinkHandler, Sendable {
             case .registry(.monitor): try monitorRegistry(context, reply)
             case .reader(.monitor): try monitorReaders(context, reply)
             case .registry(.verifyAudit): try registryMethods.verifyAudit(context, reply)
+            case .registry(.exportAudit): try registryMethods.exportAudit(context, reply)
             case let .registry(name):
                 guard let method = RegistryMethods.methods[name] else { throw VarlinkError.methodNotFound(call.method) }
                 reply.send(Self.shown(try method(registryMethods, context), to: context))

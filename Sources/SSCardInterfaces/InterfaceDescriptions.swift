@@ -24,7 +24,7 @@ type CardIdentity (
 
 type Reader (
   name: string,
-  interface: (contact, contactless),
+  interface: (contact, contactless, sam),
   cardPresent: bool,
   atr: ?string,
   securePinEntry: bool,
@@ -46,6 +46,7 @@ type Evidence (
 method ListReaders() -> (readers: []Reader)
 
 # Reads the card's identity. Without reader: the one reader that holds a card.
+# A card whose application is blocked on the chip fails with ChipBlocked.
 method ReadCard(reader: ?string) -> (reader: string, identity: CardIdentity, basicInfo: string)
 
 # Verifies the card holder's PIN. Without pin, on a reader with a PIN pad, the
@@ -76,7 +77,14 @@ error ReaderNotFound (reader: string)
 error NoCardInReader (reader: ?string)
 error SeveralCardsPresent (readers: []string)
 error CardFailed (reader: string, reason: string, statusWord: ?string)
+# The named reader is a SAM slot (by its name or reader-slots.sam) or the PSAM's
+# reader: it never holds a holder's card, and no holder's command is sent there.
+error NotForHolderCards (reader: string, reason: string)
 error PinFormat (reason: string)
+# The card's application is blocked on the chip (6A81): its issuer data (card
+# number) reads, its holder data does not. registryState: the card's state in the
+# registry, when it is known there. Unblocked by org.sscard.Registry.Unlock with reader.
+error ChipBlocked (reader: string, cardNumber: string, registryState: ?string, reason: string)
 error ReaderUnavailable (reason: string)
 # A card operation on the reader outlived card-operation-timeout (the caller
 # is answered at the deadline), or one still has not returned: calls on it
@@ -150,6 +158,9 @@ type BankFunction (notOpened, opened, reportedLost, closed)
 # A card's status. lossExpiresAt is set while the card is temporarily lost.
 # generation: from the chip's specification version, when it was bound with one.
 # bankFunction: the financial function as the bank last acknowledged it.
+# chipBlocked: the chip's application was blocked at a reader (Lock with reader)
+# and not unblocked there since; with state active it means "chip still blocked":
+# the card refuses until Unlock names a counter reader holding it.
 type Card (
   cardNumber: string,
   cardId: string,
@@ -161,7 +172,8 @@ type Card (
   ssn: string,
   name: string,
   generation: ?int,
-  bankFunction: ?BankFunction
+  bankFunction: ?BankFunction,
+  chipBlocked: ?bool
 )
 
 # How an applied-for card reaches the holder: collected at a counter or branch
@@ -292,9 +304,17 @@ method ReportLoss(
 
 method ReleaseLoss(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-method Lock(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
+# Locks the card (应用锁定). With reader (a reader holding this card), the chip's
+# application is also blocked, temporarily (APPLICATION BLOCK, P2 00, MAC'd by the
+# security module), once the registry has allowed the lock; the card is reset
+# afterwards. Without reader, the registry alone. A lost card is never touched.
+method Lock(cardNumber: string, reader: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-method Unlock(cardNumber: string, reason: ?string, evidence: ?Evidence) -> (card: Card)
+# Unlocks the card (应用解锁). With reader, the chip's application is also
+# unblocked (APPLICATION UNBLOCK, MAC'd); this is also how an active card whose
+# chip is still blocked (chipBlocked) is unblocked at a counter. Without reader,
+# the registry alone: a chip blocked earlier stays blocked (chipBlocked stays true).
+method Unlock(cardNumber: string, reader: ?string, reason: ?string, evidence: ?Evidence) -> (card: Card)
 
 # Resets the password at the counter. With a reader and newPin, the daemon also
 # reloads the PIN on the chip through its security module, once the registry
@@ -381,6 +401,75 @@ method VerifyAudit(whole: ?bool, head: ?string) -> (
 # The live registry's files are refused; an existing path is refused unless
 # overwrite is true (InvalidValue on path, saying which).
 method Backup(path: string, overwrite: ?bool) -> (path: string)
+
+# Audit entries of a report's period, by action, outcome, channel and service point.
+type ReportOperation (
+  action: string,
+  outcome: string,
+  channel: string,
+  servicePoint: string,
+  count: int
+)
+
+# One bucket of a report's timeline (an hour for up to two days, a day beyond):
+# entries done, temporary and formal loss reports, manual and automatic releases.
+type ReportBucket (
+  start: string,
+  operations: int,
+  losses: int,
+  releases: int
+)
+
+# Temporary losses that will release themselves on one local day (today: also those due now).
+type ReportReleaseDay (
+  day: string,
+  count: int
+)
+
+# Applications not yet collected, at one stage, by age since acceptance.
+type ReportBacklog (
+  stage: Stage,
+  age: (underOneDay, oneToThreeDays, threeToSevenDays, sevenToThirtyDays, overThirtyDays),
+  count: int
+)
+
+# Replacement applications of the period by fee settlement (paid: charged), with the fees' sum in fen.
+type ReportFee (
+  settlement: (free, paid, waived),
+  count: int,
+  totalFen: int
+)
+
+# The figures of local days [from, to) (YYYY-MM-DD in the daemon's time zone; `to`
+# is the day after the last, at most 367 days on): operations, the timeline,
+# fees, and as of now the pending automatic releases and the production backlog.
+# An operator sees their own service point's only, whatever servicePoint says
+# (PermissionDenied when it names another); an administrator every service
+# point's, or the one named. Counted by aggregate queries in the registry.
+method Report(from: string, to: string, servicePoint: ?string) -> (
+  from: string,
+  to: string,
+  servicePoint: ?string,
+  timeZone: string,
+  generatedAt: string,
+  bucketMinutes: int,
+  operations: []ReportOperation,
+  timeline: []ReportBucket,
+  pendingReleases: []ReportReleaseDay,
+  backlog: []ReportBacklog,
+  fees: []ReportFee
+)
+
+# The audit entries of local days [from, to), oldest first (call with "more": true):
+# replies with `entries` (at most 256 each), then one with `exported`, the count.
+# SSNs, card numbers and proxy SSNs are masked, and SSN-shaped text in reasons,
+# unless `unmasked` is true. The export is itself recorded in the audit trail
+# (action exportAudit: who, the period, masked or not, the count).
+method ExportAudit(from: string, to: string, servicePoint: ?string, unmasked: ?bool) -> (
+  entries: ?[]AuditEntry,
+  exported: ?int,
+  masked: bool
+)
 
 error CardNotFound (cardNumber: string)
 error HolderNotFound (ssn: string)

@@ -10,6 +10,8 @@ public enum ReaderErrorName: String, InterfaceMember {
     case severalCardsPresent = "SeveralCardsPresent"
     case cardFailed = "CardFailed"
     case pinFormat = "PinFormat"
+    case chipBlocked = "ChipBlocked"
+    case notForHolderCards = "NotForHolderCards"
     case readerUnavailable = "ReaderUnavailable"
     case readerUnresponsive = "ReaderUnresponsive"
     case readerBusy = "ReaderBusy"

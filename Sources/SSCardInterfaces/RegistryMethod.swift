@@ -29,4 +29,6 @@ public enum RegistryMethod: String, InterfaceMember {
     case monitor = "Monitor"
     case verifyAudit = "VerifyAudit"
     case backup = "Backup"
+    case report = "Report"
+    case exportAudit = "ExportAudit"
 }

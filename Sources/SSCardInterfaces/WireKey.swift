@@ -31,6 +31,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case cardPresent
     case cards
     case channel
+    case chipBlocked
     case createdAt
     case delivery
     case detail
@@ -97,6 +98,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case readers
     case reason
     case region
+    case registryState
     case rejectionReason
     case releases
     case reminder
@@ -126,4 +128,23 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case whole
     case writerHeldMs
     case zh
+    case age
+    case backlog
+    case bucketMinutes
+    case count
+    case day
+    case exported
+    case fees
+    case generatedAt
+    case losses
+    case masked
+    case operations
+    case pendingReleases
+    case settlement
+    case start
+    case timeZone
+    case timeline
+    case to
+    case totalFen
+    case unmasked
 }

@@ -23,6 +23,7 @@ public enum RegistryJSON {
         if let replacement = card.replacedBy { object[.replacedBy] = .string(replacement.rawValue) }
         if let generation = card.generation { object[.generation] = .int(Int64(generation)) }
         object[.bankFunction] = .string(card.bankFunction.rawValue)
+        object[.chipBlocked] = .bool(card.chipBlocked)
         return .fields(object)
     }
 

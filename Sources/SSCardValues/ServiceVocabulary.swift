@@ -136,6 +136,7 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "bind": BilingualName("卡片绑定", "Card binding"),
         "updateHolder": BilingualName("信息变更", "Information change"),
         "recordBankEvent": BilingualName("金融功能状态登记", "Bank function recorded"),
+        "exportAudit": BilingualName("审计导出", "Audit export"),
         // Calls that change nothing, recorded when refused.
         "reportLoss": BilingualName("挂失", "Loss report"),
         "getStatus": BilingualName("状态查询", "Status query"),
@@ -144,6 +145,7 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "monitor": BilingualName("变更订阅", "Change monitor"),
         "verifyAudit": BilingualName("审计核验", "Audit verification"),
         "backup": BilingualName("备份", "Backup"),
+        "report": BilingualName("业务报表", "Report"),
         "listReaders": BilingualName("读卡器列表", "Reader list"),
         "readCard": BilingualName("读卡", "Card read"),
         "verifyPin": BilingualName("密码校验", "PIN verification"),

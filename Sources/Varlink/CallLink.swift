@@ -31,6 +31,13 @@ final class CallLink: @unchecked Sendable {
     private var completed = false
     /// The I/O thread wants an outbox entry when the call completes.
     private var watched = false
+    /// Stream replies posted but not yet taken by the I/O thread, and the
+    /// connection's reply bytes not yet written to the socket: what a
+    /// streaming producer waits on (`waitForBacklog`), so a long stream
+    /// follows its reader's pace instead of meeting the output cap.
+    private var queuedBytes = 0
+    private var unwrittenBytes = 0
+    private let drained = NSCondition()
 
     /// `directDescriptor`: the connection's socket when nothing is waiting in
     /// its output buffer, else -1 (replies must then queue behind that output).
@@ -93,6 +100,42 @@ final class CallLink: @unchecked Sendable {
         return false
     }
 
+    /// A worker posted `count` bytes of a stream reply.
+    func noteQueued(_ count: Int) {
+        drained.lock()
+        queuedBytes += count
+        drained.unlock()
+    }
+
+    /// I/O thread: `count` bytes left the outbox for the connection's output.
+    func noteTaken(_ count: Int) {
+        drained.lock()
+        queuedBytes -= count
+        drained.unlock()
+    }
+
+    /// I/O thread: after a write, `count` bytes still wait for the socket.
+    func noteUnwritten(_ count: Int) {
+        drained.lock()
+        unwrittenBytes = count
+        drained.broadcast()
+        drained.unlock()
+    }
+
+    /// Waits until fewer than `limit` bytes of this call's replies are still
+    /// on their way to the peer. False when the peer went away, or the
+    /// backlog did not shrink below the limit within `timeout`.
+    func waitForBacklog(below limit: Int, timeout: Duration) -> Bool {
+        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds)
+                                                  + Double(timeout.components.attoseconds) / 1e18)
+        drained.lock()
+        defer { drained.unlock() }
+        while queuedBytes + unwrittenBytes >= limit {
+            guard isConnected, drained.wait(until: deadline) else { return false }
+        }
+        return isConnected
+    }
+
     var isConnected: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -133,6 +176,9 @@ final class CallLink: @unchecked Sendable {
         let handlers = disconnectHandlers
         disconnectHandlers = []
         lock.unlock()
+        drained.lock()
+        drained.broadcast()
+        drained.unlock()
         guard !handlers.isEmpty else { return }
         DispatchQueue.global().async {
             for handler in handlers { handler() }

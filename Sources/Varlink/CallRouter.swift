@@ -18,7 +18,9 @@ struct CallRouter: Sendable {
                 if oneway && !final { return }
                 guard final else {
                     link.forbidDirect()
-                    return outbox.post(.init(connectionID: connectionID, link: link, bytes: message.encoded(), final: false))
+                    let bytes = message.encoded()
+                    link.noteQueued(bytes.count)
+                    return outbox.post(.init(connectionID: connectionID, link: link, bytes: bytes, final: false))
                 }
                 switch link.completeDirectly(oneway ? [] : message.encoded()) {
                 case .done: break

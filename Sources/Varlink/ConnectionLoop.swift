@@ -287,6 +287,7 @@ final class ConnectionLoop: @unchecked Sendable {
     private func deliverReplies() {
         var touched: Set<UInt64> = []
         for entry in outbox.takeAll() {
+            if !entry.final { entry.link.noteTaken(entry.bytes.count) }
             guard let connection = connections[entry.connectionID], connection.inFlight === entry.link else { continue }
             if !entry.bytes.isEmpty { connection.appendOutput(entry.bytes) }
             if entry.final { connection.inFlight = nil }
@@ -332,6 +333,7 @@ final class ConnectionLoop: @unchecked Sendable {
         if connection.pendingOutputBytes > 0, connection.flush() == .failed {
             return closeConnection(connection)
         }
+        connection.inFlight?.noteUnwritten(connection.pendingOutputBytes)
         if connection.pendingOutputBytes > limits.maxPendingOutputBytes {
             return closeConnection(connection)
         }

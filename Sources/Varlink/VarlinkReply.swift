@@ -51,6 +51,15 @@ public final class VarlinkReply: @unchecked Sendable {
         deliver(.error(error), final: true)
     }
 
+    /// For a long stream: waits until fewer than `limit` bytes of this
+    /// call's replies are still on their way to the peer, so the producer
+    /// keeps the reader's pace (the server disconnects a peer that leaves
+    /// more than its output cap unread). False when the peer went away or
+    /// read nothing for `timeout`.
+    public func waitForBacklog(below limit: Int, timeout: Duration) -> Bool {
+        link.waitForBacklog(below: limit, timeout: timeout)
+    }
+
     /// False once the peer has gone; a stream producer should then stop.
     public var isConnected: Bool { link.isConnected }
 

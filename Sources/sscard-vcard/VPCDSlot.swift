@@ -14,11 +14,14 @@ final class VPCDSlot: @unchecked Sendable {
     let profilePath: String
     let card: VirtualSSCard
     private let output: LineOutput
+    /// Print each command's header (never its data): `--trace headers`.
+    private let traceHeaders: Bool
     private let lock = NSLock()
     private var socket: Int32 = -1
     private var stopped = false
 
-    init(port: UInt16, profilePath: String, card: VirtualSSCard, output: LineOutput) {
+    init(port: UInt16, profilePath: String, card: VirtualSSCard, output: LineOutput, traceHeaders: Bool = false) {
+        self.traceHeaders = traceHeaders
         self.port = port
         self.profilePath = profilePath
         self.card = card
@@ -111,6 +114,10 @@ final class VPCDSlot: @unchecked Sendable {
                 default: break
                 }
                 continue
+            }
+            if traceHeaders {
+                let header = message.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " ")
+                output.line("sscard-vcard: port \(port) apdu \(header)")
             }
             let reply = card.process(message)
             let delay = card.profile.faults.delayMilliseconds

@@ -16,7 +16,7 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let usage = """
-    usage: sscard-vcard --port N --profile FILE [--port N --profile FILE ...]
+    usage: sscard-vcard [--trace headers] --port N --profile FILE [--port N --profile FILE ...]
 
     Puts a virtual social security card into each vpcd slot listening on
     127.0.0.1:N (vsmartcard-vpcd), from a JSON profile (docs/vcard.md).
@@ -26,6 +26,9 @@ let usage = """
     """
 
 var ports: [UInt16] = []
+/// `--trace headers`: each command's CLA INS P1 P2 on stdout, never its data
+/// (a PIN), so a test can count what reached the chip.
+var traceHeaders = false
 var profilePaths: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--help") || arguments.contains("-h") {
@@ -40,6 +43,9 @@ while let flag = arguments.popFirst() {
         ports.append(port)
     case "--profile":
         profilePaths.append(value)
+    case "--trace":
+        guard value == "headers" else { fail("--trace: only 'headers' is known", code: 2) }
+        traceHeaders = true
     default:
         fail("unknown option \(flag); usage: --port N --profile FILE [...]", code: 2)
     }
@@ -54,7 +60,7 @@ for (port, path) in zip(ports, profilePaths) {
     do {
         let profile = try CardProfile.load(path: path)
         let card = VirtualSSCard(profile: profile)
-        slots.append(VPCDSlot(port: port, profilePath: path, card: card, output: output))
+        slots.append(VPCDSlot(port: port, profilePath: path, card: card, output: output, traceHeaders: traceHeaders))
     } catch {
         fail("\(error)", code: 1)
     }

@@ -91,6 +91,16 @@ struct ReaderFeaturesTests {
         #expect(ReaderFeatures(tlv: tlv) == nil)
     }
 
+    @Test("a probe refused by the reader means no PIN pad; only a card or pcscd gone away ends the session")
+    func probeRefusals() {
+        for refusal in [PCSCError.internalError, .notTransacted, .commError, .unknownError, .invalidValue] {
+            #expect(!ReaderFeatures.endsTheSession(refusal), "\(refusal)")
+        }
+        for gone in [PCSCError.removedCard, .noSmartcard, .noService, .serviceStopped, .invalidHandle, .readerUnavailable] {
+            #expect(ReaderFeatures.endsTheSession(gone), "\(gone)")
+        }
+    }
+
     @Test("CM_IOCTL_GET_FEATURE_REQUEST is SCARD_CTL_CODE(3400)")
     func featureRequestCode() {
         #expect(ReaderFeatures.getFeatureRequest == 0x4200_0D48)

@@ -8,7 +8,8 @@ import Testing
     }
 
     /// Conditions under which every rule other than the table itself is satisfied.
-    static let permissive = CardLifecycle.Conditions(replacementBound: false, atCounter: true, deadlinePassed: true)
+    static let permissive = CardLifecycle.Conditions(replacementBound: false, atCounter: true, deadlinePassed: true,
+                                                     unblocksBlockedChip: true)
 
     @Test(arguments: pairs)
     func everyPairIsAllowedExactlyWhenTheTableSaysSo(_ state: CardState, _ operation: CardOperation) {
@@ -73,6 +74,28 @@ import Testing
         let lost = CardLifecycle.Position(state: .temporarilyLost, previousState: .active)
         #expect(CardLifecycle.apply(.autoRelease, to: lost, conditions: .init(deadlinePassed: false))
             == .failure(.deadlineNotReached))
+    }
+
+    /// An active card's unlock is the chip catching up with a registry-only
+    /// unlock: allowed only when its chip is recorded as blocked and is
+    /// unblocked now at a counter reader; the state stays active.
+    @Test func unlockOfAnActiveCardOnlyUnblocksABlockedChipAtTheCounter() {
+        let active = CardLifecycle.Position(state: .active)
+        #expect(CardLifecycle.apply(.unlock, to: active) == .failure(.notAllowed(operation: .unlock, state: .active)))
+        #expect(CardLifecycle.apply(.unlock, to: active, conditions: .init(unblocksBlockedChip: true)) == .success(active))
+        #expect(CardLifecycle.apply(.unlock, to: active, conditions: .init(atCounter: false, unblocksBlockedChip: true))
+            == .failure(.counterOnly(operation: .unlock)))
+        // A locked card unlocks from any channel the policy offers, chip or not.
+        #expect(CardLifecycle.apply(.unlock, to: .init(state: .locked), conditions: .init(atCounter: false))
+            == .success(active))
+        // Lost cards are never unlocked (nor locked), chip or not.
+        for state in [CardState.temporarilyLost, .formallyLost] {
+            let lost = CardLifecycle.Position(state: state, previousState: .locked)
+            #expect(CardLifecycle.apply(.unlock, to: lost, conditions: Self.permissive)
+                == .failure(.notAllowed(operation: .unlock, state: state)))
+            #expect(CardLifecycle.apply(.lock, to: lost, conditions: Self.permissive)
+                == .failure(.notAllowed(operation: .lock, state: state)))
+        }
     }
 
     @Test func passwordResetIsCounterOnly() {

@@ -46,13 +46,16 @@ import Testing
         }
         fixture.store = try fixture.openStore()
         fixture.registry = Registry(store: fixture.store, clock: fixture.clock, servicePoint: RegistryFixture.servicePoint)
-        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0006-production-batches"])
+        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel",
+                                                       "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"])
 
         let holder = try fixture.registry.status(of: SocialSecurityNumber(storedValue: "14010519800101001X"))
         #expect(holder.holder.name.rawValue == "王五")
         let card = try #require(holder.cards.first)
         #expect(card.state == .formallyLost && card.previousState == .active)
         #expect(card.generation == nil && card.bankFunction == .notOpened)
+        // 0005: a card written before it was never blocked on the chip by sscard.
+        #expect(!card.chipBlocked)
         #expect(holder.applications.map(\.feeSettlement) == [.free, .paid])
         #expect(holder.applications.map(\.feeFen) == [0, 1800])
         #expect(holder.applications.allSatisfy { $0.newName == nil })

@@ -22,7 +22,10 @@ import SSCardValues
             ? try Evidence(documents: [.init(.idCard), .init(.socialSecurityCard)]) : RegistryFixture.idCard
         let request = fixture.request(1, actor: operation == .autoRelease ? .system(servicePoint: "140105-01") : RegistryFixture.admin,
                                       evidence: evidence)
-        let expected = CardLifecycle.table[operation]?[state]
+        // An active card's unlock needs its blocked chip in a reader
+        // (ChipBlockedRecordTests); by card number alone it is refused.
+        let needsTheChip = operation == .unlock && state == .active
+        let expected = needsTheChip ? nil : CardLifecycle.table[operation]?[state]
         do {
             let after = try fixture.registry.perform(operation, request)
             let stored = try fixture.registry.status(of: before.cardNumber).card

@@ -58,6 +58,8 @@ import Testing
         (.registry(.unseal), false, false, false),
         (.registry(.verifyAudit), false, false, false),
         (.registry(.backup), false, false, false),
+        (.registry(.report), false, false, true),
+        (.registry(.exportAudit), false, false, false),
         (.reader(.listReaders), true, false, true),
         (.reader(.readCard), true, false, true),
         (.reader(.verifyPin), true, false, true),

@@ -32,6 +32,15 @@ enum ChipProbe {
         }
     }
 
+    /// The status word of reading the holder's data (EF06, the social
+    /// security number): `9000`, or `6A81` while the application is blocked.
+    static func holderDataStatus(reader: String = PCSCRig.reader0) throws -> StatusWord {
+        try withCard(reader) { application, _ in
+            try application.select()
+            return try application.readRecord(.ssn).statusWord
+        }
+    }
+
     /// PIN tries left, read with an empty VERIFY on a chip that is not verified.
     static func triesLeft(reader: String = PCSCRig.reader0) throws -> Int? {
         try securityStatus(reader: reader).triesLeft

@@ -111,7 +111,7 @@ struct ControlTablesTests {
 
     @Test("the card commands' usage lines show the evidence a counter needs, with the document kinds")
     func usageShowsEvidence() {
-        for line in ["lock --card N [--document D[,D...] [--proxy S --proxy-document D [--letter]]]",
+        for line in ["lock --card N [--reader R] [--document D[,D...] [--proxy S --proxy-document D [--letter]]]",
                      "release --card N [--document D[,D...] [--proxy S --proxy-document D [--letter]]]"] {
             #expect(Control.usage.contains(line), "\(line)")
         }
@@ -147,10 +147,17 @@ struct ControlTablesTests {
         let rig = try DaemonRig()
         let client = try Fixture.client(rig)
         let number = try Fixture.issue(44, client: client)
-        // An operator types a reason that would clear the next operator's screen
-        // and write right-to-left text over it.
+        // sscardd refuses such a reason at its door now (CallerTextTests), but
+        // a trail holds what older versions and other writers of a shared
+        // registry kept: an operator's reason that would clear the next
+        // operator's screen and write right-to-left text over it. Appended
+        // here with the sqlite3 program, as such a row would be found.
         let hostile = "\u{1b}[2J\u{1b}]0;owned\u{07}moved\u{202E}abc\u{9b}"
-        _ = try client.call(RegistryMethod.seal.name, .fields([.cardNumber: .string(number), .reason: .string(hostile)]))
+        let insert = "INSERT INTO audit (seq, at, actor, role, channel, service_point, action, outcome, card_number, document, "
+            + "reason, prev_hash, hash) SELECT max(seq) + 1, 0, 'older', 'admin', 'counter', 'x', 'seal', 'done', "
+            + "'\(number)', 'none', '\(hostile)', x'00', x'00' FROM audit"
+        let written = try runToEnd("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", rig.stateDirectory + "/registry.sqlite", insert])
+        #expect(written.code == 0, "\(written.output)")
         let table = try rig.sscardctl(["history", "--card", number])
         #expect(table.code == 0, "\(table.output)")
         #expect(!table.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x202E },

@@ -50,10 +50,17 @@ enum Fixture {
 
     /// Inserts a virtual card for holder n into `slot` and waits until sscardd's
     /// monitor reports it inserted with its identity read.
-    static func insert(_ n: Int, name: String = "李四", slot: Int = 0, rig: DaemonRig) throws -> ChildProcess {
+    static func insert(_ n: Int, name: String = "李四", slot: Int = 0, rig: DaemonRig, traced: Bool = false) throws -> ChildProcess {
+        try insert(profile: DaemonRig.profile(cardNumber: cardNumber(n), cardId: cardId(n), ssn: ssn(n), name: name),
+                   slot: slot, rig: rig, traced: traced, name: "card\(n)")
+    }
+
+    /// Inserts a virtual card with `profile`; with `traced`, it prints each
+    /// command's header (`sscard-vcard --trace headers`) for the test to count.
+    static func insert(profile: String, slot: Int = 0, rig: DaemonRig, traced: Bool = false,
+                       name: String = "card") throws -> ChildProcess {
         let watcher = try MonitorWatcher(rig)
-        let card = try PCSCRig.shared.insertCards([(slot, DaemonRig.profile(
-            cardNumber: cardNumber(n), cardId: cardId(n), ssn: ssn(n), name: name))], name: "card\(n)")
+        let card = try PCSCRig.shared.insertCards([(slot, profile)], name: name, trace: traced)
         let reader = slot == 0 ? PCSCRig.reader0 : PCSCRig.reader1
         try watcher.wait { $0[.event]?.string == "cardInserted" && $0[.reader]?.string == reader && $0[.identity] != nil }
         return card

@@ -63,6 +63,27 @@ import Testing
         #expect(try client.call("org.sscard.Test.Echo", ["text": "after"])["text"] == "after")
     }
 
+    /// 400 replies of 10 kB (4 MB) through a 256 KiB output cap to a reader
+    /// slower than the producer: waiting for the backlog, the stream keeps
+    /// the reader's pace and arrives whole instead of being cut off.
+    @Test func aStreamThatWaitsForItsBacklogReachesASlowReaderWhole() throws {
+        let fixture = try TestServer { $0.maxPendingOutputBytes = 256 << 10 }
+        let client = try fixture.client()
+        var blobs = 0
+        var sent: Int64?
+        try client.stream("org.sscard.Test.Paced", ["count": 400, "size": 10_000]) { reply in
+            if reply["blob"] != nil {
+                blobs += 1
+                // A slow reader: the producer would outrun it a hundredfold.
+                if blobs % 20 == 0 { usleep(20_000) }
+            }
+            sent = reply["sent"]?.int ?? sent
+            return true
+        }
+        #expect(blobs == 400)
+        #expect(sent == 400)
+    }
+
     @Test func aClientThatHangsUpMidStreamIsNoticed() throws {
         let fixture = try TestServer()
         let client = try fixture.client()

@@ -18,6 +18,9 @@ let testInterface = VarlinkInterface(name: "org.sscard.Test", description: """
     # Streams blobs of the given size until the caller goes away.
     method Flood(size: int) -> (blob: string)
 
+    # Streams count blobs of the given size at the reader's pace, then the count.
+    method Paced(count: int, size: int) -> (blob: ?string, sent: ?int)
+
     # Records a note; meant to be called oneway.
     method Note(text: string) -> ()
 
@@ -125,6 +128,14 @@ struct TestHandler: VarlinkHandler {
             let blob = JSONValue.string(String(repeating: "x", count: Int(call.parameters["size"]?.int ?? 1000)))
             reply.onDisconnect { recorder.disconnected() }
             while reply.isConnected { reply.send(["blob": blob], continues: true) }
+        case "Paced":
+            let blob = JSONValue.string(String(repeating: "x", count: Int(call.parameters["size"]?.int ?? 1000)))
+            let count = Int(call.parameters["count"]?.int ?? 0)
+            for _ in 0..<count {
+                reply.send(["blob": blob], continues: true)
+                guard reply.waitForBacklog(below: 64 << 10, timeout: .seconds(30)) else { return reply.send([:]) }
+            }
+            reply.send(["sent": .int(Int64(count))])
         case "Note":
             recorder.note(call.parameters["text"]?.string ?? "")
             reply.send([:])

@@ -130,8 +130,9 @@ public final class PCSCRig: @unchecked Sendable {
 
     /// Starts sscard-vcard with one profile per slot and waits for every
     /// slot's readiness line.
-    public func insertCards(_ profiles: [(slot: Int, json: String)], name: String = "vcard") throws -> ChildProcess {
-        var arguments: [String] = []
+    public func insertCards(_ profiles: [(slot: Int, json: String)], name: String = "vcard",
+                            trace: Bool = false) throws -> ChildProcess {
+        var arguments: [String] = trace ? ["--trace", "headers"] : []
         for (slot, json) in profiles {
             let path = directory + "/\(name)-\(slot)-\(UInt32.random(in: 0...UInt32.max)).json"
             try json.write(toFile: path, atomically: true, encoding: .utf8)

@@ -110,6 +110,12 @@ enum RegistrySchema {
             ALTER TABLE applications ADD COLUMN expected_date TEXT;
             ALTER TABLE applications ADD COLUMN delivery TEXT;
             """),
+        // Lock and unlock on the chip (issue 15): whether the chip's
+        // application is blocked. Existing cards were never blocked on the
+        // chip by sscard (lock changed the registry only): 0.
+        Migration(id: "0005-chip-blocked", sql: """
+            ALTER TABLE cards ADD COLUMN chip_blocked INTEGER NOT NULL DEFAULT 0 CHECK (chip_blocked IN (0, 1));
+            """),
         // Production batches from the bank or card factory (issue 18): each
         // batch once, by id, with the digest that recognises a re-sent file;
         // each produced card's data until and after its binding. A card
@@ -133,6 +139,15 @@ enum RegistrySchema {
                 expiry_date TEXT NOT NULL
             );
             CREATE INDEX produced_cards_by_batch ON produced_cards(batch_id);
+            """),
+        // Reports and the audit export (issue 18): the period's entries by
+        // time (and by service point for an operator's own), an application's
+        // acceptance entry, and the backlog by stage, each read by index.
+        Migration(id: "0007-report-indexes", sql: """
+            CREATE INDEX audit_by_time ON audit(at);
+            CREATE INDEX audit_by_point_time ON audit(service_point, at);
+            CREATE INDEX audit_by_application ON audit(application_id) WHERE application_id IS NOT NULL;
+            CREATE INDEX applications_by_stage ON applications(stage);
             """),
     ]
 }

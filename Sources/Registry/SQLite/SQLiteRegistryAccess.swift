@@ -15,7 +15,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
 
     static let cardColumns = """
         card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
-        electronic_credential, replaced_by, updated_at, generation, bank_function
+        electronic_credential, replaced_by, updated_at, generation, bank_function, chip_blocked
         """
     static let applicationColumns = """
         id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
@@ -38,7 +38,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
                        + "rejection_reason, card_number, created_at, updated_at, fee_settlement, new_name, channel, "
                        + "expected_date, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let updateCardRow = "UPDATE cards SET state = ?, previous_state = ?, loss_deadline = ?, electronic_credential = ?, "
-                       + "replaced_by = ?, updated_at = ?, bank_function = ? WHERE card_number = ?"
+                       + "replaced_by = ?, updated_at = ?, bank_function = ?, chip_blocked = ? WHERE card_number = ?"
     static let selectCard = "SELECT \(SQLiteRegistryAccess.cardColumns) FROM cards WHERE card_number = ?"
     static let selectCardStatus = "SELECT \(SQLiteRegistryAccess.cardColumns), (SELECT name FROM holders WHERE holders.ssn = cards.ssn) "
                             + "FROM cards WHERE card_number = ?"
@@ -51,7 +51,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
     static let selectAuditOfCardOrHolder = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE card_number = ? OR ssn = ? ORDER BY seq LIMIT ?"
     static let selectRecentAudit = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit ORDER BY seq DESC LIMIT ?"
     static let selectAuditPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit WHERE seq > ? ORDER BY seq LIMIT 4096"
-    static let insertCard = "INSERT INTO cards (\(SQLiteRegistryAccess.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertCard = "INSERT INTO cards (\(SQLiteRegistryAccess.cardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     static let insertAudit = "INSERT INTO audit (\(SQLiteRegistryAccess.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     // MARK: Reading
@@ -166,6 +166,46 @@ struct SQLiteRegistryAccess: RegistryWriting {
         return pending
     }
 
+    func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
+        try db.queryAll(query.sql, parameters.map(SQLiteValue.init)) { row in
+            (0..<row.count).map { column -> String? in
+                switch row[column] {
+                case let .integer(value): return String(value)
+                case let .text(text): return text
+                case let .real(value): return String(value)
+                case .blob, .null: return nil
+                }
+            }
+        }
+    }
+
+    // The row value (at, seq) > (?, ?) starts each page's index range at the
+    // previous page's end; an OR of the two comparisons would scan the
+    // period from its start for every page.
+    static let selectAuditPeriodPage = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit "
+        + "WHERE (at, seq) > (?, ?) AND at < ? ORDER BY at, seq LIMIT 4096"
+    static let selectAuditPeriodPageAtPoint = "SELECT \(SQLiteRegistryAccess.auditColumns) FROM audit "
+        + "WHERE service_point = ? AND (at, seq) > (?, ?) AND at < ? ORDER BY at, seq LIMIT 4096"
+
+    func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
+                           _ body: (AuditEntry) throws -> Bool) throws {
+        // Pages by (at, seq) on the audit_by_time index: no statement stays open across pages.
+        var after = (at: from.milliseconds - 1, seq: Int64.max)
+        while true {
+            var page: [AuditEntry] = []
+            var values: [SQLiteValue] = [.integer(after.at), .integer(after.seq), .integer(to.milliseconds)]
+            if let servicePoint { values.insert(.text(servicePoint), at: 0) }
+            try db.query(servicePoint == nil ? Self.selectAuditPeriodPage : Self.selectAuditPeriodPageAtPoint, values) {
+                page.append(try RowDecoding.auditEntry($0))
+            }
+            for entry in page {
+                guard try body(entry) else { return }
+            }
+            guard let last = page.last, page.count == 4096 else { return }
+            after = (last.at.milliseconds, last.sequence)
+        }
+    }
+
     // MARK: Writing
 
     func insert(_ holder: Holder, at time: Timestamp) throws {
@@ -208,7 +248,7 @@ struct SQLiteRegistryAccess: RegistryWriting {
     func update(_ card: CardRecord) throws {
         let values = RowDecoding.cardValues(card)
         try db.run(Self.updateCardRow,
-                   Array(values[4...9]) + [values[11], values[0]])
+                   Array(values[4...9]) + [values[11], values[12], values[0]])
         changes?.append(.updated(card))
     }
 

@@ -58,6 +58,18 @@ public final class SocialSecurityApplication {
         return decoded
     }
 
+    /// Selects SSSE and reads the card number alone from EF05 (issuer
+    /// data): 2 APDUs. A temporarily blocked application still shows EF05
+    /// while refusing EF06, so this is how a counter checks which card it
+    /// holds before APPLICATION UNBLOCK.
+    public func readCardNumber() throws(CardError) -> CardNumber {
+        try select()
+        let response = try readRecord(.cardNumber)
+        guard response.statusWord.isSuccess else { throw lockError(response.statusWord, .readRecord(.cardNumber)) }
+        let text = try FieldDecoding.ascii(try FieldDecoding.value(of: response.data, field: .cardNumber), field: .cardNumber)
+        do { return try CardNumber(text) } catch { throw .invalidField(.cardNumber, .invalidValue(error)) }
+    }
+
     /// READ RECORD `00 B2 <tag> <SFI << 3> <length + 2>`; the raw response.
     public func readRecord(_ field: CardField) throws(CardError) -> ResponseAPDU {
         let read = field.readCommand
