@@ -24,6 +24,8 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 POLKITRULESDIR ?= $(PREFIX)/share/polkit-1/rules.d
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+# The Grafana dashboard and Prometheus alert rules for the metrics file (docs/operations.md, "Metrics").
+SSCARDDATADIR ?= $(PREFIX)/share/sscard
 
 SWIFT ?= swift
 # Static Swift runtime: the installed binaries need only Debian's libc,
@@ -102,6 +104,7 @@ install:
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(BASHCOMPLETIONDIR) $(DESTDIR)$(SYSCONFDIR)/sscard
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(POLKITRULESDIR)
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(SSCARDDATADIR)/grafana $(DESTDIR)$(SSCARDDATADIR)/prometheus
 	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0755 $(addprefix $(BINPATH)/,$(LIBEXEC_PROGRAMS)) $(DESTDIR)$(LIBEXECDIR)/
 	for unit in $(UNITS); do \
@@ -117,6 +120,8 @@ install:
 	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 completion/sscardctl $(DESTDIR)$(BASHCOMPLETIONDIR)/sscardctl
+	$(INSTALL) -m 0644 share/grafana/sscard-dashboard.json $(DESTDIR)$(SSCARDDATADIR)/grafana/
+	$(INSTALL) -m 0644 share/prometheus/sscard-alerts.yml $(DESTDIR)$(SSCARDDATADIR)/prometheus/
 	@# Never overwrite a configuration the administrator has edited.
 	test -e $(DESTDIR)$(SYSCONFDIR)/sscard/sscardd.conf || \
 	    $(INSTALL) -m 0644 share/sscardd.conf $(DESTDIR)$(SYSCONFDIR)/sscard/sscardd.conf
@@ -132,4 +137,6 @@ uninstall:
 	      $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	      $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
 	rm -f $(DESTDIR)$(BASHCOMPLETIONDIR)/sscardctl
+	rm -f $(DESTDIR)$(SSCARDDATADIR)/grafana/sscard-dashboard.json $(DESTDIR)$(SSCARDDATADIR)/prometheus/sscard-alerts.yml
+	-rmdir $(DESTDIR)$(SSCARDDATADIR)/grafana $(DESTDIR)$(SSCARDDATADIR)/prometheus $(DESTDIR)$(SSCARDDATADIR)
 	@echo "left $(DESTDIR)$(SYSCONFDIR)/sscard/sscardd.conf and /var/lib/sscard in place"

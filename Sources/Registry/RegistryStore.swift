@@ -61,6 +61,9 @@ public protocol RegistryReading {
     func dueLosses(at now: Timestamp, limit: Int) throws -> [CardNumber]
     /// Pending temporary losses, earliest deadline first.
     func pendingLosses(limit: Int) throws -> [(cardNumber: CardNumber, deadline: Timestamp)]
+    /// How many cards are in each state (states with none are absent): the
+    /// whole registry's, one scan of the cards table, for the metrics file.
+    func cardCountsByState() throws -> [CardState: Int]
     /// Runs one of a report's aggregate statements; every column as text.
     func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]]
     /// The audit entries stamped in [from, to), at `servicePoint` when given,

@@ -195,6 +195,14 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         }
     }
 
+    func cardCountsByState() throws -> [CardState: Int] {
+        var counts: [CardState: Int] = [:]
+        for row in try db.query("SELECT state, COUNT(*) FROM cards GROUP BY state", []) {
+            if let state = row.string(0).flatMap(CardState.init(rawValue:)) { counts[state] = Int(row.int64(1) ?? 0) }
+        }
+        return counts
+    }
+
     func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
         try db.query(query.numbered, parameters.map(PGValue.init)).map(\.values)
     }

@@ -86,6 +86,11 @@ public struct Configuration: Equatable, Sendable {
     /// At most this many entries other daemons wrote while the feed's session
     /// was lost are read back and shown; more, and subscribers get a gap event.
     public var changeFeedCatchUpLimit = 10_000
+    /// The OpenMetrics/Prometheus text file for node_exporter's textfile
+    /// collector (`*.prom`); nil: no metrics file (docs/operations.md, "Metrics").
+    public var metricsFile: String?
+    /// Seconds between rewrites of `metricsFile`.
+    public var metricsIntervalSeconds = 15
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // StateDirectory= may list several paths separated by colons; the first is ours.
@@ -206,6 +211,12 @@ public struct Configuration: Equatable, Sendable {
             guard let setting = ChangeFeed(rawValue: value) else { throw Message("'\(key)' must be on or off") }
             changeFeed = setting
         case "change-feed-catch-up-limit": changeFeedCatchUpLimit = try integer(0...1_000_000)
+        case "metrics-file":
+            metricsFile = value.isEmpty ? nil : try absolutePath()
+            if let path = metricsFile, !path.hasSuffix(".prom") {
+                throw Message("'\(key)' must end in .prom: node_exporter's textfile collector reads no other file")
+            }
+        case "metrics-interval": metricsIntervalSeconds = try integer(1...3600)
         case "log-level":
             guard let level = LogLevel(name: value) else {
                 throw Message("'\(key)' must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")

@@ -9,7 +9,7 @@ import Varlink
 /// reader choice), then start the services in order — the registry store
 /// (migrations, integrity check), the deadline keeper (which first releases
 /// losses that fell due while down), the change feed, the reader monitor, the
-/// varlink server, the watchdog — and report READY=1. A service that fails
+/// metrics file, the varlink server, the watchdog — and report READY=1. A service that fails
 /// to start stops those before it, last first, so nothing keeps running
 /// behind a closed store. SIGTERM: stop them in reverse (the server finishes
 /// the calls in flight first). SIGHUP: reload the settings that can change
@@ -51,6 +51,14 @@ public final class Daemon: Sendable {
         } else {
             lines.append("issuer keys: none (PIN reset, unblock and application block are unavailable)")
         }
+        if let metricsFile = configuration.metricsFile {
+            // Checked here, not at start: a textfile directory that went away
+            // must not keep a service point's card service from starting.
+            if let problem = MetricsFile.problem(with: metricsFile) {
+                throw ConfigurationError(path: path, line: nil, message: problem)
+            }
+            lines.append("metrics file: \(metricsFile) every \(configuration.metricsIntervalSeconds) s")
+        }
         return lines
     }
 
@@ -65,15 +73,20 @@ public final class Daemon: Sendable {
                                                  keyPath: settings.auditKey?.path, log: log)
         let readers = CardReaders(choice: settings.readerChoice, slots: configuration.slotAssignments,
                                   cardOperationTimeout: .seconds(configuration.cardOperationTimeoutSeconds), log: log)
+        let metrics = DaemonMetrics(servicePoint: configuration.servicePoint)
         let endpoint = VarlinkEndpoint(configuration: configuration, configurationPath: configurationPath,
                                        settings: settings, registry: registry, checkpoints: checkpoints,
-                                       readers: readers, log: log)
+                                       readers: readers, metrics: metrics, log: log)
         let services = ServiceGroup([
             registry,
             checkpoints,
-            LossKeeperService(registry: registry, shared: configuration.registryEngine == .postgresql, log: log),
+            LossKeeperService(registry: registry, shared: configuration.registryEngine == .postgresql, metrics: metrics,
+                              log: log),
             ChangeFeedService(registry: registry, configuration: configuration, log: log),
             readers,
+            // Stops after the server, so its last file counts the calls the server finished.
+            MetricsFileService(configuration: configuration, metrics: metrics, registry: registry, readers: readers,
+                               log: log),
             endpoint,
             Watchdog(notify: notify),
         ], record: { [log] event in Self.log(event, log) })

@@ -8,15 +8,17 @@ final class LossKeeperService: DaemonService {
     let name = "loss keeper"
     private let registryService: RegistryService
     private let shared: Bool
+    private let metrics: DaemonMetrics?
     private let log: Log
     private var keeper: TemporaryLossKeeper?
 
     /// `shared`: the registry is PostgreSQL, which may be unreachable at
     /// start; the first release is then retried by the thread instead of
     /// failing the start, and repeated failures are logged once each.
-    init(registry: RegistryService, shared: Bool, log: Log) {
+    init(registry: RegistryService, shared: Bool, metrics: DaemonMetrics? = nil, log: Log) {
         registryService = registry
         self.shared = shared
+        self.metrics = metrics
         self.log = log
     }
 
@@ -25,7 +27,10 @@ final class LossKeeperService: DaemonService {
         let shared = self.shared
         let keeper = TemporaryLossKeeper(
             registry: registryService.registry,
-            onRelease: { [log] count in log.notice("released \(count) expired temporary loss(es)") },
+            onRelease: { [log, metrics] count in
+                metrics?.autoReleased(count)
+                log.notice("released \(count) expired temporary loss(es)")
+            },
             onError: { [log] error in
                 if shared { failures.report(error) } else { log.error("auto-release failed, will retry: \(error)") }
             })

@@ -81,13 +81,16 @@ struct RegistryMethods: Sendable {
                 .applications: .array(status.applications.map(RegistryJSON.application)),
             ])
         }
-        let number: CardNumber
         if let given = try p.optionalCardNumber(.cardNumber) {
-            number = given
-        } else {
-            number = try cardInReader(p, context).cardNumber
+            return .fields([.card: RegistryJSON.card(try registry.status(of: given))])
         }
-        return .fields([.card: RegistryJSON.card(try registry.status(of: number))])
+        // By the card in a reader: the holder is at the kiosk or counter with
+        // it, so their applications still in production come too (a kiosk's
+        // production progress; it may not query by SSN).
+        let status = try registry.status(of: try cardInReader(p, context).cardNumber)
+        let applications = try registry.status(of: status.card.ssn).applications
+            .filter { $0.stage != .delivered && $0.stage != .rejected }
+        return .fields([.card: RegistryJSON.card(status), .applications: .array(applications.map(RegistryJSON.application))])
     }
 
     func history(_ context: CallContext) throws -> JSONValue {

@@ -18,13 +18,16 @@ final class SSCardService: VarlinkHandler, Sendable {
     let servicePoint: String
     let log: Log
     let streams = MonitorStreams()
+    /// Calls counted by method, outcome and latency, for the metrics file.
+    let metrics: DaemonMetrics
 
     init(registryMethods: RegistryMethods, readerMethods: ReaderMethods, roles: RoleResolver, servicePoint: String,
-         log: Log) {
+         metrics: DaemonMetrics? = nil, log: Log) {
         self.registryMethods = registryMethods
         self.readerMethods = readerMethods
         currentRoles = ReadMostly(roles)
         self.servicePoint = servicePoint
+        self.metrics = metrics ?? DaemonMetrics(servicePoint: servicePoint)
         self.log = log
         if roles.kioskReaders.isEmpty {
             log.warning("no kiosk-readers.NAME in the configuration: every kiosk may use every reader")
@@ -46,7 +49,20 @@ final class SSCardService: VarlinkHandler, Sendable {
         registryMethods.batchImports.connectionClosed(connectionID)
     }
 
+    /// Every call passes here: it is served, then counted (method, outcome,
+    /// latency) in lock-free counters, so counting costs two clock reads
+    /// and a few atomic adds (docs/benchmarks.md, 16-client GetStatus).
     func handle(_ call: VarlinkCall, reply: VarlinkReply) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let method = SSCardMethod(name: call.method)
+        let failure = serve(call, method, reply: reply)
+        let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+        metrics.calls.record(method, CallOutcome(failure), nanoseconds: elapsed)
+        if let failure { metrics.refused(reason: CallOutcome.reason(failure)) }
+    }
+
+    /// Serves one call; returns the error it was answered with, if any.
+    private func serve(_ call: VarlinkCall, _ method: SSCardMethod?, reply: VarlinkReply) -> VarlinkError? {
         let roles = self.roles
         let role = roles.role(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups)
         let actor = Actor(id: roles.userName(uid: call.peer.uid), role: role.map(Actor.Role.init) ?? .none,
@@ -58,14 +74,14 @@ final class SSCardService: VarlinkHandler, Sendable {
             let denial = VarlinkError(SSCardInterface.permissionDenied(call.interface), .fields(parameters))
             recordDenial(call, actor: actor, denial)
             reply.fail(denial)
-            return
+            return denial
         }
         do {
             let scope = role == .kiosk
                 ? roles.kioskScope(uid: call.peer.uid, gid: call.peer.gid, peerGroups: call.peer.groups) : .all
             let context = CallContext(call: call, parameters: try Parameters(call.parameters, interface: call.interface),
                                       role: role, actor: actor, readerScope: scope)
-            switch SSCardMethod(name: call.method) {
+            switch method {
             case .registry(.monitor): try monitorRegistry(context, reply)
             case .reader(.monitor): try monitorReaders(context, reply)
             case .registry(.verifyAudit): try registryMethods.verifyAudit(context, reply)
@@ -80,8 +96,10 @@ final class SSCardService: VarlinkHandler, Sendable {
                 guard SSCardInterface(rawValue: call.interface) != nil else { throw VarlinkError.interfaceNotFound(call.interface) }
                 throw VarlinkError.methodNotFound(call.method)
             }
+            return nil
         } catch {
             let failure = Self.varlinkError(error)
+            noteReaderError(error)
             if failure.name == RegistryErrorName.storageFull.name {
                 // The operator must free space: say so at error level, once per refused call.
                 log.error("\(call.method) refused: \(failure.parameters[.reason]?.string ?? "storage full")")
@@ -92,6 +110,21 @@ final class SSCardService: VarlinkHandler, Sendable {
                 recordDenial(call, actor: actor, failure)
             }
             reply.fail(failure)
+            return failure
+        }
+    }
+
+    /// A reader call that failed at a named reader: counted against it
+    /// (`sscard_reader_errors_total`). Refusals before any reader was
+    /// touched (no card, no such reader, a PIN's format) are the caller's.
+    private func noteReaderError(_ error: any Error) {
+        guard let failure = error as? ReaderFailure else { return }
+        switch failure {
+        case let .cardFailed(reader, _, _), let .cardNotAnswering(reader, _), let .readerUnresponsive(reader),
+             let .readerBusy(reader, _):
+            metrics.readerError(reader: reader.isEmpty ? "unknown" : reader, error: CallOutcome.reason(failure.varlinkError))
+        default:
+            break
         }
     }
 

@@ -20,16 +20,18 @@ final class VarlinkEndpoint: DaemonService {
     private let readers: CardReaders
     private let log: Log
     private let checkpoints: AuditCheckpointService
+    private let metrics: DaemonMetrics
     private var serving: (service: SSCardService, server: VarlinkServer)?
 
     init(configuration: Configuration, configurationPath: String, settings: StartSettings, registry: RegistryService,
-         checkpoints: AuditCheckpointService, readers: CardReaders, log: Log) {
+         checkpoints: AuditCheckpointService, readers: CardReaders, metrics: DaemonMetrics, log: Log) {
         self.configuration = configuration
         self.configurationPath = configurationPath
         self.settings = settings
         registryService = registry
         self.checkpoints = checkpoints
         self.readers = readers
+        self.metrics = metrics
         self.log = log
     }
 
@@ -44,7 +46,8 @@ final class VarlinkEndpoint: DaemonService {
                                              stateDirectory: configuration.stateDirectory),
             readerMethods: ReaderMethods(registry: registryService.registry, readers: readers, terminalNumber: configuration.terminalNumber,
                                          terminalDevice: configuration.terminalDevice),
-            roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint, log: log)
+            roles: RoleResolver(configuration: configuration), servicePoint: configuration.servicePoint,
+            metrics: metrics, log: log)
         let server = try VarlinkServer(
             configuration: try serverConfiguration(),
             info: VarlinkServiceInfo(vendor: "sscard", product: "sscardd", version: Version.current,

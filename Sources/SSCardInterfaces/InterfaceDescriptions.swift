@@ -350,7 +350,8 @@ method Cancel(cardNumber: string, cancellationReason: ?(holderRequest, death, em
 # opened, lossAcknowledged, lossReleased, closed (reason: the bank's reference).
 method RecordBankEvent(cardNumber: string, event: (opened, lossAcknowledged, lossReleased, closed), reason: ?string, evidence: ?Evidence) -> (card: Card)
 
-# By cardNumber or reader: card. By ssn: holder, cards and applications.
+# By cardNumber: card. By reader: card, and its holder's applications still in
+# production (a kiosk's production progress). By ssn: holder, cards and applications.
 method GetStatus(cardNumber: ?string, ssn: ?string, reader: ?string) -> (
   card: ?Card,
   holder: ?Holder,

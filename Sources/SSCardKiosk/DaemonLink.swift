@@ -155,11 +155,17 @@ final class DaemonLink: @unchecked Sendable {
             return (session, then, call { client in
                 try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(reader)]))
             })
-        case let .reportLoss(session, reader, _, _):
+        case let .reportLoss(session, reader, _, _, continues):
             // By reader: sscardd reads the card itself, so the kiosk sends (and
             // is shown) no full card number or name.
             return (session, .temporaryLoss, call { client in
-                try client.call(RegistryMethod.reportLoss.name, .fields([.kind: "temporary", .reader: .string(reader)]))
+                try client.call(RegistryMethod.reportLoss.name,
+                                .fields([.kind: "temporary", .reader: .string(reader),
+                                         .electronicCredentialContinues: .bool(continues)]))
+            })
+        case let .fetchProgress(session, reader):
+            return (session, .progress, call { client in
+                try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(reader)]))
             })
         case let .activate(session, reader):
             return (session, .activate, call { client in
@@ -199,10 +205,11 @@ final class DaemonLink: @unchecked Sendable {
             if let zh = reply[.reminder]?[.zh]?.string, let en = reply[.reminder]?[.en]?.string {
                 reminder = Reminder(zh: zh, en: en)
             }
+            let applications = (reply[.applications]?.array ?? []).compactMap(progress)
             return .success(CallReply(status: CardStatus(cardNumber: cardNumber, state: state,
                                                          previousState: card[.previousState]?.string,
                                                          lossExpiresAt: card[.lossExpiresAt]?.string),
-                                      reminder: reminder))
+                                      reminder: reminder, applications: applications))
         } catch let error as VarlinkError {
             KioskLog.info("call refused: \(error.name)")
             return .failure(KioskText.notice(for: error))
@@ -210,6 +217,14 @@ final class DaemonLink: @unchecked Sendable {
             KioskLog.warning("call failed: \(describe(error))")
             return .failure(.serviceUnavailable)
         }
+    }
+
+    /// An application in GetStatus's reply as the holder's progress line.
+    static func progress(_ application: JSONValue) -> ProductionProgress? {
+        guard let kind = application[.kind]?.string, let stage = application[.stage]?.string else { return nil }
+        let delivery = application[.delivery]
+        return ProductionProgress(kind: kind, stage: stage, expectedDate: application[.expectedDate]?.string,
+                                  collectAt: delivery?[.kind]?.string == "collect" ? delivery?[.place]?.string : nil)
     }
 
     static func describe(_ error: Error) -> String {

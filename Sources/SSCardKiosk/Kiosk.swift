@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// sscard-kiosk: the self-service terminal. One loop polls the terminal,
+/// sscard-kiosk: the self-service terminal (or, with --web, the touch-screen
+/// page: `WebKiosk`). One loop polls the terminal,
 /// the daemon link's inbox and the signal pipe; every input becomes an
 /// event for `KioskState`, whose effects go to `DaemonLink`, and the screen
 /// is redrawn from the state.
@@ -19,6 +20,7 @@ public enum Kiosk {
             print(KioskOptions.usage)
             return 0
         }
+        if options.web { return WebKiosk.run(options, environment: environment) }
         let terminal: Terminal
         do {
             terminal = try Terminal()
@@ -32,10 +34,9 @@ public enum Kiosk {
 
         let inbox = EventInbox()
         let link = DaemonLink(socketPath: options.socketPath, inbox: inbox)
-        var state = KioskState(language: options.language, reader: options.reader)
+        var state = KioskState(language: options.language, reader: options.reader, limits: options.limits)
         let renderer = KioskRenderer()
-        let idleTimeout = options.idleTimeoutSeconds
-        var lastActivity = now()
+        var lastTick = now()
 
         terminal.enter()
         defer { terminal.restore() }
@@ -76,22 +77,16 @@ public enum Kiosk {
                     let keys = KeyDecoder.decode(input[0..<count])
                     // The read buffer held typed PIN digits: overwrite it.
                     SecretCall.wipe(&input)
-                    for key in keys {
-                        lastActivity = now()
-                        link.perform(state.handle(.key(key)))
-                    }
+                    for key in keys { link.perform(state.handle(.key(key))) }
                 }
             }
             if descriptors[1].revents != 0 {
-                for event in inbox.drain() {
-                    lastActivity = now()
-                    link.perform(state.handle(event))
-                }
+                for event in inbox.drain() { link.perform(state.handle(event)) }
             }
-            if state.idleTimeoutApplies && now() - lastActivity >= idleTimeout {
-                lastActivity = now()
-                link.perform(state.handle(.idleTimeout))
-            }
+            // The state counts idle time against the screen's limit (and warns).
+            let time = now()
+            link.perform(state.handle(.elapsed(time - lastTick)))
+            lastTick = time
         }
     }
 

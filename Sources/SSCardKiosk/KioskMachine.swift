@@ -8,11 +8,19 @@ extension KioskState {
     @discardableResult
     public mutating func handle(_ event: KioskEvent) -> [KioskEffect] {
         switch event {
-        case .key(.language):
-            language = language.toggled
-            return []
         case .key(let key):
+            // Any touch or key shows someone is there: the idle count restarts.
+            idleSeconds = 0
+            if settings(key) { return [] }
             return press(key)
+        case .elapsed(let seconds):
+            guard let limit = limits.limit(for: screen) else {
+                idleSeconds = 0
+                return []
+            }
+            idleSeconds += max(0, seconds)
+            if idleSeconds >= limit { return handle(.idleTimeout) }
+            return []
         case .connected:
             if screen == .unavailable { screen = .welcome }
             return []
@@ -26,13 +34,16 @@ extension KioskState {
         case let .cardRemoved(reader), let .readerDetached(reader):
             guard reader == cardReader else { return [] }
             endSession(forgetCard: true)
+            largeText = false  // the next holder starts with the usual text
             screen = .welcome
             return []
         case .idleTimeout:
+            idleSeconds = 0
             switch screen {
             case .welcome, .unavailable: return []
             default:
                 endSession(forgetCard: false)
+                largeText = false
                 screen = .welcome
                 return []
             }
@@ -43,11 +54,29 @@ extension KioskState {
     }
 
     /// Whether the idle timeout applies: a session is open on some screen.
-    public var idleTimeoutApplies: Bool {
-        switch screen {
-        case .welcome, .unavailable: return false
-        default: return true
+    public var idleTimeoutApplies: Bool { limits.limit(for: screen) != nil }
+
+    /// Whole seconds left before the idle timeout, while the warning shows.
+    public var idleWarning: Int? {
+        guard let limit = limits.limit(for: screen) else { return nil }
+        let left = limit - idleSeconds
+        guard left <= limits.warning(for: limit), left > 0 else { return nil }
+        return Int(left.rounded(.up))
+    }
+
+    /// Keys that change how the kiosk shows and speaks, on every screen.
+    private mutating func settings(_ key: Key) -> Bool {
+        switch key {
+        case .language: language = language.toggled
+        case .setLanguage(let chosen): language = chosen
+        case .largeText: largeText.toggle()
+        case .mute: speech.muted.toggle()
+        case .volumeUp: speech.volume = min(100, speech.volume + SpeechSettings.step)
+        case .volumeDown: speech.volume = max(0, speech.volume - SpeechSettings.step)
+        case .moreTime: break  // the idle count already restarted
+        default: return false
         }
+        return true
     }
 
     // MARK: Events
@@ -88,6 +117,7 @@ extension KioskState {
             case .temporaryLoss: screen = .lossReported(reply.reminder ?? Reminder(zh: "", en: ""))
             case .activate: screen = .notice(.activated)
             case .changePassword: screen = .notice(.passwordChanged)
+            case .progress: screen = .progress(reply.applications)
             }
         case .failure(let notice):
             screen = .notice(notice)
@@ -107,17 +137,28 @@ extension KioskState {
             return []
         case .menu:
             return menu(key)
-        case .status, .lossReported:
+        case .status, .lossReported, .progress:
             if isBack(key) || key == .enter { screen = .menu }
             return []
         case .confirmLoss:
-            if key == .enter || key == .digit(1) {
-                guard let holder, let reader = cardReader else { return [] }
-                screen = .working(.temporaryLoss)
-                return [.reportLoss(session: session, reader: reader, cardNumber: holder.cardNumber, name: holder.name)]
-            }
+            if key == .enter || key == .digit(1) { screen = .electronicCredential }
             if isBack(key) { screen = .menu }
             return []
+        case .electronicCredential:
+            let continues: Bool
+            switch key {
+            case .answer(let yes): continues = yes
+            case .digit(1): continues = true
+            case .digit(2): continues = false
+            case .escape, .digit(0):
+                screen = .menu
+                return []
+            default: return []
+            }
+            guard let holder, let reader = cardReader else { return [] }
+            screen = .working(.temporaryLoss)
+            return [.reportLoss(session: session, reader: reader, cardNumber: holder.cardNumber, name: holder.name,
+                                electronicCredentialContinues: continues)]
         case .notice:
             if isBack(key) || key == .enter {
                 if holder != nil && status != nil {
@@ -149,6 +190,9 @@ extension KioskState {
         case .digit(4):
             wipePins()
             screen = .pinEntry(.old, hint: nil)
+        case .digit(5):
+            screen = .working(.progress)
+            return [.fetchProgress(session: session, reader: reader)]
         case .digit(0), .escape:
             endSession(forgetCard: false)
             screen = .welcome
@@ -191,7 +235,7 @@ extension KioskState {
                 screen = .working(.changePassword)
                 return [.changePassword(session: session, reader: reader, oldPin: oldPin.take(), newPin: newPin.take())]
             }
-        case .language, .other:
+        default:
             break
         }
         return []
@@ -226,6 +270,7 @@ extension KioskState {
         wipePins()
         session += 1
         status = nil
+        idleSeconds = 0
         if forgetCard {
             cardReader = nil
             holder = nil

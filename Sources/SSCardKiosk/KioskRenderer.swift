@@ -19,7 +19,10 @@ public struct KioskRenderer: Sendable {
         let columns = max(1, columns)
         let rows = max(1, rows)
         let language = state.language
-        let (body, keys) = content(state)
+        var (body, keys) = content(state)
+        if let seconds = state.idleWarning {
+            body += ["", KioskText.idleWarning(seconds)(language)]
+        }
 
         let title = "  " + KioskText.title(language)
         let toggle = KioskText.keysLanguage(language) + "  "
@@ -67,7 +70,7 @@ public struct KioskRenderer: Sendable {
             return (holderLines(state) + ["", KioskText.working(l)], "")
         case .menu:
             let items = [("1", KioskText.menuStatus), ("2", KioskText.menuLoss), ("3", KioskText.menuActivate),
-                         ("4", KioskText.menuPassword), ("0", KioskText.menuExit)]
+                         ("4", KioskText.menuPassword), ("5", KioskText.menuProgress), ("0", KioskText.menuExit)]
                 .map { "\($0.0)  \($0.1(l))" }
             return (holderLines(state) + stateLines(state) + ["", KioskText.chooseService(l), ""] + block(items),
                     back)
@@ -83,6 +86,18 @@ public struct KioskRenderer: Sendable {
         case .confirmLoss:
             return (holderLines(state) + ["", KioskText.confirmLoss(l), KioskText.confirmLossDetail(l), ""]
                         + block(["1  \(KioskText.confirm(l))", "0  \(KioskText.cancel(l))"]), back)
+        case .electronicCredential:
+            return (holderLines(state) + ["", KioskText.credentialQuestion(l), ""]
+                        + block(["1  \(KioskText.credentialContinue(l))", "2  \(KioskText.credentialSuspend(l))"]), back)
+        case .progress(let applications):
+            var lines = holderLines(state) + ["", KioskText.menuProgress(l), ""]
+            if applications.isEmpty { lines.append(KioskText.noApplications(l)) }
+            for application in applications {
+                lines.append("\(KioskText.applicationKind(application.kind)(l))\(colon(l))\(KioskText.stage(application.stage)(l))")
+                if let date = application.expectedDate { lines.append("\(KioskText.expectedDate(l))\(colon(l))\(date)") }
+                if let place = application.collectAt { lines.append("\(KioskText.collectAt(l))\(colon(l))\(place)") }
+            }
+            return (lines, back)
         case .lossReported(let reminder):
             var lines = [KioskText.lossDone(l), ""] + stateLines(state) + lossEndLines(state)
             let texts = reminder.both(l).filter { !$0.isEmpty }

@@ -22,10 +22,20 @@ public struct KioskState: Equatable, Sendable {
     public var oldPin = PinDigits()
     public var newPin = PinDigits()
     public var confirmPin = PinDigits()
+    /// Seconds since the last input (`KioskEvent.elapsed` adds, any key resets).
+    public var idleSeconds = 0.0
+    /// Per-screen idle limits and the warning before them.
+    public var limits: IdleLimits
+    /// Large-text mode, for holders who read poorly: a state, so that the
+    /// page and the terminal keep it until the session ends.
+    public var largeText = false
+    /// Spoken prompts: on by default (`SpeechSettings`).
+    public var speech = SpeechSettings()
 
-    public init(language: Language = .zh, reader: String? = nil) {
+    public init(language: Language = .zh, reader: String? = nil, limits: IdleLimits = IdleLimits()) {
         self.language = language
         configuredReader = reader
+        self.limits = limits
     }
 
     /// Cards are never compared by their PIN buffers' capacity, only content.
@@ -33,7 +43,8 @@ public struct KioskState: Equatable, Sendable {
         lhs.screen == rhs.screen && lhs.language == rhs.language && lhs.configuredReader == rhs.configuredReader
             && lhs.cardReader == rhs.cardReader && lhs.holder == rhs.holder && lhs.status == rhs.status
             && lhs.session == rhs.session && lhs.oldPin == rhs.oldPin && lhs.newPin == rhs.newPin
-            && lhs.confirmPin == rhs.confirmPin
+            && lhs.confirmPin == rhs.confirmPin && lhs.idleSeconds == rhs.idleSeconds && lhs.limits == rhs.limits
+            && lhs.largeText == rhs.largeText && lhs.speech == rhs.speech
     }
 }
 
@@ -53,6 +64,12 @@ public enum Screen: Equatable, Sendable {
     case menu
     case status
     case confirmLoss
+    /// After the loss is confirmed: may the electronic card's identity
+    /// credential go on working during the loss? The answer is ReportLoss's
+    /// electronicCredentialContinues (the holder's authorisation).
+    case electronicCredential
+    /// The holder's applications in production (GetStatus by reader).
+    case progress([ProductionProgress])
     /// The temporary loss was recorded; the reply's reminder and loss end show.
     case lossReported(Reminder)
     case pinEntry(PinStage, hint: Notice?)
@@ -68,7 +85,7 @@ public enum PinStage: Equatable, Sendable, CaseIterable {
 
 /// The daemon calls the menu offers.
 public enum Operation: String, Equatable, Sendable, CaseIterable {
-    case status, temporaryLoss, activate, changePassword
+    case status, temporaryLoss, activate, changePassword, progress
 }
 
 /// A keypad or keyboard key, already decoded from the terminal's bytes.
@@ -79,6 +96,16 @@ public enum Key: Equatable, Sendable {
     case backspace
     /// `*` or `L`: switch between Chinese and English.
     case language
+    /// The page's language buttons: one language, not a toggle.
+    case setLanguage(Language)
+    /// A yes/no answer (the electronic-credential question); 1 and 2 on a keypad.
+    case answer(Bool)
+    /// "More time" on the idle warning (any key also counts as activity).
+    case moreTime
+    case largeText
+    case mute
+    case volumeUp
+    case volumeDown
     case other
 }
 
@@ -119,10 +146,13 @@ public typealias Reminder = Bilingual
 public struct CallReply: Equatable, Sendable {
     public var status: CardStatus
     public var reminder: Reminder?
+    /// GetStatus by reader: the holder's applications still in production.
+    public var applications: [ProductionProgress]
 
-    public init(status: CardStatus, reminder: Reminder? = nil) {
+    public init(status: CardStatus, reminder: Reminder? = nil, applications: [ProductionProgress] = []) {
         self.status = status
         self.reminder = reminder
+        self.applications = applications
     }
 }
 
@@ -161,13 +191,18 @@ public enum KioskEvent: Equatable, Sendable {
     case reply(session: Int, Operation, Result<CallReply, Notice>)
     /// No key for the idle timeout while a session was open.
     case idleTimeout
+    /// The runtime's clock: this many seconds passed since the last event.
+    /// The state counts them against the screen's limit, warns, then times out.
+    case elapsed(Double)
 }
 
 /// A daemon call the runtime makes for the state machine, tagged with the
 /// session so a reply for an ended session is ignored.
 public enum KioskEffect: Equatable, Sendable {
     case fetchStatus(session: Int, reader: String, then: Operation)
-    case reportLoss(session: Int, reader: String, cardNumber: String, name: String)
+    case reportLoss(session: Int, reader: String, cardNumber: String, name: String, electronicCredentialContinues: Bool)
+    /// GetStatus by reader, for the holder's applications.
+    case fetchProgress(session: Int, reader: String)
     case activate(session: Int, reader: String)
     /// The digit buffers are handed over; the runtime wipes them after sending.
     case changePassword(session: Int, reader: String, oldPin: PinDigits, newPin: PinDigits)

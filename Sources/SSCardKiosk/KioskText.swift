@@ -37,7 +37,34 @@ public enum KioskText {
     public static let menuLoss = Bilingual("临时挂失", "Temporary loss report")
     public static let menuActivate = Bilingual("启用", "Activate card")
     public static let menuPassword = Bilingual("修改密码", "Change PIN")
+    public static let menuProgress = Bilingual("制卡进度", "Card production progress")
     public static let menuExit = Bilingual("退出", "Exit")
+    public static let credentialQuestion = Bilingual("挂失期间，电子社保卡的身份凭证功能是否继续使用？",
+                                                     "During the loss, may your electronic card still prove who you are?")
+    public static let credentialContinue = Bilingual("继续使用", "Yes, keep it working")
+    public static let credentialSuspend = Bilingual("一并暂停", "No, suspend it too")
+    public static let noApplications = Bilingual("目前没有正在制作的卡", "No card is being made for you")
+    public static let expectedDate = Bilingual("预计完成", "Expected by")
+    public static let collectAt = Bilingual("领卡地点", "Collect at")
+    public static let bankReminderTitle = Bilingual("请注意：银行金融功能", "Important: the bank function")
+    public static let moreTime = Bilingual("延长时间", "More time")
+    public static let largeText = Bilingual("大字", "Large text")
+    public static let mute = Bilingual("静音", "Mute")
+    public static let unmute = Bilingual("播放语音", "Sound on")
+    public static let volume = Bilingual("音量", "Volume")
+    public static let replay = Bilingual("重播语音", "Repeat prompt")
+    public static let correct = Bilingual("更正", "Correct")
+    public static let back = Bilingual("返回", "Back")
+    public static let ok = Bilingual("确定", "OK")
+
+    /// "即将退出：还剩 8 秒" — shown with a "more time" button before the idle timeout.
+    public static func idleWarning(_ seconds: Int) -> Bilingual {
+        Bilingual("即将退出：还剩 \(seconds) 秒", "Ending in \(seconds) s: touch More time to continue")
+    }
+
+    /// An application's production stage, from the shared vocabulary.
+    public static func stage(_ code: String) -> Bilingual { ServiceVocabulary.applicationStage.name(code) }
+    public static func applicationKind(_ code: String) -> Bilingual { ServiceVocabulary.applicationKind.name(code) }
     public static let chooseService = Bilingual("请选择业务", "Please choose a service")
     public static let confirmLoss = Bilingual("确认对此卡办理临时挂失？", "Report this card as temporarily lost?")
     public static let confirmLossDetail = Bilingual("挂失期间卡片暂停使用，到期后自动解除。",

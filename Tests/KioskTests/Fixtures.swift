@@ -3,9 +3,10 @@
 /// Named kiosk states, built fresh on every call: PIN buffers are wiped in
 /// place, so tests never compare against a copy that shares storage.
 enum Fixture: String, CaseIterable, CustomStringConvertible {
-    case welcome, welcomeWithCard, unavailable, loading, menu, status, confirmLoss, lossReported
+    case welcome, welcomeWithCard, unavailable, loading, menu, status, confirmLoss, electronicCredential, lossReported
+    case progress
     case pinOld, pinNew, pinConfirm
-    case workingStatus, workingLoss, workingActivate, workingPassword
+    case workingStatus, workingLoss, workingActivate, workingPassword, workingProgress
     case noticeActivated, noticeUnreadable
 
     static let reader = "Virtual PCD 00 00"
@@ -17,6 +18,8 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
     static let reminder = Reminder(zh: "请同时向发卡银行挂失社会保障卡的金融功能。",
                                    en: "Please also report the loss of the card's financial (bank) function to the issuing bank.")
     static let session = 5
+    static let applications = [ProductionProgress(kind: "replacement", stage: "producing", expectedDate: "2026-12-20",
+                                                  collectAt: "朝阳区社保中心")]
 
     var description: String { rawValue }
 
@@ -28,6 +31,8 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
         case .menu: return .menu
         case .status: return .status
         case .confirmLoss: return .confirmLoss
+        case .electronicCredential: return .electronicCredential
+        case .progress: return .progress(Self.applications)
         case .lossReported: return .lossReported(Self.reminder)
         case .pinOld: return .pinEntry(.old, hint: nil)
         case .pinNew: return .pinEntry(.new, hint: nil)
@@ -36,6 +41,7 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
         case .workingLoss: return .working(.temporaryLoss)
         case .workingActivate: return .working(.activate)
         case .workingPassword: return .working(.changePassword)
+        case .workingProgress: return .working(.progress)
         case .noticeActivated: return .notice(.activated)
         case .noticeUnreadable: return .notice(.cardUnreadable)
         }
@@ -48,6 +54,7 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
         case .workingLoss: return .temporaryLoss
         case .workingActivate: return .activate
         case .workingPassword: return .changePassword
+        case .workingProgress: return .progress
         default: return nil
         }
     }
@@ -85,3 +92,5 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
 
 /// Every key the keypad or keyboard can produce.
 let allKeys: [Key] = (0...9).map { Key.digit(UInt8($0)) } + [.enter, .escape, .backspace, .language, .other]
+    + [.setLanguage(.zh), .setLanguage(.en), .answer(true), .answer(false), .moreTime, .largeText, .mute, .volumeUp,
+       .volumeDown]

@@ -39,23 +39,33 @@ import Testing
             return [.activate(session: session, reader: reader)]
         }))
         rows.append((.menu, .digit(4), { state in state.screen = .pinEntry(.old, hint: nil); return [] }))
+        rows.append((.menu, .digit(5), { state in
+            state.screen = .working(.progress)
+            return [.fetchProgress(session: session, reader: reader)]
+        }))
         rows.append((.menu, .digit(0), endToWelcome))
         rows.append((.menu, .escape, endToWelcome))
         // Screens that only go back.
-        for fixture in [Fixture.status, .lossReported, .noticeActivated] {
+        for fixture in [Fixture.status, .lossReported, .noticeActivated, .progress] {
             for key in [Key.enter, .escape, .digit(0)] { rows.append((fixture, key, back)) }
         }
         // A notice without a readable card ends the session.
         for key in [Key.enter, .escape, .digit(0)] { rows.append((.noticeUnreadable, key, endToWelcome)) }
-        // Confirming the loss.
+        // Confirming the loss, then the electronic-credential question.
         for key in [Key.enter, .digit(1)] {
-            rows.append((.confirmLoss, key, { state in
-                state.screen = .working(.temporaryLoss)
-                return [.reportLoss(session: session, reader: reader, cardNumber: "A00000011", name: "张三丰")]
-            }))
+            rows.append((.confirmLoss, key, { state in state.screen = .electronicCredential; return [] }))
         }
         rows.append((.confirmLoss, .escape, back))
         rows.append((.confirmLoss, .digit(0), back))
+        for (key, continues) in [(Key.digit(1), true), (.answer(true), true), (.digit(2), false), (.answer(false), false)] {
+            rows.append((.electronicCredential, key, { state in
+                state.screen = .working(.temporaryLoss)
+                return [.reportLoss(session: session, reader: reader, cardNumber: "A00000011", name: "张三丰",
+                                    electronicCredentialContinues: continues)]
+            }))
+        }
+        rows.append((.electronicCredential, .escape, back))
+        rows.append((.electronicCredential, .digit(0), back))
         // PIN entry: digits append (0 is a digit here), Backspace corrects, Esc wipes and leaves.
         for (fixture, stage) in [(Fixture.pinOld, PinStage.old), (.pinNew, .new), (.pinConfirm, .confirm)] {
             for digit in UInt8(0)...9 {
@@ -96,9 +106,14 @@ import Testing
             return [.changePassword(session: session, reader: reader, oldPin: PinDigits("123456"),
                                     newPin: PinDigits("654321"))]
         }))
-        // The language key works everywhere and changes nothing else.
+        // The settings keys work everywhere and change nothing else.
         for fixture in Fixture.allCases {
             rows.append((fixture, .language, { state in state.language = .en; return [] }))
+            rows.append((fixture, .setLanguage(.en), { state in state.language = .en; return [] }))
+            rows.append((fixture, .largeText, { state in state.largeText = true; return [] }))
+            rows.append((fixture, .mute, { state in state.speech.muted = true; return [] }))
+            rows.append((fixture, .volumeUp, { state in state.speech.volume = 100; return [] }))
+            rows.append((fixture, .volumeDown, { state in state.speech.volume = 60; return [] }))
         }
         return rows
     }()
@@ -211,12 +226,13 @@ import Testing
                 case .temporaryLoss: state.screen = .lossReported(reply.reminder!)
                 case .activate: state.screen = .notice(.activated)
                 case .changePassword: state.screen = .notice(.passwordChanged)
+                case .progress: state.screen = .progress(reply.applications)
                 }
             case .failure(let notice):
                 state.screen = .notice(notice)
             }
-        case .key:
-            Issue.record("keys are tested above")
+        case .key, .elapsed:
+            Issue.record("keys and time are tested elsewhere")
         }
         return (state, [])
     }
@@ -269,9 +285,11 @@ import Testing
         state.handle(.reply(session: state.session, .status, .success(CallReply(status: Fixture.active))))
         #expect(state.screen == .menu)
         state.handle(.key(.digit(2)))
-        effects = state.handle(.key(.digit(1)))
+        #expect(state.handle(.key(.digit(1))).isEmpty)
+        #expect(state.screen == .electronicCredential)
+        effects = state.handle(.key(.answer(false)))
         #expect(effects == [.reportLoss(session: state.session, reader: Fixture.reader, cardNumber: "A00000011",
-                                        name: "张三丰")])
+                                        name: "张三丰", electronicCredentialContinues: false)])
         state.handle(.reply(session: state.session, .temporaryLoss,
                             .success(CallReply(status: Fixture.lost, reminder: Fixture.reminder))))
         #expect(state.screen == .lossReported(Fixture.reminder))

@@ -24,8 +24,11 @@ import Varlink
         let options = try KioskOptions([], environment: [:])
         #expect(options.socketPath == "/run/sscard/sscard.sock")
         #expect(options.reader == nil)
-        #expect(options.idleTimeoutSeconds == 60)
+        #expect(options.limits == IdleLimits(reading: 30, pinEntry: 60, warning: 10))
         #expect(options.language == .zh)
+        #expect(!options.web && options.listenPort == 8181)
+        #expect(options.startPagePath(environment: [:]) == "/run/sscard-kiosk/start.html")
+        #expect(options.startPagePath(environment: ["RUNTIME_DIRECTORY": "/run/k"]) == "/run/k/start.html")
     }
 
     @Test func everyOption() throws {
@@ -36,10 +39,16 @@ import Varlink
         #expect(options.idleTimeoutSeconds == 2)
         #expect(options.language == .en)
         #expect(try KioskOptions([], environment: ["SSCARD_SOCKET": "/env/s"]).socketPath == "/env/s")
+        let web = try KioskOptions(["--web", "--listen", "127.0.0.1:9090", "--start-page", "/tmp/k/start.html",
+                                    "--pin-timeout", "90", "--idle-warning", "5"], environment: [:])
+        #expect(web.web && web.listenPort == 9090 && web.startPage == "/tmp/k/start.html")
+        #expect(web.limits == IdleLimits(reading: 30, pinEntry: 90, warning: 5))
     }
 
     @Test(arguments: [["--lang", "fr"], ["--idle-timeout", "0"], ["--idle-timeout", "soon"], ["--socket"],
-                      ["--colour", "red"], ["stray"]])
+                      ["--colour", "red"], ["stray"],
+                      ["--listen", "0.0.0.0:8181"], ["--listen", "127.0.0.1:0"], ["--start-page", "start.html"],
+                      ["--pin-timeout", "-1"]])
     func badArguments(_ words: [String]) {
         #expect(throws: KioskUsageError.self) { try KioskOptions(words, environment: [:]) }
     }

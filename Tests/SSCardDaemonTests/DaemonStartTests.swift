@@ -45,7 +45,8 @@ struct DaemonStartTests {
         let logged = lines.value
         #expect(logged.contains { $0.contains("varlink server failed to start") }, "\(logged)")
         // Reverse order of start, and nothing the failed server or the watchdog would have stopped.
-        #expect(Self.stops(logged) == ["reader monitor", "change feed", "loss keeper", "audit checkpoints", "registry store"], "\(logged)")
+        #expect(Self.stops(logged) == ["metrics file", "reader monitor", "change feed", "loss keeper", "audit checkpoints",
+                                     "registry store"], "\(logged)")
         // The store really is closed: no descriptor of this process on the registry file any more.
         let registry = rig.stateDirectory + "/registry.sqlite"
         #expect(FileManager.default.fileExists(atPath: registry))
@@ -59,7 +60,8 @@ struct DaemonStartTests {
         let result = try DaemonProcessTests.run(DaemonProcessTests.sscardd, ["--config", rig.configPath])
         #expect(result.code == 1, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
-        #expect(Self.stops(lines) == ["reader monitor", "change feed", "loss keeper", "audit checkpoints", "registry store"], "\(result.output)")
+        #expect(Self.stops(lines) == ["metrics file", "reader monitor", "change feed", "loss keeper", "audit checkpoints",
+                                     "registry store"], "\(result.output)")
         #expect(lines.last?.contains("cannot start") == true, "\(result.output)")
         #expect(!result.output.contains("listening on"))
         // The file it refused is left alone.
@@ -71,10 +73,11 @@ struct DaemonStartTests {
         let rig = try DaemonRig()
         let daemon = try #require(rig.daemon)
         #expect(rig.stop() == 0)
-        #expect(Self.starts(daemon.output) == ["registry store", "audit checkpoints", "loss keeper", "change feed", "reader monitor", "varlink server", "watchdog"],
+        #expect(Self.starts(daemon.output) == ["registry store", "audit checkpoints", "loss keeper", "change feed", "reader monitor",
+                                                "metrics file", "varlink server", "watchdog"],
                 "\(daemon.output)")
-        #expect(Self.stops(daemon.output) == ["watchdog", "varlink server", "reader monitor", "change feed",
-                                                          "loss keeper", "audit checkpoints", "registry store"], "\(daemon.output)")
+        #expect(Self.stops(daemon.output) == ["watchdog", "varlink server", "metrics file", "reader monitor",
+                                                          "change feed", "loss keeper", "audit checkpoints", "registry store"], "\(daemon.output)")
         // The last line: the daemon's own "stopped".
         #expect(daemon.output.last?.hasSuffix("stopped") == true)
     }

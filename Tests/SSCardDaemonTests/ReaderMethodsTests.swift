@@ -72,7 +72,11 @@ struct ReaderMethodsTests {
         #expect(bound[.card]?[.cardNumber]?.string == number)
         #expect(bound[.card]?[.cardId]?.string == Fixture.cardId(13))
         _ = try client.call(RegistryMethod.activate.name, .fields([.reader: .string(PCSCRig.reader0), .evidence: Fixture.idCard]))
-        #expect(try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(PCSCRig.reader0)]))[.card]?[.state]?.string == "active")
+        let byReader = try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(PCSCRig.reader0)]))
+        #expect(byReader[.card]?[.state]?.string == "active")
+        // By reader also the holder's applications still in production (a kiosk's progress
+        // screen): none, binding delivered the first one.
+        #expect(byReader[.applications]?.array?.isEmpty == true)
 
         // A wrong old PIN: refused with tries left, nothing recorded.
         let wrong = Fixture.error { _ = try client.call(RegistryMethod.changePassword.name, .fields([
@@ -107,6 +111,13 @@ struct ReaderMethodsTests {
             .cardNumber: .string(Fixture.cardNumber(14)), .reader: .string(PCSCRig.reader0), .newPin: "111111",
             .evidence: Fixture.idCardAndCard])) }
         #expect(mismatch?.name == RegistryErrorName.identityMismatch.name)
+
+        // A replacement applied for: the card in the reader now shows it in production.
+        _ = try client.call(RegistryMethod.replace.name, .fields([
+            .cardNumber: .string(number), .replacementReason: "damaged", .evidence: Fixture.idCardAndCard]))
+        let progress = try client.call(RegistryMethod.getStatus.name, .fields([.reader: .string(PCSCRig.reader0)]))
+        #expect(progress[.applications]?.array?.map { $0[.stage]?.string } == ["accepted"])
+        #expect(progress[.applications]?.array?.first?[.kind]?.string == "replacement")
     }
 
     @Test("Reader.Monitor reports removal and insertion with the identity read")

@@ -166,6 +166,14 @@ struct SQLiteRegistryAccess: RegistryWriting {
         return pending
     }
 
+    func cardCountsByState() throws -> [CardState: Int] {
+        var counts: [CardState: Int] = [:]
+        try db.query("SELECT state, COUNT(*) FROM cards GROUP BY state") { row in
+            if let state = row.string(0).flatMap(CardState.init(rawValue:)) { counts[state] = Int(row.int64(1) ?? 0) }
+        }
+        return counts
+    }
+
     func aggregate(_ query: ReportQuery, _ parameters: [ColumnValue]) throws -> [[String?]] {
         try db.queryAll(query.sql, parameters.map(SQLiteValue.init)) { row in
             (0..<row.count).map { column -> String? in
