@@ -9,17 +9,21 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case action
     case actor
     case address
+    case alreadyImported
     case application
     case applicationId
     case applications
     case at
-    case authorisationLetter
     case atr
+    case authorisationLetter
     case bankFunction
     case bankReminder
     case basicInfo
+    case batch
+    case batchId
     case birthDate
     case birthplace
+    case bytes
     case cancellationReason
     case card
     case cardId
@@ -31,6 +35,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case createdAt
     case delivery
     case detail
+    case digest
     case document
     case documents
     case electronicCredentialContinues
@@ -45,6 +50,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case feeFen
     case feeSettlement
     case feeWaived
+    case field
     case firstBrokenSequence
     case from
     case generation
@@ -53,12 +59,16 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case head
     case holder
     case identity
+    case importedAt
+    case importedBy
     case intact
     case `interface`
     case issueDate
     case kind
     case limit
+    case line
     case lossExpiresAt
+    case maxBytes
     case method
     case name
     case newName
@@ -74,15 +84,17 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case path
     case pending
     case phone
-    case place
     case pin
+    case place
     case previousState
     case problem
+    case problemCount
+    case problems
     case progress
     case proxyDocument
     case proxySsn
-    case readError
     case reader
+    case readError
     case readers
     case reason
     case region
@@ -95,21 +107,26 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case replaces
     case result
     case role
+    case rows
     case rule
     case securePinEntry
     case sequence
     case servicePoint
+    case session
     case sex
     case specVersion
     case ssn
     case stage
     case state
     case statusWord
+    case text
     case triesLeft
     case unresponsive
     case updatedAt
+    case value
     case verifiedHead
     case whole
+    case writerHeldMs
     case zh
     case age
     case backlog
