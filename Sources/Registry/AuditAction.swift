@@ -26,6 +26,10 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     /// The counter's instant-issue machine made the card (accepted → produced in one step).
     public static let produceInstantly = AuditAction(rawValue: "produceInstantly")
     public static let bind = AuditAction(rawValue: "bind")
+    /// A production batch from the bank or card factory was applied (one entry a batch).
+    public static let importBatch = AuditAction(rawValue: "importBatch")
+    /// One application of an imported batch reached `produced` (one entry an application).
+    public static let produceInBatch = AuditAction(rawValue: "produceInBatch")
     public static let updateHolder = AuditAction(rawValue: "updateHolder")
     /// The bank's acknowledgement of an event of the card's financial function.
     public static let recordBankEvent = AuditAction(rawValue: "recordBankEvent")
@@ -63,8 +67,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     /// Every action there is: what the vocabulary must name.
     public static let all: [AuditAction] =
         CardOperation.allCases.map(AuditAction.init) + [.apply, .replace, .advance, .produceInstantly, .bind, .updateHolder,
-                                                        .recordBankEvent, .exportAudit, .refusedCalls,
-                                                        .unknownMethod] + callActions
+                                                        .importBatch, .produceInBatch, .recordBankEvent, .exportAudit,
+                                                        .refusedCalls, .unknownMethod] + callActions
 
     /// Whether the vocabulary has a name for it (entries from before the
     /// vocabulary was one may not).

@@ -12,6 +12,27 @@ public enum AuditTrail {
         try writer.append(entry.sealed(after: last?.hash ?? AuditEntry.genesisHash, key: writer.auditKey))
     }
 
+    /// `append` for many drafts at once: numbered and linked in order, then
+    /// handed to the engine together (one batch's entries).
+    static func append(contentsOf drafts: [AuditEntry], to writer: any RegistryWriting) throws {
+        guard !drafts.isEmpty else { return }
+        let last = try writer.lastAuditLink()
+        var sequence = last?.sequence ?? 0
+        var hash = last?.hash ?? AuditEntry.genesisHash
+        var sealed: [AuditEntry] = []
+        sealed.reserveCapacity(drafts.count)
+        for draft in drafts {
+            var entry = draft
+            entry.chain = writer.auditChain
+            sequence += 1
+            entry.sequence = sequence
+            entry = entry.sealed(after: hash, key: writer.auditKey)
+            hash = entry.hash
+            sealed.append(entry)
+        }
+        try writer.append(contentsOf: sealed)
+    }
+
     /// What a verification walks and what it holds the chain to.
     public struct Scope: Sendable {
         /// The chain `head` and `start` belong to (the reader's own chain).

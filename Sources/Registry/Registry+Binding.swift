@@ -46,6 +46,13 @@ extension Registry {
                 throw RegistryError.ruleViolated(rule: .identityMismatch,
                                                  detail: "the chip's social security number is not the applicant's")
             }
+            // A card from a production batch is bound only to the chip the batch said it made.
+            if let produced = try writer.producedCard(applicationId: applicationId),
+               produced.cardNumber != chip.cardNumber || produced.cardId != chip.cardId {
+                throw RegistryError.ruleViolated(
+                    rule: .identityMismatch,
+                    detail: "the chip is not the card batch '\(produced.batchId)' produced for application \(applicationId)")
+            }
             if try writer.card(chipId: chip.cardId) != nil {
                 throw RegistryError.ruleViolated(rule: .chipAlreadyBound, detail: "this chip identity was bound before")
             }

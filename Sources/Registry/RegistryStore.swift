@@ -70,6 +70,22 @@ public protocol RegistryReading {
     /// in time order, a page at a time; `body` returns false to stop.
     func forEachAuditEntry(from: Timestamp, to: Timestamp, servicePoint: String?,
                            _ body: (AuditEntry) throws -> Bool) throws
+
+    // Production batches (`Registry.importBatch`): set-based, so that an
+    // engine across a network answers a batch in a few round trips.
+    func productionBatch(_ id: String) throws -> ProductionBatchRecord?
+    /// The card data a batch delivered for an application.
+    func producedCard(applicationId: Int64) throws -> ProducedCard?
+    /// The applications with these ids.
+    func applications(ids: [Int64]) throws -> [Int64: Application]
+    /// Each holder's newest application that is neither rejected nor bound.
+    func openApplications(ssns: [SocialSecurityNumber]) throws -> [SocialSecurityNumber: Application]
+    /// Those of `numbers` that a card or a batch's produced card already has.
+    func knownCardNumbers(_ numbers: [CardNumber]) throws -> Set<CardNumber>
+    /// Those of `chipIds` that a card or a batch's produced card already has.
+    func knownChipIds(_ chipIds: [CardIdentificationCode]) throws -> Set<CardIdentificationCode>
+    /// Those of `applicationIds` that a batch already delivered card data for.
+    func producedApplications(_ applicationIds: [Int64]) throws -> Set<Int64>
 }
 
 /// The writes the registry logic performs, inside `RegistryStore.write`.
@@ -83,4 +99,16 @@ public protocol RegistryWriting: RegistryReading {
     func update(_ card: CardRecord) throws
     /// Appends a sealed entry; the engine refuses updates and deletes of the trail.
     func append(_ entry: AuditEntry) throws
+    /// Appends sealed entries, consecutive in one chain, in order (an engine
+    /// across a network sends them together).
+    func append(contentsOf entries: [AuditEntry]) throws
+    /// Records a batch, stores its cards' data and moves their applications
+    /// to `produced` at `time`.
+    func insert(_ batch: ProductionBatchRecord, cards: [ProducedCard], at time: Timestamp) throws
+}
+
+extension RegistryWriting {
+    public func append(contentsOf entries: [AuditEntry]) throws {
+        for entry in entries { try append(entry) }
+    }
 }

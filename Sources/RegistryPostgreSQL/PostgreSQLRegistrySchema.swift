@@ -133,6 +133,26 @@ enum PostgreSQLRegistrySchema {
         (id: "0005-chip-blocked", sql: """
             ALTER TABLE cards ADD COLUMN chip_blocked INTEGER NOT NULL DEFAULT 0 CHECK (chip_blocked IN (0, 1));
             """),
+        // Production batches (issue 18), as "0006-production-batches" in `RegistrySchema`.
+        (id: "0006-production-batches", sql: """
+            CREATE TABLE production_batches (
+                batch_id TEXT PRIMARY KEY NOT NULL,
+                digest TEXT NOT NULL,
+                row_count BIGINT NOT NULL,
+                imported_at BIGINT NOT NULL,
+                imported_by TEXT NOT NULL
+            );
+            CREATE TABLE produced_cards (
+                application_id BIGINT PRIMARY KEY REFERENCES applications(id),
+                batch_id TEXT NOT NULL REFERENCES production_batches(batch_id),
+                card_number TEXT NOT NULL UNIQUE,
+                card_id TEXT NOT NULL UNIQUE,
+                spec_version TEXT NOT NULL,
+                issue_date TEXT NOT NULL,
+                expiry_date TEXT NOT NULL
+            );
+            CREATE INDEX produced_cards_by_batch ON produced_cards(batch_id);
+            """),
         // Reports and the audit export: the same indexes as the SQLite
         // engine's 0007, the time index ending in id for the export's paging.
         (id: "0007-report-indexes", sql: """

@@ -31,6 +31,8 @@ public struct RegistryTransfer {
         public var holders = 0
         public var applications = 0
         public var cards = 0
+        public var productionBatches = 0
+        public var producedCards = 0
         /// Cards with a pending temporary-loss deadline.
         public var deadlines = 0
         public var auditEntries = 0
@@ -51,6 +53,9 @@ public struct RegistryTransfer {
             + "card_number, created_at, updated_at, fee_settlement, new_name, channel, expected_date, delivery", "id"),
         ("cards", "card_number, card_id, ssn, application_id, state, previous_state, loss_deadline, "
             + "electronic_credential, replaced_by, updated_at, generation, bank_function, chip_blocked", "card_number"),
+        // Production batches (migration 0006): the batches, then their cards' data.
+        ("production_batches", RegistryRows.productionBatchColumns, "batch_id"),
+        ("produced_cards", RegistryRows.producedCardColumns, "application_id"),
         ("audit", "seq, at, actor, role, channel, service_point, action, outcome, card_number, ssn, application_id, "
             + "document, proxy_ssn, old_state, new_state, reason, detail, prev_hash, hash, keyed", "seq"),
     ]
@@ -116,8 +121,9 @@ public struct RegistryTransfer {
     private func copy(from source: Connection, to target: PostgreSQLRegistryStore) throws {
         try target.pool.transaction { connection in
             // Nobody else writes while we look and copy; then empty means empty at commit.
-            try connection.execute("LOCK TABLE holders, applications, cards, audit, audit_chains IN EXCLUSIVE MODE")
-            for table in ["holders", "applications", "cards", "audit", "audit_chains"] {
+            try connection.execute("LOCK TABLE holders, applications, cards, production_batches, produced_cards, audit, audit_chains "
+                                       + "IN EXCLUSIVE MODE")
+            for table in ["holders", "applications", "cards", "production_batches", "produced_cards", "audit", "audit_chains"] {
                 let count = try connection.queryOne("SELECT count(*) FROM \(table)") { $0.int64(0) ?? 0 } ?? 0
                 if count > 0 { throw TransferError.targetNotEmpty(table: table, rows: Int(count)) }
             }
@@ -162,6 +168,8 @@ public struct RegistryTransfer {
                 case "cards":
                     report.cards = expected.count
                     report.deadlines = expected.filter { $0[6] != nil }.count
+                case "production_batches": report.productionBatches = expected.count
+                case "produced_cards": report.producedCards = expected.count
                 default: report.auditEntries = expected.count
                 }
             }

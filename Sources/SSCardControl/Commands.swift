@@ -96,6 +96,10 @@ extension Control {
             return .init(method: RegistryMethod.recordInstantProduction.name, parameters: .fields(p))
         },
         "issue-instantly": Command.instantIssue,
+        "import-batch": Command(summary: "import-batch FILE [--chunk-bytes N]   (a production batch, CSV: docs/operations.md)",
+                                options: BatchImport.options, render: .raw) { _ in
+            throw UsageError("import-batch runs its own calls")  // Control.main runs BatchImport instead
+        },
         "advance": Command(summary: "advance APPLICATION-ID STAGE [--reason R]", options: ["reason"],
                            render: .keyValue(key: .application, order: applicationOrder)) { a in
             guard let id = Int64(try a.word(1, "application id")) else { throw UsageError("application id must be a number") }

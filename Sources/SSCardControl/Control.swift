@@ -22,6 +22,15 @@ public enum Control {
         let socket = arguments.option("socket") ?? ProcessInfo.processInfo.environment["SSCARD_SOCKET"]
             ?? "/run/sscard/sscard.sock"
         do {
+            if name == "import-batch" {
+                if let unknown = arguments.unknown(allowed: command.options) {
+                    throw UsageError("unknown option --\(unknown) for '\(name)'")
+                }
+                // The commit checks and applies the whole batch: minutes for the largest.
+                let client = try VarlinkClient(path: socket, timeout: .seconds(900))
+                defer { client.close() }
+                return try BatchImport.run(arguments, client: client, labels: labels).rawValue
+            }
             let request = try command.build(arguments)
             if let unknown = arguments.unknown(allowed: command.options) {
                 throw UsageError("unknown option --\(unknown) for '\(name)'")

@@ -40,6 +40,10 @@ public enum AccessPolicy {
         .registry(.report): staff,
         // Registry: administration.
         .registry(.advanceApplication): [.admin],
+        .registry(.beginBatchImport): [.admin],
+        .registry(.addBatchText): [.admin],
+        .registry(.commitBatchImport): [.admin],
+        .registry(.abortBatchImport): [.admin],
         .registry(.seal): [.admin],
         .registry(.unseal): [.admin],
         .registry(.verifyAudit): [.admin],

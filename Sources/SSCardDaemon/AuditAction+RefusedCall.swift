@@ -21,6 +21,7 @@ extension AuditAction {
         case .advanceApplication: .advance
         case .recordInstantProduction: .produceInstantly
         case .bindCard: .bind
+        case .beginBatchImport, .addBatchText, .commitBatchImport, .abortBatchImport: .importBatch
         case .activate: AuditAction(.activate)
         case .reportLoss: .reportLoss
         case .releaseLoss: AuditAction(.releaseLoss)

@@ -14,6 +14,8 @@ struct RegistryMethods: Sendable {
     let securityModule: (any SecurityModule & Sendable)?
     /// The audit chain's head outside the database, for VerifyAudit.
     var auditCheckpoints: AuditCheckpoints? = nil
+    /// Production batch imports in progress (BeginBatchImport … CommitBatchImport).
+    let batchImports = BatchImportSessions()
     /// Refusals a caller can repeat at will, written at most twice per uid and minute.
     let refusedAttempts: RefusedAttempts
 
@@ -37,6 +39,10 @@ struct RegistryMethods: Sendable {
         .advanceApplication: { try $0.advance($1) },
         .recordInstantProduction: { try $0.recordInstantProduction($1) },
         .bindCard: { try $0.bind($1) },
+        .beginBatchImport: { try $0.beginBatchImport($1) },
+        .addBatchText: { try $0.addBatchText($1) },
+        .commitBatchImport: { try $0.commitBatchImport($1) },
+        .abortBatchImport: { try $0.abortBatchImport($1) },
         .activate: { try $0.activate($1) },
         .reportLoss: { try $0.reportLoss($1) },
         .releaseLoss: { try $0.simple(.releaseLoss, $1) },

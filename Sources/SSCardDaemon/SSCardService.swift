@@ -45,6 +45,10 @@ final class SSCardService: VarlinkHandler, Sendable {
         set { currentRoles.write { $0 = newValue } }
     }
 
+    func connectionClosed(_ connectionID: UInt64) {
+        registryMethods.batchImports.connectionClosed(connectionID)
+    }
+
     /// Every call passes here: it is served, then counted (method, outcome,
     /// latency) in lock-free counters, so counting costs two clock reads
     /// and a few atomic adds (docs/benchmarks.md, 16-client GetStatus).
@@ -149,6 +153,7 @@ final class SSCardService: VarlinkHandler, Sendable {
         switch error {
         case let error as VarlinkError: return error
         case let error as RegistryError: return error.varlinkError
+        case let error as ProductionBatchError: return error.varlinkError
         case let error as ReaderFailure: return error.varlinkError
         case let error as CardError: return ReaderFailure.card(error, reader: "").varlinkError
         default:

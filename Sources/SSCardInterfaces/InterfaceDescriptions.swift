@@ -271,6 +271,36 @@ method RecordInstantProduction(applicationId: int, reason: ?string) -> (applicat
 # Moves an application to its next production stage, or rejects it (with a reason).
 method AdvanceApplication(applicationId: int, stage: Stage, reason: ?string) -> (application: Application)
 
+# A production batch from the bank or card factory (docs/operations.md,
+# "Production batches"), imported in a session: BeginBatchImport, then the
+# file's UTF-8 text in pieces that each fit max-message-bytes (AddBatchText,
+# in order, cut anywhere), then CommitBatchImport, which checks every row and
+# applies all of them or none. A session belongs to the connection that
+# began it and ends at commit, at abort, or after idle minutes. Admin only.
+type BatchSummary (
+  batchId: string,
+  digest: string,
+  rows: int,
+  importedAt: string,
+  importedBy: string,
+  # True when this batch id was imported before with the same content: nothing changed now.
+  alreadyImported: bool,
+  # How long the apply held the registry's writer (absent for alreadyImported).
+  writerHeldMs: ?int
+)
+
+# One problem of a rejected batch: the file's line (1 is the header; 0 the
+# file as a whole), the column, a machine name, words, and the value masked.
+type BatchProblem (line: int, field: ?string, problem: string, reason: string, value: ?string)
+
+method BeginBatchImport() -> (session: string, maxBytes: int)
+
+method AddBatchText(session: string, text: string) -> (bytes: int)
+
+method CommitBatchImport(session: string) -> (batch: BatchSummary)
+
+method AbortBatchImport(session: string) -> ()
+
 # Binds a produced card to its chip identity: given, or read from a reader.
 method BindCard(applicationId: int, identity: ?CardIdentity, reader: ?string, evidence: ?Evidence) -> (card: Card)
 
@@ -479,6 +509,13 @@ error RegistryUnavailable (reason: string)
 # The file system holding the registry is full: nothing was applied; retry once space is freed.
 error StorageFull (reason: string)
 error IdentityMismatch (reason: string)
+# Nothing of the batch was imported: every problem found (up to 200 of problemCount).
+error BatchRejected (batchId: string, problems: []BatchProblem, problemCount: int)
+# The batch id was imported before with other content; nothing was imported now.
+error BatchConflict (batchId: string, importedAt: string)
+# No open import session of this connection by that id (ended, expired, or another's);
+# or a session over its limits (reason says which).
+error ImportSessionInvalid (session: string, reason: string)
 """#
 
     public static let all = [("org.sscard.Registry", registry), ("org.sscard.Reader", reader)]

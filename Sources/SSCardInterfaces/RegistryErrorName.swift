@@ -14,6 +14,9 @@ public enum RegistryErrorName: String, InterfaceMember {
     case registryUnavailable = "RegistryUnavailable"
     case storageFull = "StorageFull"
     case identityMismatch = "IdentityMismatch"
+    case batchRejected = "BatchRejected"
+    case batchConflict = "BatchConflict"
+    case importSessionInvalid = "ImportSessionInvalid"
 }
 
 extension VarlinkError {

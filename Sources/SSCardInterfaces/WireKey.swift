@@ -9,17 +9,21 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case action
     case actor
     case address
+    case alreadyImported
     case application
     case applicationId
     case applications
     case at
-    case authorisationLetter
     case atr
+    case authorisationLetter
     case bankFunction
     case bankReminder
     case basicInfo
+    case batch
+    case batchId
     case birthDate
     case birthplace
+    case bytes
     case cancellationReason
     case card
     case cardId
@@ -31,6 +35,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case createdAt
     case delivery
     case detail
+    case digest
     case document
     case documents
     case electronicCredentialContinues
@@ -45,6 +50,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case feeFen
     case feeSettlement
     case feeWaived
+    case field
     case firstBrokenSequence
     case from
     case generation
@@ -53,13 +59,17 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case head
     case holder
     case identity
+    case importedAt
+    case importedBy
     case intact
     case `interface`
     case issueDate
     case kind
     case limit
+    case line
     case lossExpiresAt
     case macsComputed
+    case maxBytes
     case method
     case module
     case name
@@ -76,16 +86,18 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case path
     case pending
     case phone
+    case pin
     case place
     case present
-    case pin
     case previousState
     case problem
+    case problemCount
+    case problems
     case progress
     case proxyDocument
     case proxySsn
-    case readError
     case reader
+    case readError
     case readers
     case reason
     case region
@@ -98,6 +110,7 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case replaces
     case result
     case role
+    case rows
     case rule
     case securePinEntry
     case serial
@@ -110,11 +123,14 @@ public enum WireKey: String, CaseIterable, Hashable, Sendable {
     case stage
     case state
     case statusWord
+    case text
     case triesLeft
     case unresponsive
     case updatedAt
+    case value
     case verifiedHead
     case whole
+    case writerHeldMs
     case zh
     case age
     case backlog

@@ -131,6 +131,8 @@ public enum ServiceVocabulary: String, CaseIterable, Sendable {
         "replace": BilingualName("补换领", "Replacement application"),
         "advance": BilingualName("制卡进度变更", "Production stage change"),
         "produceInstantly": BilingualName("即时制卡", "Instant production"),
+        "importBatch": BilingualName("制卡批次导入", "Production batch import"),
+        "produceInBatch": BilingualName("批量制卡完成", "Produced in a batch"),
         "bind": BilingualName("卡片绑定", "Card binding"),
         "updateHolder": BilingualName("信息变更", "Information change"),
         "recordBankEvent": BilingualName("金融功能状态登记", "Bank function recorded"),

@@ -358,6 +358,7 @@ final class ConnectionLoop: @unchecked Sendable {
         poller.remove(connection.descriptor)
         connection.close()
         if connections.removeValue(forKey: connection.id) != nil {
+            router.handler.connectionClosed(connection.id)
             let uid = connection.peer.uid
             connectionsPerUID[uid] = connectionsPerUID[uid, default: 1] > 1 ? connectionsPerUID[uid, default: 1] - 1 : nil
         }

@@ -8,4 +8,11 @@
 /// connection are handed over one at a time, in the order they arrived.
 public protocol VarlinkHandler: Sendable {
     func handle(_ call: VarlinkCall, reply: VarlinkReply)
+    /// The connection `VarlinkCall.connectionID` named is closed: state kept
+    /// for it can go. Called on the server's I/O thread, so it must not block.
+    func connectionClosed(_ connectionID: UInt64)
+}
+
+extension VarlinkHandler {
+    public func connectionClosed(_ connectionID: UInt64) {}
 }

@@ -66,6 +66,11 @@ struct AllBenchmarks {
             }
             return try daemon.run()
         }
+        try area("production batch") {
+            var batch = ProductionBatchBenchmark(rows: quick ? 10_000 : 100_000)
+            batch.directory = (path as NSString).deletingLastPathComponent
+            return try batch.run()
+        }
         try area("start-up, memory") {
             try StartupBenchmark(path: path, cards: cards, rounds: quick ? 2 : 3).run()
         }

@@ -36,7 +36,7 @@ final class BenchmarkPostgreSQL {
         let (postgres, arguments) = command("postgres", [
             "-D", directory + "/data", "-k", directory, "-p", String(port), "-c", "listen_addresses=",
             "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "max_connections=300",
-            "-c", "shared_buffers=512MB", "-c", "max_wal_size=4GB",
+            "-c", "shared_buffers=512MB", "-c", "max_wal_size=4GB", "-c", "log_min_duration_statement=250",
         ])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: postgres)

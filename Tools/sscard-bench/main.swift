@@ -3,6 +3,7 @@
 //   sscard-bench registry [--cards N] [--path FILE]
 //   sscard-bench daemon [--cards N] [--path FILE]
 //   sscard-bench shared [--cards N] [--directory DIR] [--rounds N] [--seconds S]
+//   sscard-bench batch [--rows N] [--directory DIR]
 //   sscard-bench all [--cards N] [--quick] [--path FILE] [--card-script FILE]
 //
 // Build with -c release; see docs/benchmarks.md for the method.
@@ -108,6 +109,12 @@ case "shared":
     if let directory = option("--directory") { benchmark.directory = directory }
     if let rounds = option("--rounds").flatMap(Int.init) { benchmark.rounds = rounds }
     if let seconds = option("--seconds").flatMap(Double.init) { benchmark.roundSeconds = seconds }
+    printTable { try benchmark.run() }
+case "batch":
+    // A production batch against a plain bulk insert, SQLite and PostgreSQL (docs/benchmarks.md).
+    var benchmark = ProductionBatchBenchmark()
+    if let rows = option("--rows").flatMap(Int.init) { benchmark.rows = rows }
+    if let directory = option("--directory") { benchmark.directory = directory }
     printTable { try benchmark.run() }
 case "all":
     // Every area in one run and one table (scripts/bench builds and runs this).

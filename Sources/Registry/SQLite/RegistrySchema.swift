@@ -116,6 +116,30 @@ enum RegistrySchema {
         Migration(id: "0005-chip-blocked", sql: """
             ALTER TABLE cards ADD COLUMN chip_blocked INTEGER NOT NULL DEFAULT 0 CHECK (chip_blocked IN (0, 1));
             """),
+        // Production batches from the bank or card factory (issue 18): each
+        // batch once, by id, with the digest that recognises a re-sent file;
+        // each produced card's data until and after its binding. A card
+        // number or chip identity appears once among produced cards, as
+        // among cards.
+        Migration(id: "0006-production-batches", sql: """
+            CREATE TABLE production_batches (
+                batch_id TEXT PRIMARY KEY NOT NULL,
+                digest TEXT NOT NULL,
+                row_count INTEGER NOT NULL,
+                imported_at INTEGER NOT NULL,
+                imported_by TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE produced_cards (
+                application_id INTEGER PRIMARY KEY REFERENCES applications(id),
+                batch_id TEXT NOT NULL REFERENCES production_batches(batch_id),
+                card_number TEXT NOT NULL UNIQUE,
+                card_id TEXT NOT NULL UNIQUE,
+                spec_version TEXT NOT NULL,
+                issue_date TEXT NOT NULL,
+                expiry_date TEXT NOT NULL
+            );
+            CREATE INDEX produced_cards_by_batch ON produced_cards(batch_id);
+            """),
         // Reports and the audit export (issue 18): the period's entries by
         // time (and by service point for an operator's own), an application's
         // acceptance entry, and the backlog by stage, each read by index.
