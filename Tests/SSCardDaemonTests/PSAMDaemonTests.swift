@@ -100,6 +100,43 @@ struct PSAMDaemonTests {
         #expect(try Self.resets(client, number).last?[.outcome]?.string == "done")
     }
 
+    @Test("the PSAM in a SAM reader of its own (own vpcd entry and channel), beside the holder's reader")
+    func psamInAReaderOfItsOwn() throws {
+        let layout = try PCSCLayout(friendlyNames: ["Virtual PCD", "Virtual SAM"])
+        let (holderReader, samReader) = (layout.reader(0), layout.reader(1))
+        let rig = try DaemonRig(extra: """
+            security-module = psam
+            psam-reader = \(samReader)
+            """, start: false, softwareKeys: false)
+        let credentials = rig.directory + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try "123456\n".write(toFile: credentials + "/psam-pin", atomically: true, encoding: .utf8)
+        chmod(credentials + "/psam-pin", 0o400)
+        try rig.start(environment: ["PCSCLITE_CSOCK_NAME": layout.socketPath, "CREDENTIALS_DIRECTORY": credentials])
+        let client = try Fixture.client(rig)
+        let number = try Fixture.issue(48, client: client)
+        let psam = try layout.insertPSAM(Self.psamFile, entry: 1, name: "sam-reader-psam")
+        defer { psam.terminate() }
+        let watcher = try MonitorWatcher(rig)
+        let card = try layout.insert(DaemonRig.profile(cardNumber: Fixture.cardNumber(48), cardId: Fixture.cardId(48),
+                                                       ssn: Fixture.ssn(48), name: "李四"), entry: 0, name: "holder-48")
+        defer { card.terminate() }
+        try watcher.wait { $0[.event]?.string == "cardInserted" && $0[.reader]?.string == holderReader && $0[.identity] != nil }
+
+        // The holder's reader is the one listed; the SAM reader never is.
+        let listed = try client.call(ReaderMethod.listReaders.name, [:])[.readers]?.array?.compactMap { $0[.name]?.string } ?? []
+        #expect(listed.contains(holderReader) && !listed.contains(samReader), "\(listed)")
+        for _ in 0..<3 { _ = try? client.call(ReaderMethod.verifyPin.name, .fields([.pin: "864209"])) }
+        _ = try client.call(RegistryMethod.resetPassword.name, .fields([
+            .cardNumber: .string(number), .reader: .string(holderReader), .newPin: "135790", .evidence: Fixture.idCardAndCard]))
+        let verified = try client.call(ReaderMethod.verifyPin.name, .fields([.reader: .string(holderReader), .pin: "135790"]))
+        #expect(verified[.result]?.string == "verified", "\(verified)")
+        let status = try client.call(ReaderMethod.psamStatus.name, [:])
+        #expect(status[.present]?.bool == true && status[.reader]?.string == samReader && status[.macsComputed]?.int == 2,
+                "\(status)")
+        #expect(try Self.resets(client, number).last?[.outcome]?.string == "done")
+    }
+
     @Test("PSAM absent, or the credential's PIN refused: SecurityModuleFailed, audited, the card unchanged")
     func refusalsAreAudited() throws {
         // No PSAM in slot 1.

@@ -73,6 +73,19 @@ public final class PCSCLayout: @unchecked Sendable {
         return card
     }
 
+    /// Puts the virtual PSAM described by `text` (sscard-vcard --psam) into entry `index`'s slot.
+    public func insertPSAM(_ text: String, entry index: Int, slot: Int = 0, name: String) throws -> ChildProcess {
+        let port = entries[index].port + UInt16(slot)
+        let path = directory + "/\(name)-\(index)-\(slot).conf"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let binary = PCSCRig.productsDirectory + "/sscard-vcard"
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw RigError.missing(binary) }
+        let psam = try ChildProcess(name: name, executable: binary, arguments: ["--port", String(port), "--psam", path],
+                                    logPath: directory + "/\(name).log")
+        try psam.waitForLine(containing: "ready port \(port)")
+        return psam
+    }
+
     deinit {
         pcscd?.terminate(signal: SIGKILL)
         // SSCARD_KEEP_RIG=1 keeps the logs for a post-mortem, as PCSCRig does.
