@@ -62,28 +62,26 @@ public final class PCSCLayout: @unchecked Sendable {
 
     /// Puts a virtual card with `json` into entry `index`'s slot.
     public func insert(_ json: String, entry index: Int, slot: Int = 0, name: String) throws -> ChildProcess {
-        let port = entries[index].port + UInt16(slot)
-        let path = directory + "/\(name)-\(index)-\(slot).json"
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        let binary = PCSCRig.productsDirectory + "/sscard-vcard"
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw RigError.missing(binary) }
-        let card = try ChildProcess(name: name, executable: binary, arguments: ["--port", String(port), "--profile", path],
-                                    logPath: directory + "/\(name).log")
-        try card.waitForLine(containing: "ready port \(port)")
-        return card
+        try startVirtual(json, kind: "--profile", suffix: "json", entry: index, slot: slot, name: name)
     }
 
     /// Puts the virtual PSAM described by `text` (sscard-vcard --psam) into entry `index`'s slot.
     public func insertPSAM(_ text: String, entry index: Int, slot: Int = 0, name: String) throws -> ChildProcess {
+        try startVirtual(text, kind: "--psam", suffix: "conf", entry: index, slot: slot, name: name)
+    }
+
+    /// Starts sscard-vcard on the slot's port with `text` as its `kind` file, once it listens.
+    private func startVirtual(_ text: String, kind: String, suffix: String, entry index: Int, slot: Int,
+                              name: String) throws -> ChildProcess {
         let port = entries[index].port + UInt16(slot)
-        let path = directory + "/\(name)-\(index)-\(slot).conf"
+        let path = directory + "/\(name)-\(index)-\(slot).\(suffix)"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let binary = PCSCRig.productsDirectory + "/sscard-vcard"
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw RigError.missing(binary) }
-        let psam = try ChildProcess(name: name, executable: binary, arguments: ["--port", String(port), "--psam", path],
-                                    logPath: directory + "/\(name).log")
-        try psam.waitForLine(containing: "ready port \(port)")
-        return psam
+        let process = try ChildProcess(name: name, executable: binary, arguments: ["--port", String(port), kind, path],
+                                       logPath: directory + "/\(name).log")
+        try process.waitForLine(containing: "ready port \(port)")
+        return process
     }
 
     deinit {
