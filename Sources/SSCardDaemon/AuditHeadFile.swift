@@ -52,28 +52,10 @@ struct AuditHeadFile {
         encoder.outputFormatting = [.sortedKeys]
         var data = try encoder.encode(contents)
         data.append(0x0A)
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure("cannot create \(temporary)") }
-        let written = data.withUnsafeBytes { buffer in Foundation.write(fd, buffer.baseAddress, buffer.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == data.count, synced == 0 else {
-            unlink(temporary)
-            throw failure("cannot write \(temporary)")
+        do {
+            try AtomicFile.replace(path, with: Array(data), mode: 0o600)
+        } catch {
+            throw Problem(path: path, reason: "\(error.step): \(error.reason)")
         }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw failure("cannot rename \(temporary) into place")
-        }
-        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 {
-            _ = fsync(directory)
-            close(directory)
-        }
-    }
-
-    private func failure(_ what: String) -> Problem {
-        Problem(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Glibc
 
-/// The metrics file, replaced whole: written to `PATH.tmp` in the same
-/// directory, fsynced, renamed over `PATH`. node_exporter reads the textfile
+/// The metrics file, replaced whole (`AtomicFile`: `PATH.tmp` in the same
+/// directory, fsynced, renamed over `PATH`). node_exporter reads the textfile
 /// directory whenever Prometheus scrapes, so it must never see half a file;
 /// the temporary name does not end in `.prom`, so the collector ignores it.
 ///
@@ -20,44 +20,14 @@ struct MetricsFile {
 
     let path: String
 
-    var temporaryPath: String { path + ".tmp" }
-    var directory: String { (path as NSString).deletingLastPathComponent }
+    var temporaryPath: String { AtomicFile.temporaryPath(for: path) }
 
     func write(_ text: String) throws(Failure) {
-        let temporary = temporaryPath
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("cannot create \(temporary)") }
-        var bytes = Array(text.utf8)
-        var offset = 0
-        var problem: Failure?
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { problem = failure("cannot write \(temporary)"); break }
-            offset += written
+        do {
+            try AtomicFile.replace(path, with: Array(text.utf8), mode: 0o644)
+        } catch {
+            throw Failure(path: path, step: error.step, reason: error.reason)
         }
-        bytes.removeAll()
-        if problem == nil, fchmod(fd, 0o644) != 0 { problem = failure("cannot make \(temporary) mode 0644") }
-        if problem == nil, fsync(fd) != 0 { problem = failure("cannot fsync \(temporary)") }
-        close(fd)
-        if let problem {
-            unlink(temporary)
-            throw problem
-        }
-        guard rename(temporary, path) == 0 else {
-            let problem = failure("cannot rename \(temporary) into place")
-            unlink(temporary)
-            throw problem
-        }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)
-            close(directoryFD)
-        }
-    }
-
-    private func failure(_ step: String) -> Failure {
-        Failure(path: path, step: step, reason: String(cString: strerror(errno)))
     }
 
     /// What `--check-config` and the start check: the file is named

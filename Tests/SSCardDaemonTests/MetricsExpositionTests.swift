@@ -153,6 +153,22 @@ struct MetricsExpositionTests {
         #expect(throws: MetricsFile.Failure.self) { try missing.write("c 3\n") }
     }
 
+    /// Someone else who may write the textfile directory plants a link at
+    /// the temporary name: the write replaces the link, never its target.
+    @Test func aLinkPlantedAtTheTemporaryNameIsNotFollowed() throws {
+        let directory = try TemporaryDirectory()
+        let victim = directory.path + "/registry.sqlite"
+        try "precious".write(toFile: victim, atomically: true, encoding: .utf8)
+        chmod(victim, 0o600)
+        let file = MetricsFile(path: directory.path + "/sscard.prom")
+        #expect(symlink(victim, file.temporaryPath) == 0)
+        try file.write("a 1\n")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+        var status = stat()
+        #expect(stat(victim, &status) == 0 && status.st_mode & 0o777 == 0o600)
+        #expect(try String(contentsOfFile: file.path, encoding: .utf8) == "a 1\n")
+    }
+
     @Test func theConfigurationWantsAPromFileInAWritableDirectory() throws {
         let directory = try TemporaryDirectory()
         #expect(MetricsFile.problem(with: directory.path + "/sscard.prom") == nil)
