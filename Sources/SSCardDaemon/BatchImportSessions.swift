@@ -5,9 +5,9 @@ import Varlink
 /// The open production-batch imports: the text each has received so far,
 /// held until commit. Bounded so that a peer cannot exhaust the daemon's
 /// memory — bytes a session, sessions a user and in all — and each session
-/// is usable only from the connection that began it and ends after idle
-/// minutes (the daemon is not told when a connection closes, so an
-/// abandoned session lasts until then, still counted against its user).
+/// is usable only from the connection that began it, and ends when that
+/// connection closes (`VarlinkHandler.connectionClosed`) or after idle
+/// minutes, whichever comes first.
 final class BatchImportSessions: Sendable {
     struct Limits: Sendable {
         /// 100,000 rows of the documented layout take about 11 MB.

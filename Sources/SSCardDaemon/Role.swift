@@ -56,6 +56,11 @@ public struct RoleResolver: Sendable {
         self.kioskReaders = kioskReaders
     }
 
+    /// The readers of a kiosk peer, by its uid or the same groups its role comes from.
+    public func kioskScope(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> ReaderScope {
+        kioskReaders.scope(uid: uid, groups: membership.groups(uid: uid) ?? Set(peerGroups + [gid]))
+    }
+
     /// The role for a peer, or nil if it has none.
     ///
     /// Membership comes from the group database for the peer's uid, read
@@ -64,11 +69,6 @@ public struct RoleResolver: Sendable {
     /// a connection opened before it. Only a uid the user database does not
     /// know (a container's, a test's) falls back to `peerGroups`, what the
     /// kernel reported for the connection (SO_PEERGROUPS) with its gid.
-    /// The readers of a kiosk peer, by its uid or the same groups its role comes from.
-    public func kioskScope(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> ReaderScope {
-        kioskReaders.scope(uid: uid, groups: membership.groups(uid: uid) ?? Set(peerGroups + [gid]))
-    }
-
     public func role(uid: uid_t, gid: gid_t, peerGroups: [gid_t] = []) -> Role? {
         if uid == 0 { return .admin }
         let groups = membership.groups(uid: uid) ?? Set(peerGroups + [gid])

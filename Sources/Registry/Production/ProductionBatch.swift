@@ -19,10 +19,7 @@ public struct ProductionBatch: Hashable, Sendable {
         var hasher = SHA256()
         hasher.update(Array(("sscard-batch-v1\n" + id + "\n").utf8))
         for row in rows { hasher.update(Array((row.canonical + "\n").utf8)) }
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        return Hex.encode(hasher.finalize()).lowercased()
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SSCardValues
 
 /// Who may drive the page: the browser that opened the start page.
 ///
@@ -72,14 +73,7 @@ final class PageSession: @unchecked Sendable {
     static func randomHex(bytes count: Int = 32) -> String {
         // SystemRandomNumberGenerator is getrandom(2) on Linux: a CSPRNG.
         var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for _ in 0..<count {
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return Hex.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }).lowercased()
     }
 
     /// Compares without stopping at the first difference.
