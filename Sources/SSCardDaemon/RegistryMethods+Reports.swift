@@ -24,7 +24,7 @@ extension RegistryMethods {
     func exportAudit(_ context: CallContext, _ reply: VarlinkReply) throws {
         guard context.call.more else { throw VarlinkError.expectedMore }
         let period = try Self.period(context, now: registry.clock.now())
-        let point = try context.parameters.optionalString(.servicePoint)
+        let point = try context.parameters.optionalText(.servicePoint, limit: Parameters.TextLimit.servicePoint)
         let unmasked = try context.parameters.optionalBool(.unmasked) ?? false
         var page: [JSONValue] = []
         var completed = false
@@ -85,7 +85,7 @@ extension RegistryMethods {
     /// The service point a report is limited to: the operator's own always;
     /// for an administrator the one named, or none (every point).
     static func servicePoint(_ context: CallContext, own: String) throws -> String? {
-        let named = try context.parameters.optionalString(.servicePoint)
+        let named = try context.parameters.optionalText(.servicePoint, limit: Parameters.TextLimit.servicePoint)
         guard context.role == .admin else {
             if let named, named != own {
                 throw context.denied("an operator sees the reports of their own service point (\(own)) only")

@@ -42,6 +42,8 @@ extension Parameters {
         public static let reason = 500
         public static let phone = 32
         public static let address = 200
+        /// A service point's name, as a report or an export names it.
+        public static let servicePoint = 128
     }
 
     public func optionalText(_ key: WireKey, limit: Int) throws(VarlinkError) -> String? {
