@@ -111,8 +111,16 @@ public final class CardReaders: @unchecked Sendable {
         guard !lock.withLock({ stopped }) else { return }
         do {
             let monitor = try ReaderMonitor()
+            // Kept before it starts, under the lock `stop` takes: a stop that
+            // comes first finds it and stops it (a stopped monitor never
+            // starts), so no reader event is handled or logged after "stopped".
+            let kept = lock.withLock {
+                guard !stopped else { return false }
+                self.monitor = monitor
+                return true
+            }
+            guard kept else { return monitor.stop() }
             monitor.start { [weak self] event in self?.handle(event) }
-            lock.withLock { self.monitor = monitor }
             log.info("reader monitor started")
         } catch {
             if attempt == 0 { log.warning("readers unavailable, retrying: \(error)") }
