@@ -4,33 +4,15 @@ public enum AuditTrail {
     /// chain, and appends it: keyed when the writer has the audit key. The
     /// engine makes the read of the last link and the append atomic per chain
     /// (SQLite: one writer; PostgreSQL: the chain's head row is locked until commit).
-    static func append(_ draft: AuditEntry, to writer: any RegistryWriting) throws {
+    /// Returns the entry's sequence.
+    @discardableResult
+    static func append(_ draft: AuditEntry, to writer: any RegistryWriting) throws -> Int64 {
         let last = try writer.lastAuditLink()
         var entry = draft
         entry.chain = writer.auditChain
         entry.sequence = (last?.sequence ?? 0) + 1
         try writer.append(entry.sealed(after: last?.hash ?? AuditEntry.genesisHash, key: writer.auditKey))
-    }
-
-    /// `append` for many drafts at once: numbered and linked in order, then
-    /// handed to the engine together (one batch's entries).
-    static func append(contentsOf drafts: [AuditEntry], to writer: any RegistryWriting) throws {
-        guard !drafts.isEmpty else { return }
-        let last = try writer.lastAuditLink()
-        var sequence = last?.sequence ?? 0
-        var hash = last?.hash ?? AuditEntry.genesisHash
-        var sealed: [AuditEntry] = []
-        sealed.reserveCapacity(drafts.count)
-        for draft in drafts {
-            var entry = draft
-            entry.chain = writer.auditChain
-            sequence += 1
-            entry.sequence = sequence
-            entry = entry.sealed(after: hash, key: writer.auditKey)
-            hash = entry.hash
-            sealed.append(entry)
-        }
-        try writer.append(contentsOf: sealed)
+        return entry.sequence
     }
 
     /// What a verification walks and what it holds the chain to.
@@ -60,9 +42,12 @@ public enum AuditTrail {
     /// Checks the chains `scope` names, entry by entry (`AuditChainCheck`),
     /// and reports the first entry that fails; `progress` hears the count of
     /// entries checked every `progressInterval` entries, and may throw to
-    /// abandon the walk (its caller went away).
+    /// abandon the walk (its caller went away). `entryCheck` holds an intact
+    /// entry to what it sealed outside the trail (a batch's produced cards):
+    /// a problem it names fails that entry.
     public static func verify(_ reader: any RegistryReading, scope: Scope,
-                              progress: (Int) throws -> Void = { _ in }) throws -> AuditVerification {
+                              progress: (Int) throws -> Void = { _ in },
+                              entryCheck: (AuditEntry) throws -> String? = { _ in nil }) throws -> AuditVerification {
         var check: AuditChainCheck?
         var currentChain: String?
         var checked = 0
@@ -93,7 +78,7 @@ public enum AuditTrail {
                 guard end() else { return false }
                 begin(entry.chain)
             }
-            if let problem = check!.check(entry) {
+            if let problem = try check!.check(entry) ?? entryCheck(entry) {
                 broken = (entry.sequence, problem, entry.chain)
                 return false
             }

@@ -1,7 +1,10 @@
 extension Registry {
     /// Walks every audit chain from its genesis and reports the first broken link.
     public func verifyAudit() throws -> AuditVerification {
-        try store.read(snapshot: true) { try AuditTrail.verify($0) }
+        try store.read(snapshot: true) { reader in
+            try AuditTrail.verify(reader, scope: AuditTrail.Scope(chain: reader.auditChain),
+                                  entryCheck: { try ProducedCardsSeal.problem(sealedBy: $0, reader: reader) })
+        }
     }
 
     /// Verifies this registry's own chain against `head`, a head remembered
@@ -17,7 +20,8 @@ extension Registry {
         try store.read(snapshot: true) { reader in
             let scope = AuditTrail.Scope(chain: reader.auditChain, head: head, start: whole ? nil : start,
                                          allChains: whole)
-            return try AuditTrail.verify(reader, scope: scope, progress: progress)
+            return try AuditTrail.verify(reader, scope: scope, progress: progress,
+                                         entryCheck: { try ProducedCardsSeal.problem(sealedBy: $0, reader: reader) })
         }
     }
 

@@ -83,7 +83,7 @@ extension Registry {
         let detail = "period=\(period.firstDay)..\(period.endDay) masked=\(masked ? "yes" : "no") entries=\(entries)"
             + (servicePoint.map { " servicePoint=\($0)" } ?? "")
         do {
-            try store.write { writer in
+            _ = try store.write { writer in
                 try AuditTrail.append(AuditEntry(sequence: 0, at: clock.now(), actor: actor, action: .exportAudit,
                                                  outcome: completed ? .done : .failed,
                                                  reason: masked ? "audit export, personal data masked"

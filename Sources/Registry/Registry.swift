@@ -65,10 +65,32 @@ public final class Registry: Sendable {
         return application
     }
 
-    /// The audit entries about a card or a holder, oldest first.
+    /// The audit entries about a card or a holder, oldest first. A batch
+    /// that produced their card has one entry for all its applications; it
+    /// is shown here for this one, with its application, card and holder
+    /// (`RegistryReading.batchEntries`), in time order among the others.
     public func history(cardNumber: CardNumber? = nil, ssn: SocialSecurityNumber? = nil,
                         limit: Int = 1000) throws -> [AuditEntry] {
-        try store.read(snapshot: false) { try $0.auditEntries(cardNumber: cardNumber, ssn: ssn, limit: limit) }
+        try store.read(snapshot: true) { reader in
+            let entries = try reader.auditEntries(cardNumber: cardNumber, ssn: ssn, limit: limit)
+            let batches = try reader.batchEntries(cardNumber: cardNumber, ssn: ssn, limit: limit)
+            guard !batches.isEmpty else { return entries }
+            var merged: [AuditEntry] = []
+            merged.reserveCapacity(entries.count + batches.count)
+            var next = batches.makeIterator(), batch = next.next()
+            for entry in entries {
+                while let shown = batch, shown.at < entry.at {
+                    merged.append(shown)
+                    batch = next.next()
+                }
+                merged.append(entry)
+            }
+            while let shown = batch {
+                merged.append(shown)
+                batch = next.next()
+            }
+            return Array(merged.prefix(limit))
+        }
     }
 
     /// Temporary losses waiting for their deadline, earliest first.
@@ -151,7 +173,7 @@ extension Registry {
     public func recordRefusedAttempt(action: AuditAction, actor: Actor, cardNumber: CardNumber? = nil,
                                      ssn: SocialSecurityNumber? = nil, reason: String) throws {
         do {
-            try store.write { writer in
+            _ = try store.write { writer in
                 try AuditTrail.append(AuditEntry(sequence: 0, at: clock.now(), actor: actor, action: action,
                                                  outcome: .refused, cardNumber: cardNumber?.rawValue,
                                                  ssn: ssn?.rawValue, reason: reason), to: writer)

@@ -86,6 +86,12 @@ public protocol RegistryReading {
     func knownChipIds(_ chipIds: [CardIdentificationCode]) throws -> Set<CardIdentificationCode>
     /// Those of `applicationIds` that a batch already delivered card data for.
     func producedApplications(_ applicationIds: [Int64]) throws -> Set<Int64>
+    /// A batch's produced cards, in application order: what its entry sealed.
+    func producedCards(inBatch batchId: String) throws -> [ProducedCard]
+    /// The sealing `importBatch` entries of the batches that produced a card
+    /// for `cardNumber` or for holder `ssn`, each shown for that application
+    /// (`RegistryRows.batchEntry`), oldest first.
+    func batchEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry]
 }
 
 /// The writes the registry logic performs, inside `RegistryStore.write`.
@@ -99,16 +105,10 @@ public protocol RegistryWriting: RegistryReading {
     func update(_ card: CardRecord) throws
     /// Appends a sealed entry; the engine refuses updates and deletes of the trail.
     func append(_ entry: AuditEntry) throws
-    /// Appends sealed entries, consecutive in one chain, in order (an engine
-    /// across a network sends them together).
-    func append(contentsOf entries: [AuditEntry]) throws
     /// Records a batch, stores its cards' data and moves their applications
-    /// to `produced` at `time`.
+    /// to `produced` at `time`; throws `BatchRowsRefused` (the caller rolls
+    /// back) when a row breaks a rule: its application unknown, not
+    /// `producing` or already given card data, or its card number or chip
+    /// already known among cards and produced cards.
     func insert(_ batch: ProductionBatchRecord, cards: [ProducedCard], at time: Timestamp) throws
-}
-
-extension RegistryWriting {
-    public func append(contentsOf entries: [AuditEntry]) throws {
-        for entry in entries { try append(entry) }
-    }
 }

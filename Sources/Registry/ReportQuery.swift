@@ -52,8 +52,9 @@ public struct ReportQuery: Hashable, Sendable {
              AND EXISTS (SELECT 1 FROM audit a WHERE a.application_id = p.id AND a.action IN ('apply', 'replace') \
             AND a.outcome = 'done' AND a.service_point = ?)
             """ : ""
-        return ReportQuery(sql: "SELECT p.stage, CASE \(age) ELSE \(BacklogAge.boundsInDays.count) END AS age, COUNT(*) "
-                               + "FROM applications p WHERE p.stage IN (\(stages))\(scope) GROUP BY p.stage, age")
+        return ReportQuery(sql: "SELECT \(RegistryRows.applicationStage("p")) AS reported_stage, "
+                               + "CASE \(age) ELSE \(BacklogAge.boundsInDays.count) END AS age, COUNT(*) "
+                               + "FROM applications p WHERE p.stage IN (\(stages))\(scope) GROUP BY reported_stage, age")
     }
 
     /// Replacement applications accepted in [from, to) by fee settlement,

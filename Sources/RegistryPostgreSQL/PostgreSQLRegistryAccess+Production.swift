@@ -2,14 +2,16 @@ import PostgreSQLStore
 import Registry
 import SSCardValues
 
-/// Production batches on PostgreSQL: each question about a batch's keys is
-/// one statement over an array of them (`= ANY($1)`), in chunks, and the
-/// rows go in as multi-row INSERTs — a 100,000-row batch takes a few dozen
-/// round trips instead of half a million. The applications are read without
-/// row locks — locking 100,000 rows writes every one of them once more — and
-/// the update checks instead: it moves only applications still `producing`,
-/// and a count short of the batch (another daemon moved one meanwhile) rolls
-/// the whole batch back.
+/// Production batches on PostgreSQL. The apply is multi-row INSERTs (the
+/// keys refuse a taken application, card number or chip), one count of the
+/// batch's applications still `producing` and one look for its cards among
+/// the cards: a 100,000-row batch takes a few dozen round trips. Nothing
+/// row-locks the applications — neither a lock first nor foreign keys,
+/// whose checks lock each parent row (migration "0008-batch-seal" drops
+/// them) — since a batch never writes an application's row: an application
+/// a counter moves on meanwhile keeps the counter's stage, and its produced
+/// card stays unused. Naming the rows of a refused batch asks one statement
+/// over an array of keys (`= ANY($1)`) per chunk.
 extension PostgreSQLRegistryAccess {
     static let chunk = 10_000
 
@@ -85,32 +87,53 @@ extension PostgreSQLRegistryAccess {
         return known
     }
 
-    func insert(_ batch: ProductionBatchRecord, cards: [ProducedCard], at time: Timestamp) throws {
-        try db.query("INSERT INTO production_batches (\(RegistryRows.productionBatchColumns)) VALUES ($1, $2, $3, $4, $5)",
-                     RegistryRows.productionBatchValues(batch).map(PGValue.init))
-        try db.insert(cards.map { RegistryRows.producedCardValues($0).map(PGValue.init) }, into: "produced_cards",
-                      columns: RegistryRows.producedCardColumns)
-        for part in Self.chunks(cards.map { String($0.applicationId) }) {
-            let updated = try db.query("UPDATE applications SET stage = 'produced', updated_at = $1 "
-                                           + "WHERE id = ANY($2::bigint[]) AND stage = 'producing' RETURNING id",
-                                       [.integer(time.milliseconds), .text(Self.arrayLiteral(part))])
-            guard updated.count == part.count else {
-                throw PostgreSQLError(kind: .misuse, message: "an application left the producing stage during the batch")
-            }
+    func producedCards(inBatch batchId: String) throws -> [ProducedCard] {
+        try db.query("SELECT \(RegistryRows.producedCardColumns) FROM produced_cards WHERE batch_id = $1 ORDER BY application_id",
+                     [.text(batchId)]).map(RegistryRows.producedCard)
+    }
+
+    static let batchEntryColumns = auditColumns.split(separator: ",")
+        .map { "e." + $0.filter { !$0.isWhitespace } }.joined(separator: ", ") + ", p.application_id, p.card_number, a.ssn"
+
+    func batchEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry] {
+        let condition: String, keys: [PGValue]
+        switch (cardNumber, ssn) {
+        case let (card?, nil): (condition, keys) = ("p.card_number = $1", [.text(card.rawValue)])
+        case let (nil, ssn?): (condition, keys) = ("a.ssn = $1", [.text(ssn.rawValue)])
+        case let (card?, ssn?): (condition, keys) = ("(p.card_number = $1 OR a.ssn = $2)", [.text(card.rawValue), .text(ssn.rawValue)])
+        case (nil, nil): return []
+        }
+        let select = "SELECT \(Self.batchEntryColumns) FROM produced_cards p JOIN applications a ON a.id = p.application_id "
+            + "JOIN production_batches b ON b.batch_id = p.batch_id JOIN audit e ON \(RegistryRows.batchEntryJoin) "
+            + "WHERE \(condition) ORDER BY e.id LIMIT $\(keys.count + 1)"
+        return try db.query(select, keys + [.integer(Int64(limit))]).map { row in
+            RegistryRows.batchEntry(try PGRowDecoding.auditEntry(row), row, extra: 21)
         }
     }
 
-    /// Entries in multi-row INSERTs, the chain's head moved once, and one
-    /// notification for the last (the other daemons fetch what they missed).
-    func append(contentsOf entries: [AuditEntry]) throws {
-        guard let last = entries.last else { return }
-        guard entries.count > 1 else { return try append(last) }
-        try db.insert(entries.map(PGRowDecoding.auditValues), into: "audit", columns: Self.auditColumns, rowsPerStatement: 200)
-        let upsert = "INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES ($1, $2, $3) ON CONFLICT (chain) "
-            + "DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash RETURNING pg_notify($4, $5)"
-        try db.query(upsert, [.text(last.chain), .integer(last.sequence), .bytes(last.hash), .text(RegistryChangeFeed.channel),
-                              .text(RegistryChangeFeed.payload(origin: origin, chain: last.chain, sequence: last.sequence))])
-        if last.chain == auditChain && chainHead.locked { chainHead.link = (last.sequence, last.hash) }
+    func insert(_ batch: ProductionBatchRecord, cards: [ProducedCard], at time: Timestamp) throws {
+        try db.query("INSERT INTO production_batches (\(RegistryRows.productionBatchColumns)) VALUES ($1, $2, $3, $4, $5, $6)",
+                     RegistryRows.productionBatchValues(batch).map(PGValue.init))
+        do {
+            try db.insert(cards.map { RegistryRows.producedCardValues($0).map(PGValue.init) }, into: "produced_cards",
+                          columns: RegistryRows.producedCardColumns)
+        } catch {
+            // A taken application, card number or chip (a concurrent batch's
+            // only once it committed), or an unknown application.
+            guard error.kind == .server, error.sqlState?.hasPrefix("23") == true else { throw error }
+            throw BatchRowsRefused(error.message)
+        }
+        let producing = try db.queryOne("SELECT count(*) FROM produced_cards p JOIN applications a ON a.id = p.application_id "
+                                            + "WHERE p.batch_id = $1 AND a.stage = 'producing' AND a.card_number IS NULL",
+                                        [.text(batch.id)]) { $0.int64(0) ?? 0 } ?? 0
+        guard producing == Int64(cards.count) else {
+            throw BatchRowsRefused("\(Int64(cards.count) - producing) application(s) not producing or already given a card")
+        }
+        let meets = try db.queryOne("SELECT EXISTS (SELECT 1 FROM produced_cards p JOIN cards c ON c.card_number = p.card_number "
+                                        + "WHERE p.batch_id = $1) OR EXISTS (SELECT 1 FROM produced_cards p "
+                                        + "JOIN cards c ON c.card_id = p.card_id WHERE p.batch_id = $1)",
+                                    [.text(batch.id)]) { $0.string(0) }
+        guard meets == "f" else { throw BatchRowsRefused("a card number or chip among the registry's cards") }
     }
 
     static func chunks(_ values: [String]) -> [[String]] {

@@ -39,8 +39,10 @@ struct PostgreSQLRegistryAccess: RegistryWriting {
         card_number, card_id, ssn, application_id, state, previous_state, loss_deadline,
         electronic_credential, replaced_by, updated_at, generation, bank_function, chip_blocked
         """
+    /// The stage as reported (`RegistryRows.applicationStage`): selects
+    /// name the table `applications`, unaliased.
     static let applicationColumns = """
-        id, ssn, kind, replaces_card, replacement_reason, stage, fee_fen, rejection_reason, card_number,
+        id, ssn, kind, replaces_card, replacement_reason, \(RegistryRows.applicationStage("applications")), fee_fen, rejection_reason, card_number,
         created_at, updated_at, fee_settlement, new_name, channel, expected_date, delivery
         """
     static let auditColumns = """

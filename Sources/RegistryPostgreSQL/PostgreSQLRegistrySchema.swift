@@ -161,6 +161,16 @@ enum PostgreSQLRegistrySchema {
             CREATE INDEX audit_by_application ON audit(application_id) WHERE application_id IS NOT NULL;
             CREATE INDEX applications_by_stage ON applications(stage);
             """),
+        // The batch's sealing entry, as "0008-batch-seal" in `RegistrySchema`;
+        // and produced cards without foreign keys: each key's check locks
+        // its parent row (FOR KEY SHARE), which for a 100,000-row batch wrote
+        // 100,000 application rows again. The apply checks the applications
+        // set-wise instead, and nothing deletes an application or a batch.
+        (id: "0008-batch-seal", sql: """
+            ALTER TABLE production_batches ADD COLUMN audit_sequence BIGINT;
+            ALTER TABLE produced_cards DROP CONSTRAINT produced_cards_application_id_fkey,
+                DROP CONSTRAINT produced_cards_batch_id_fkey;
+            """),
     ]
 
     /// The advisory lock every daemon takes around migrating: one applies,

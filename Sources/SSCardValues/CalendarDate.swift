@@ -48,14 +48,32 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     /// YYYY-MM-DD.
-    public var description: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
+    public var description: String { text(separator: UInt8(ascii: "-")) }
 
     /// YYYYMMDD, the iReadCardBas and chip form.
-    public var compact: String { "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))" }
+    public var compact: String { text(separator: nil) }
 
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
+    /// The digits written straight into the string's storage: a batch of
+    /// 100,000 cards writes two dates a row, twice (its digest and its rows).
+    private func text(separator: UInt8?) -> String {
+        let length = separator == nil ? 8 : 10
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var position = 0
+            func put(_ value: Int, width: Int) {
+                var rest = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                position += width
+            }
+            put(year, width: 4)  // 1...9999 (`isValid`)
+            if let separator { buffer[position] = separator; position += 1 }
+            put(month, width: 2)
+            if let separator { buffer[position] = separator; position += 1 }
+            put(day, width: 2)
+            return position
+        }
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

@@ -88,10 +88,10 @@ import SSCardValues
     @Test(arguments: RegistryEngine.allCases)
     func migratesAnEmptyRegistryAndReopensWithoutReapplying(_ engine: RegistryEngine) throws {
         let fixture = try RegistryFixture(engine)
-        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"])
+        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes", "0008-batch-seal"])
         try fixture.card(1, in: .active)
         try fixture.reopen()
-        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"])
+        #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes", "0008-batch-seal"])
         #expect(try fixture.registry.status(of: RegistryFixture.cardNumber(1)).card.state == .active)
         #expect(try fixture.registry.verifyAudit().isIntact)
     }

@@ -47,7 +47,7 @@ import Testing
         fixture.store = try fixture.openStore()
         fixture.registry = Registry(store: fixture.store, clock: fixture.clock, servicePoint: RegistryFixture.servicePoint)
         #expect(try fixture.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel",
-                                                       "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"])
+                                                       "0005-chip-blocked", "0006-production-batches", "0007-report-indexes", "0008-batch-seal"])
 
         let holder = try fixture.registry.status(of: SocialSecurityNumber(storedValue: "14010519800101001X"))
         #expect(holder.holder.name.rawValue == "王五")

@@ -24,7 +24,7 @@ import SSCardValues
         }
         let base = PostgreSQLRig.shared.conninfo + " options='-csearch_path=\(schema)'"
         let applied = try PostgreSQLRegistryStore.migrate(conninfo: base + " user=\(owner)")
-        #expect(applied == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"])
+        #expect(applied == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes", "0008-batch-seal"])
         // The grants docs/scale.md gives, run by the owner.
         let ownerConnection = try PGConnection(conninfo: base + " user=\(owner)")
         try ownerConnection.execute(Self.grants(schema: schema, runtime: runtime))

@@ -54,11 +54,18 @@ import Testing
         for application in applications {
             #expect(try fixture.registry.application(application.id).stage == .produced)
         }
-        #expect(try Self.auditCount(fixture, .produceInBatch, .done) == 3)
+        // One entry for the batch, none per application.
+        #expect(try Self.auditCount(fixture, .produceInBatch, .done) == 0)
         #expect(try Self.auditCount(fixture, .importBatch, .done) == 1)
-        // The holder's history names the batch.
+        #expect(summary.record.auditSequence != nil)
+        // The holder's history shows the batch's entry for their application and card.
         let history = try fixture.registry.history(ssn: applications[0].ssn)
-        #expect(history.contains { $0.action == .produceInBatch && $0.detail == "batch=B-1" })
+        let shown = history.filter { $0.action == .importBatch }
+        #expect(shown.count == 1)
+        #expect(shown.first?.applicationId == applications[0].id)
+        #expect(shown.first?.cardNumber == RegistryFixture.cardNumber(500).rawValue)
+        #expect(shown.first?.sequence == summary.record.auditSequence)
+        #expect(shown.first?.detail?.hasPrefix("batch=B-1;digest=\(batch.digest);rows=3;cards=") == true)
         // Binding: another chip is refused, the batch's chip is bound.
         let first = applications[0]
         #expect(throws: RegistryError.self) {
@@ -96,7 +103,7 @@ import Testing
         for application in applications.dropLast() {
             #expect(try fixture.registry.application(application.id).stage == .producing)
         }
-        #expect(try Self.auditCount(fixture, .produceInBatch, .done) == 0)
+        #expect(try Self.auditCount(fixture, .importBatch, .done) == 0)
         #expect(try Self.auditCount(fixture, .importBatch, .refused) == 1)
         // Nothing of the batch is stored: the same id imports once the row is fixed.
         _ = try fixture.registry.advance(applicationId: ordered.id, to: .producing, actor: RegistryFixture.admin)
@@ -115,7 +122,7 @@ import Testing
             return
         }
         #expect(record.id == "B-3" && record.rowCount == 2 && record.importedBy == RegistryFixture.admin.id)
-        #expect(try Self.auditCount(fixture, .produceInBatch, .done) == 2)
+        #expect(try Self.auditCount(fixture, .importBatch, .done) == 1)
         var other = batch
         other.rows[0].expiryDate = try CalendarDate("2036-12-02")
         #expect(throws: ProductionBatchError.conflict(batchId: "B-3", importedAt: record.importedAt)) {

@@ -36,7 +36,7 @@ import Testing
         }
         #expect(failures.value.isEmpty)
         let store = try PostgreSQLRegistryStore(conninfo: RegistryFixture.conninfo(schema: schema), auditChain: "x")
-        #expect(try store.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"])
+        #expect(try store.appliedMigrations() == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes", "0008-batch-seal"])
         try store.close()
     }
 

@@ -148,11 +148,11 @@ struct PgBouncerDaemonTests {
         // Each migration is applied by exactly one of them (one may apply the
         // first and the other the second: each migration takes the lock anew).
         let appliedLines = logs.flatMap { $0.split(separator: "\n") }.filter { $0.contains("registry database reached: applied") }
-        for migration in ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"] {
+        for migration in ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes", "0008-batch-seal"] {
             #expect(appliedLines.filter { $0.contains(migration) }.count == 1, "\(migration): \(appliedLines)")
         }
         #expect(try Self.query(Self.direct(database), "SELECT id FROM schema_migrations ORDER BY id").compactMap { $0.string(0) }
-            == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes"])
+            == ["0001-registry", "0002-audit-keyed", "0003-counter-services", "0004-application-channel", "0005-chip-blocked", "0006-production-batches", "0007-report-indexes", "0008-batch-seal"])
         // Both serve: a card issued through A is reported lost through B and released through A.
         let clientA = try Fixture.client(a), clientB = try Fixture.client(b)
         let number = try Fixture.issue(80, client: clientA)

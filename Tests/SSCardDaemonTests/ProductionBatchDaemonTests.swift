@@ -71,7 +71,9 @@ struct ProductionBatchDaemonTests {
             #expect(try Self.stage(id, client: client, ssn: Fixture.ssn(80 + index)) == "produced")
         }
         let history = try client.call(RegistryMethod.history.name, .fields([.ssn: .string(Fixture.ssn(81))]))[.entries]?.array ?? []
-        #expect(history.contains { $0[.action]?.string == "produceInBatch" && $0[.detail]?.string == "batch=B-1" })
+        // The batch's one entry, shown for this holder's application (row 2 names them by number).
+        #expect(history.contains { $0[.action]?.string == "importBatch" && $0[.outcome]?.string == "done"
+            && $0[.applicationId]?.int == ids[1] && $0[.detail]?.string?.hasPrefix("batch=B-1;digest=") == true })
 
         // Again: a no-op that says so. Other content under the same id: refused, naming the batch.
         let again = try rig.sscardctl(["--json", "import-batch", good])

@@ -4,22 +4,26 @@ import SSCardValues
 /// made, one row an application. Built only by `ProductionBatchCSV`, so every
 /// row has passed the checks that need no registry.
 public struct ProductionBatch: Hashable, Sendable {
-    public var id: String
-    public var rows: [ProductionBatchRow]
+    public var id: String { didSet { digest = Self.digest(id: id, rows: rows) } }
+    public var rows: [ProductionBatchRow] { didSet { digest = Self.digest(id: id, rows: rows) } }
+    /// SHA-256 of the canonical rows (hex): the same cards for the same
+    /// applications give the same digest whatever the file's quoting, line
+    /// ends or date spelling, so a re-sent file is recognised as the same batch.
+    ///
+    /// Computed as the batch is built — when its file is parsed, before the
+    /// registry's writer is taken — and again when it is changed.
+    public private(set) var digest: String
 
     public init(id: String, rows: [ProductionBatchRow]) {
         self.id = id
         self.rows = rows
+        digest = Self.digest(id: id, rows: rows)
     }
 
-    /// SHA-256 of the canonical rows (hex): the same cards for the same
-    /// applications give the same digest whatever the file's quoting, line
-    /// ends or date spelling, so a re-sent file is recognised as the same batch.
-    public var digest: String {
-        var hasher = SHA256()
-        hasher.update(Array(("sscard-batch-v1\n" + id + "\n").utf8))
-        for row in rows { hasher.update(Array((row.canonical + "\n").utf8)) }
-        return Hex.encode(hasher.finalize()).lowercased()
+    static func digest(id: String, rows: [ProductionBatchRow]) -> String {
+        var text = DigestText(version: "sscard-batch-v1", batchId: id, expectedLines: rows.count)
+        for row in rows { row.writeCanonical(to: &text) }
+        return text.digest
     }
 }
 
@@ -52,7 +56,19 @@ public struct ProductionBatchRow: Hashable, Sendable {
         self.expiryDate = expiryDate
     }
 
-    /// The row's content without its position: the digest's input.
+    /// The row's content without its position, as a line of the digest's text.
+    func writeCanonical(to text: inout DigestText) {
+        switch applicant {
+        case let .application(id): text.field("a:", id)
+        case let .ssn(ssn): text.field("s:" + ssn.rawValue)
+        }
+        for field in [cardNumber.rawValue, cardId.rawValue, specVersion, issueDate.description, expiryDate.description] {
+            text.field(field)
+        }
+        text.endLine()
+    }
+
+    /// The row's content without its position: equal rows are duplicates.
     var canonical: String {
         let who: String
         switch applicant {
@@ -71,13 +87,19 @@ public struct ProductionBatchRecord: Hashable, Sendable {
     public var rowCount: Int
     public var importedAt: Timestamp
     public var importedBy: String
+    /// The sequence of the batch's `importBatch` entry, which seals its
+    /// produced cards (`ProducedCard.digest`); nil for a batch imported
+    /// before that entry did (each application then has its own entry).
+    public var auditSequence: Int64?
 
-    public init(id: String, digest: String, rowCount: Int, importedAt: Timestamp, importedBy: String) {
+    public init(id: String, digest: String, rowCount: Int, importedAt: Timestamp, importedBy: String,
+                auditSequence: Int64? = nil) {
         self.id = id
         self.digest = digest
         self.rowCount = rowCount
         self.importedAt = importedAt
         self.importedBy = importedBy
+        self.auditSequence = auditSequence
     }
 }
 

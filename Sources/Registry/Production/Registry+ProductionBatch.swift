@@ -17,42 +17,27 @@ public struct BatchImportSummary: Hashable, Sendable {
 extension Registry {
     /// Applies a production batch atomically: every row's application goes
     /// from `producing` to `produced` with the card data its binding will be
-    /// checked against, or — one row wrong — nothing at all. Each application
-    /// gets an audit entry naming the batch (its holder's history shows it)
-    /// and the batch one with its digest and row count. A batch id seen
-    /// before is a no-op with the same content and refused with other.
+    /// checked against, or — one row wrong — nothing at all. One audit entry,
+    /// the batch's, names it, its digest and row count, and seals its produced
+    /// cards (`ProducedCardsSeal`); each holder's history shows it. A batch
+    /// id seen before is a no-op with the same content and refused with other.
     /// A refusal is audited too, with line and column but no personal data.
+    ///
+    /// The apply checks set-wise — the engine's keys and one statement each
+    /// for the stage and the cards already known — and only when the engine
+    /// refuses a row is the batch looked at row by row, after the rollback,
+    /// to name every row at fault (`diagnose`).
     public func importBatch(_ batch: ProductionBatch, actor: Actor) throws -> BatchImportOutcome {
         let digest = batch.digest
         do {
-            return try store.write { writer in
-                let start = ContinuousClock.now
-                if let existing = try writer.productionBatch(batch.id) {
-                    guard existing.digest == digest else {
-                        throw ProductionBatchError.conflict(batchId: batch.id, importedAt: existing.importedAt)
-                    }
-                    return .alreadyImported(existing)
-                }
-                let targets = try resolve(batch, writer: writer)
-                let now = clock.now()
-                let record = ProductionBatchRecord(id: batch.id, digest: digest, rowCount: batch.rows.count,
-                                                   importedAt: now, importedBy: actor.id)
-                let cards = zip(batch.rows, targets).map { row, application in
-                    ProducedCard(applicationId: application.id, batchId: batch.id, cardNumber: row.cardNumber,
-                                 cardId: row.cardId, specVersion: row.specVersion, issueDate: row.issueDate,
-                                 expiryDate: row.expiryDate)
-                }
-                try writer.insert(record, cards: cards, at: now)
-                var entries = zip(cards, targets).map { card, application in
-                    AuditEntry(sequence: 0, at: now, actor: actor, action: .produceInBatch, outcome: .done,
-                               cardNumber: card.cardNumber.rawValue, ssn: application.ssn.rawValue,
-                               applicationId: application.id, oldState: ApplicationStage.producing.rawValue,
-                               newState: ApplicationStage.produced.rawValue, detail: "batch=\(batch.id)")
-                }
-                entries.append(AuditEntry(sequence: 0, at: now, actor: actor, action: .importBatch, outcome: .done,
-                                          detail: "batch=\(batch.id);digest=\(digest);rows=\(batch.rows.count)"))
-                try AuditTrail.append(contentsOf: entries, to: writer)
-                return .imported(BatchImportSummary(record: record, writerHeld: ContinuousClock.now - start))
+            do {
+                return try store.write { writer in try apply(batch, digest: digest, actor: actor, writer: writer) }
+            } catch let refused as BatchRowsRefused {
+                // Rolled back. The rows at fault, every one; none found means
+                // the registry changed between the apply and the look.
+                try store.read(snapshot: true) { reader in try diagnose(batch, reader: reader) }
+                throw RegistryError.storeFailure(refused.description + "; no row was found at fault on a second look, "
+                                                     + "nothing was imported, and the import can be tried again")
             }
         } catch let error as ProductionBatchError {
             try recordRefusedBatch(batch.id, digest: digest, error: error, actor: actor)
@@ -61,6 +46,62 @@ extension Registry {
             throw error
         } catch {
             throw RegistryError.storeFailure(String(describing: error))
+        }
+    }
+
+    /// The apply, inside the registry's writer: decide (the batch is new, or
+    /// the same), then write the batch, its cards and its entry; the engine
+    /// throws `BatchRowsRefused` for a row the registry's rules refuse, which
+    /// rolls everything back. The seal of the produced cards is computed on
+    /// another core meanwhile: the entry's sequence is known before its seal
+    /// is (the writer holds the chain), so the batch's row can name it first.
+    private func apply(_ batch: ProductionBatch, digest: String, actor: Actor,
+                       writer: any RegistryWriting) throws -> BatchImportOutcome {
+        let start = ContinuousClock.now
+        if let existing = try writer.productionBatch(batch.id) {
+            guard existing.digest == digest else {
+                throw ProductionBatchError.conflict(batchId: batch.id, importedAt: existing.importedAt)
+            }
+            return .alreadyImported(existing)
+        }
+        let applicationIds = try self.applicationIds(batch, reader: writer)
+        let now = clock.now()
+        let cards = zip(batch.rows, applicationIds).map { row, applicationId in
+            ProducedCard(applicationId: applicationId, batchId: batch.id, cardNumber: row.cardNumber, cardId: row.cardId,
+                         specVersion: row.specVersion, issueDate: row.issueDate, expiryDate: row.expiryDate)
+        }
+        let seal = BackgroundDigest { ProducedCardsSeal.digest(batchId: batch.id, cards: cards) }
+        let sequence = (try writer.lastAuditLink()?.sequence ?? 0) + 1
+        let record = ProductionBatchRecord(id: batch.id, digest: digest, rowCount: batch.rows.count,
+                                           importedAt: now, importedBy: actor.id, auditSequence: sequence)
+        try writer.insert(record, cards: cards, at: now)
+        let appended = try AuditTrail.append(
+            AuditEntry(sequence: 0, at: now, actor: actor, action: .importBatch, outcome: .done,
+                       oldState: ApplicationStage.producing.rawValue, newState: ApplicationStage.produced.rawValue,
+                       detail: ProducedCardsSeal.detail(batch: record, cardsDigest: seal.value)),
+            to: writer)
+        guard appended == sequence else {
+            throw RegistryError.storeFailure("the batch's entry was numbered \(appended), not \(sequence): the chain moved "
+                                                 + "under the writer; nothing was imported")
+        }
+        return .imported(BatchImportSummary(record: record, writerHeld: ContinuousClock.now - start))
+    }
+
+    /// Each row's application id: named, or the holder's one open application.
+    private func applicationIds(_ batch: ProductionBatch, reader: any RegistryReading) throws -> [Int64] {
+        var ssns: [SocialSecurityNumber] = []
+        for row in batch.rows {
+            if case let .ssn(ssn) = row.applicant { ssns.append(ssn) }
+        }
+        let bySSN = ssns.isEmpty ? [:] : try reader.openApplications(ssns: ssns)
+        return try batch.rows.map { row in
+            switch row.applicant {
+            case let .application(id):
+                return id
+            case let .ssn(ssn):
+                guard let application = bySSN[ssn] else { throw BatchRowsRefused("a holder without an open application") }
+                return application.id
+            }
         }
     }
 
@@ -76,71 +117,5 @@ extension Registry {
         }
         try recordRefusedAttempt(action: .importBatch, actor: actor,
                                  reason: "batch=\(batchId)" + (digest.map { ";digest=\($0)" } ?? "") + ";" + summary)
-    }
-
-    /// Each row's application, after the registry's checks; every problem at once.
-    func resolve(_ batch: ProductionBatch, writer: any RegistryWriting) throws -> [Application] {
-        var ids: [Int64] = []
-        var ssns: [SocialSecurityNumber] = []
-        for row in batch.rows {
-            switch row.applicant {
-            case let .application(id): ids.append(id)
-            case let .ssn(ssn): ssns.append(ssn)
-            }
-        }
-        let byId = try writer.applications(ids: ids)
-        let bySSN = try writer.openApplications(ssns: ssns)
-        var problems: [BatchRowProblem] = []
-        var found: [Application] = []
-        var lines: [Int64: Int] = [:]
-        for row in batch.rows {
-            let application: Application?
-            let column: String
-            switch row.applicant {
-            case let .application(id):
-                column = ProductionBatchCSV.Column.applicationId.rawValue
-                application = byId[id]
-                if application == nil { problems.append(BatchRowProblem(line: row.line, field: column, .applicationNotFound)) }
-            case let .ssn(ssn):
-                column = ProductionBatchCSV.Column.ssn.rawValue
-                application = bySSN[ssn]
-                if application == nil {
-                    problems.append(BatchRowProblem(line: row.line, field: column, .noOpenApplication, maskedValue: ssn.description))
-                }
-            }
-            guard let application else { continue }
-            if let first = lines[application.id] {
-                problems.append(BatchRowProblem(line: row.line, field: column, .duplicateInFile(firstLine: first)))
-            }
-            lines[application.id] = row.line
-            if application.cardNumber != nil {
-                problems.append(BatchRowProblem(line: row.line, field: column, .alreadyHasCard))
-            } else if application.stage != .producing {
-                problems.append(BatchRowProblem(line: row.line, field: column, .wrongStage(application.stage.rawValue)))
-            }
-            found.append(application)
-        }
-        let produced = try writer.producedApplications(found.map(\.id))
-        let knownNumbers = try writer.knownCardNumbers(batch.rows.map(\.cardNumber))
-        let knownChips = try writer.knownChipIds(batch.rows.map(\.cardId))
-        for row in batch.rows {
-            if knownNumbers.contains(row.cardNumber) {
-                problems.append(BatchRowProblem(line: row.line, field: ProductionBatchCSV.Column.cardNumber.rawValue,
-                                                .alreadyKnown, maskedValue: row.cardNumber.description))
-            }
-            if knownChips.contains(row.cardId) {
-                problems.append(BatchRowProblem(line: row.line, field: ProductionBatchCSV.Column.cardId.rawValue,
-                                                .alreadyKnown, maskedValue: row.cardId.description))
-            }
-        }
-        for application in found where produced.contains(application.id) {
-            problems.append(BatchRowProblem(line: lines[application.id] ?? 0, field: nil, .alreadyHasCard))
-        }
-        guard problems.isEmpty else {
-            problems.sort { ($0.line, $0.field ?? "") < ($1.line, $1.field ?? "") }
-            throw ProductionBatchError.rejected(batchId: batch.id,
-                                                problems: Array(problems.prefix(ProductionBatchCSV.maximumProblems)))
-        }
-        return found
     }
 }

@@ -149,5 +149,11 @@ enum RegistrySchema {
             CREATE INDEX audit_by_application ON audit(application_id) WHERE application_id IS NOT NULL;
             CREATE INDEX applications_by_stage ON applications(stage);
             """),
+        // A batch's one audit entry seals its produced cards (issue 18): the
+        // batch records that entry's sequence. Batches imported before have
+        // NULL, and an entry per application.
+        Migration(id: "0008-batch-seal", sql: """
+            ALTER TABLE production_batches ADD COLUMN audit_sequence INTEGER;
+            """),
     ]
 }

@@ -1,9 +1,12 @@
 import SQLiteStore
 import SSCardValues
 
-/// Production batches on SQLite: one key a statement, each statement
-/// prepared once (the connection's cache) — in-process, a lookup costs
-/// microseconds, so there is nothing to gain from building IN lists.
+/// Production batches on SQLite. The apply is one INSERT a row (prepared
+/// once; the keys refuse a taken application, card number or chip) and
+/// two statements for the batch: the count of its applications still
+/// `producing` and the look for its cards among the cards. The row-by-row questions — one key a statement,
+/// in-process a lookup costs microseconds — serve only to name the rows of
+/// a refused batch.
 extension SQLiteRegistryAccess {
     static let selectBatch = "SELECT \(RegistryRows.productionBatchColumns) FROM production_batches WHERE batch_id = ?"
     static let selectProducedCard = "SELECT \(RegistryRows.producedCardColumns) FROM produced_cards WHERE application_id = ?"
@@ -14,9 +17,22 @@ extension SQLiteRegistryAccess {
     static let selectKnownChipId = "SELECT EXISTS (SELECT 1 FROM cards WHERE card_id = ?1) "
         + "OR EXISTS (SELECT 1 FROM produced_cards WHERE card_id = ?1)"
     static let selectProducedApplication = "SELECT 1 FROM produced_cards WHERE application_id = ?"
-    static let insertBatch = "INSERT INTO production_batches (\(RegistryRows.productionBatchColumns)) VALUES (?, ?, ?, ?, ?)"
+    static let insertBatch = "INSERT INTO production_batches (\(RegistryRows.productionBatchColumns)) VALUES (?, ?, ?, ?, ?, ?)"
     static let insertProducedCard = "INSERT INTO produced_cards (\(RegistryRows.producedCardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    static let markProduced = "UPDATE applications SET stage = 'produced', updated_at = ? WHERE id = ? AND stage = 'producing'"
+    static let countBatchProducing = "SELECT count(*) FROM produced_cards p JOIN applications a ON a.id = p.application_id "
+        + "WHERE p.batch_id = ? AND a.stage = 'producing' AND a.card_number IS NULL"
+    static let selectBatchMeetsCards = "SELECT EXISTS (SELECT 1 FROM produced_cards p JOIN cards c ON c.card_number = p.card_number "
+        + "WHERE p.batch_id = ?1) OR EXISTS (SELECT 1 FROM produced_cards p JOIN cards c ON c.card_id = p.card_id WHERE p.batch_id = ?1)"
+    static let selectProducedCardsOfBatch = "SELECT \(RegistryRows.producedCardColumns) FROM produced_cards WHERE batch_id = ? "
+        + "ORDER BY application_id"
+    static let batchEntryColumns = SQLiteRegistryAccess.auditColumns.split(separator: ",")
+        .map { "e." + $0.filter { !$0.isWhitespace } }.joined(separator: ", ") + ", p.application_id, p.card_number, a.ssn"
+    static let selectBatchEntries = "SELECT \(batchEntryColumns) FROM produced_cards p "
+        + "JOIN applications a ON a.id = p.application_id JOIN production_batches b ON b.batch_id = p.batch_id "
+        + "JOIN audit e ON \(RegistryRows.batchEntryJoin) WHERE "
+    static let selectBatchEntriesOfCard = selectBatchEntries + "p.card_number = ? ORDER BY e.seq LIMIT ?"
+    static let selectBatchEntriesOfHolder = selectBatchEntries + "a.ssn = ? ORDER BY e.seq LIMIT ?"
+    static let selectBatchEntriesOfCardOrHolder = selectBatchEntries + "(p.card_number = ? OR a.ssn = ?) ORDER BY e.seq LIMIT ?"
 
     func productionBatch(_ id: String) throws -> ProductionBatchRecord? {
         try db.queryOne(Self.selectBatch, [.text(id)], RegistryRows.productionBatch)
@@ -68,21 +84,44 @@ extension SQLiteRegistryAccess {
         return produced
     }
 
+    func producedCards(inBatch batchId: String) throws -> [ProducedCard] {
+        var cards: [ProducedCard] = []
+        try db.query(Self.selectProducedCardsOfBatch, [.text(batchId)]) { cards.append(try RegistryRows.producedCard($0)) }
+        return cards
+    }
+
+    func batchEntries(cardNumber: CardNumber?, ssn: SocialSecurityNumber?, limit: Int) throws -> [AuditEntry] {
+        let statement: String, keys: [SQLiteValue]
+        switch (cardNumber, ssn) {
+        case let (card?, nil): (statement, keys) = (Self.selectBatchEntriesOfCard, [.text(card.rawValue)])
+        case let (nil, ssn?): (statement, keys) = (Self.selectBatchEntriesOfHolder, [.text(ssn.rawValue)])
+        case let (card?, ssn?): (statement, keys) = (Self.selectBatchEntriesOfCardOrHolder, [.text(card.rawValue), .text(ssn.rawValue)])
+        case (nil, nil): return []
+        }
+        var entries: [AuditEntry] = []
+        try db.query(statement, keys + [.integer(Int64(limit))]) { row in
+            entries.append(RegistryRows.batchEntry(try RowDecoding.auditEntry(row), row, extra: 20))
+        }
+        return entries
+    }
+
     func insert(_ batch: ProductionBatchRecord, cards: [ProducedCard], at time: Timestamp) throws {
         try db.run(Self.insertBatch, RegistryRows.productionBatchValues(batch).map(SQLiteValue.init))
         for card in cards {
-            try db.run(Self.insertProducedCard, RegistryRows.producedCardValues(card).map(SQLiteValue.init))
-            try db.run(Self.markProduced, [.integer(time.milliseconds), .integer(card.applicationId)])
-            guard db.changes == 1 else {
-                throw SQLiteRegistryAccess.StageChanged(applicationId: card.applicationId)
+            do {
+                try db.run(Self.insertProducedCard, RegistryRows.producedCardValues(card).map(SQLiteValue.init))
+            } catch {
+                // A taken application, card number or chip, or an unknown application.
+                guard error.code == .constraint else { throw error }
+                throw BatchRowsRefused(error.message)
             }
         }
-    }
-
-    /// An application left `producing` between the checks and the update:
-    /// impossible under SQLite's one writer, and refused rather than assumed.
-    struct StageChanged: Error, CustomStringConvertible {
-        var applicationId: Int64
-        var description: String { "application \(applicationId) left the producing stage during the batch" }
+        let producing = try db.queryOne(Self.countBatchProducing, [.text(batch.id)]) { $0.int64(0) ?? 0 } ?? 0
+        guard producing == Int64(cards.count) else {
+            throw BatchRowsRefused("\(Int64(cards.count) - producing) application(s) not producing or already given a card")
+        }
+        guard try db.queryOne(Self.selectBatchMeetsCards, [.text(batch.id)], { $0.int64(0) }) == 0 else {
+            throw BatchRowsRefused("a card number or chip among the registry's cards")
+        }
     }
 }

@@ -1,0 +1,44 @@
+import SSCardValues
+
+/// The text a batch digest hashes: lines of fields separated by U+001F, as
+/// UTF-8 bytes gathered once and hashed in one pass. Both the batch file's
+/// digest and its produced cards' seal are built with it; their bytes are
+/// part of what is stored, so they never change for a version tag.
+struct DigestText {
+    private var bytes: [UInt8] = []
+    private var lineStarted = false
+
+    /// Begins with the tag and the batch, each on a line of its own.
+    init(version: String, batchId: String, expectedLines: Int) {
+        bytes.reserveCapacity(version.utf8.count + batchId.utf8.count + 2 + expectedLines * 80)
+        bytes.append(contentsOf: version.utf8)
+        bytes.append(0x0A)
+        bytes.append(contentsOf: batchId.utf8)
+        bytes.append(0x0A)
+    }
+
+    /// A field of the current line.
+    mutating func field(_ text: String) {
+        if lineStarted { bytes.append(0x1F) }
+        lineStarted = true
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// A field made of a prefix and a number ("a:12").
+    mutating func field(_ prefix: String, _ number: Int64) {
+        field(prefix)
+        bytes.append(contentsOf: String(number).utf8)
+    }
+
+    mutating func endLine() {
+        bytes.append(0x0A)
+        lineStarted = false
+    }
+
+    /// SHA-256 of the text, lowercase hex.
+    var digest: String {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return Hex.encode(hasher.finalize()).lowercased()
+    }
+}
