@@ -33,23 +33,34 @@ public enum PersonalData {
 
     /// Masks every run that looks like a social security number (17 ASCII
     /// digits and a digit or X) inside free text: the last line of defence
-    /// for a number that slipped into a log message unmasked.
+    /// for a number that slipped into a log message unmasked. A run inside a
+    /// hexadecimal word (a hex letter right before or after it) is a digest,
+    /// not a number: an audit head's hash, which the journal must show whole
+    /// (about one SHA-256 in 700 has a run of exactly 18 decimal digits).
     public static func scrub(_ text: String) -> String {
         var out = ""
         var run: [Character] = []
-        func flush() {
-            out += run.count == 18 ? maskSSN(String(run)) : String(run)
+        var before: Character?
+        func flush(next: Character?) {
+            let inHexWord = isHexLetter(before) || isHexLetter(next)
+            out += run.count == 18 && !inHexWord ? maskSSN(String(run)) : String(run)
             run.removeAll()
         }
         for char in text {
             if char.isASCII && (char.isNumber || ((char == "X" || char == "x") && run.count == 17)) {
                 run.append(char)
             } else {
-                flush()
+                if !run.isEmpty { flush(next: char) }
                 out.append(char)
+                before = char
             }
         }
-        flush()
+        flush(next: nil)
         return out
+    }
+
+    private static func isHexLetter(_ char: Character?) -> Bool {
+        guard let char, char.isASCII, let value = char.asciiValue else { return false }
+        return (0x61...0x66).contains(value) || (0x41...0x46).contains(value)
     }
 }

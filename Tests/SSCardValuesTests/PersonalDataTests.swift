@@ -31,6 +31,13 @@ import Testing
         // Not SSN-shaped: shorter or longer runs stay as they are.
         ("seq 1234567 and 1101051949123100211", "seq 1234567 and 1101051949123100211"),
         ("no digits", "no digits"),
+        // Inside a hexadecimal word — an audit head's SHA-256 — it is a digest, not a number.
+        ("head 12:9f110105194912310021c4e0", "head 12:9f110105194912310021c4e0"),
+        ("head 12:110105194912310021ab", "head 12:110105194912310021ab"),
+        ("head 12:ab110105194912310021", "head 12:ab110105194912310021"),
+        // Beside any other letter or sign it is still masked.
+        ("ssn110105194912310021;", "ssn1101**********0021;"),
+        ("持卡人110105194912310021的卡", "持卡人1101**********0021的卡"),
     ])
     func scrubMasksEverySSNShapedRun(_ text: String, _ scrubbed: String) {
         #expect(PersonalData.scrub(text) == scrubbed)
