@@ -99,6 +99,18 @@ struct ProductionBatchBenchmark {
         }
         let (reads, writeWait) = probe.stop()
         add(&table, "SQLite", sscard: sscard, plain: plain)
+        // The same rows again under another id: every row is at fault, the
+        // apply is refused and the batch read row by row to name them.
+        var again = batch
+        again.id += "-again"
+        let refused = try seconds {
+            do {
+                _ = try registry.importBatch(again, actor: Self.actor)
+                throw BenchmarkFailure("a batch of produced applications was imported")
+            } catch ProductionBatchError.rejected {}
+        }
+        table.add("a refused \(rows / 1000)k-row batch, every row at fault (SQLite)", sscard: "\(format(refused, 2)) s",
+                  comparison: "apply \(format(sscard, 2)) s", ratio: "\(format(refused / sscard, 1))×", target: "–", met: true)
         let heldMs = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
         let during = Samples(reads)
         let before = Samples(idle)
