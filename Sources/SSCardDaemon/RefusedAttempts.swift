@@ -14,14 +14,24 @@ struct RefusedAttempts: Sendable {
     let registry: Registry
     let tally = RefusedCallTally()
 
-    /// Records one refusal of `method` by the peer `uid`, acting as `actor`.
+    /// Records one refusal of `method` by the peer `uid`, acting as `actor`;
+    /// true when it was the first of its minute, recorded in full (the
+    /// caller's journal line follows the same rule).
+    @discardableResult
     func record(uid: uid_t, actor: Actor, method: String, action: AuditAction,
-                cardNumber: CardNumber? = nil, ssn: SocialSecurityNumber? = nil, reason: String) {
+                cardNumber: CardNumber? = nil, ssn: SocialSecurityNumber? = nil, reason: String) -> Bool {
         let (decision, ended) = tally.note(uid: uid, actor: actor, method: method)
         write(ended)
-        guard decision == .recordAttempt else { return }
+        guard decision == .recordAttempt else { return false }
         try? registry.recordRefusedAttempt(action: action, actor: actor, cardNumber: cardNumber, ssn: ssn,
                                            reason: reason)
+        return true
+    }
+
+    /// Writes the summaries of the minutes that have ended; every few
+    /// seconds (`VarlinkEndpoint`).
+    func writeEnded() {
+        write(tally.ended())
     }
 
     /// Writes what is counted and not yet written; at stop.

@@ -83,6 +83,13 @@ final class RefusedCallTally: Sendable {
         }
     }
 
+    /// The summaries of the minutes that have ended by `now`: what the
+    /// periodic write takes, so that a peer who stopped calling is not left
+    /// unwritten until the next refusal or the stop.
+    func ended(now: ContinuousClock.Instant = .now) -> [Summary] {
+        minutes.withLock { minutes in Self.takeEnded(&minutes, now: now).sorted { $0.uid < $1.uid } }
+    }
+
     /// Every minute's summary, ended or not: what to write at stop.
     func drain() -> [Summary] {
         minutes.withLock { minutes in

@@ -68,11 +68,15 @@ final class SSCardService: VarlinkHandler, Sendable {
         let actor = Actor(id: roles.userName(uid: call.peer.uid), role: role.map(Actor.Role.init) ?? .none,
                           channel: role?.channel ?? .counter, servicePoint: servicePoint)
         guard let role, AccessPolicy.allows(role, call.method) else {
-            log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none"))")
             var parameters: [WireKey: JSONValue] = [.method: .string(call.method)]
             if let role { parameters[.role] = .string(role.rawValue) }
             let denial = VarlinkError(SSCardInterface.permissionDenied(call.interface), .fields(parameters))
-            recordDenial(call, actor: actor, denial)
+            // The journal, like the trail, hears a peer's first denial of the
+            // minute; the rest are counted in the trail's refusedCalls entry.
+            if recordDenial(call, actor: actor, denial) {
+                log.notice("denied \(call.method) to uid \(call.peer.uid) (role \(role?.rawValue ?? "none")); "
+                               + "more this minute are counted in the audit trail, not logged")
+            }
             reply.fail(denial)
             return denial
         }
@@ -130,9 +134,11 @@ final class SSCardService: VarlinkHandler, Sendable {
 
     /// Records a denied call against the card or holder it named, when it
     /// named a valid one; at most twice per uid and minute (`RefusedAttempts`).
-    func recordDenial(_ call: VarlinkCall, actor: Actor, _ denial: VarlinkError) {
+    /// True when it was the peer's first of the minute, recorded in full.
+    @discardableResult
+    func recordDenial(_ call: VarlinkCall, actor: Actor, _ denial: VarlinkError) -> Bool {
         let why = denial.parameters[.reason]?.string ?? "permission denied for role \(actor.role.rawValue)"
-        registryMethods.refusedAttempts.record(
+        return registryMethods.refusedAttempts.record(
             uid: call.peer.uid, actor: actor, method: call.methodName,
             action: AuditAction(refusedCall: SSCardMethod(name: call.method)),
             cardNumber: call.parameters[.cardNumber]?.string.flatMap { try? CardNumber($0) },

@@ -22,6 +22,10 @@ final class VarlinkEndpoint: DaemonService {
     private let checkpoints: AuditCheckpointService
     private let metrics: DaemonMetrics
     private var serving: (service: SSCardService, server: VarlinkServer)?
+    /// Writes the refusal summaries of ended minutes (`RefusedAttempts`).
+    private var summaries: DispatchSourceTimer?
+    /// How often: a minute's summary reaches the trail at most this long after the minute.
+    static let summaryInterval = 15
 
     init(configuration: Configuration, configurationPath: String, settings: StartSettings, registry: RegistryService,
          checkpoints: AuditCheckpointService, readers: CardReaders, metrics: DaemonMetrics, log: Log) {
@@ -56,6 +60,13 @@ final class VarlinkEndpoint: DaemonService {
             handler: service)
         server.start()
         serving = (service, server)
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "sscard.refusal-summaries"))
+        timer.schedule(deadline: .now() + .seconds(Self.summaryInterval), repeating: .seconds(Self.summaryInterval),
+                       leeway: .seconds(1))
+        let attempts = service.registryMethods.refusedAttempts
+        timer.setEventHandler { attempts.writeEnded() }
+        timer.resume()
+        summaries = timer
         // The address clients use: under socket activation, the socket systemd
         // passed, wherever its unit put it, not `socket-path`.
         log.notice("listening on \(server.socketAddress)\(server.isSocketInherited ? " (socket activation)" : "")")
@@ -64,6 +75,8 @@ final class VarlinkEndpoint: DaemonService {
     func stop() {
         guard let (service, server) = serving else { return }
         serving = nil
+        summaries?.cancel()
+        summaries = nil
         service.streams.endAll(.fields([.action: "stopping", .actor: "system"]))
         server.stop()
         // No call runs any more: what is counted of refused calls is written

@@ -105,3 +105,13 @@ import Testing
         #expect(outcomes.allSatisfy { $0 > 50 }, "\(outcomes)")
     }
 }
+
+/// A refusal anyone on the host can repeat reaches the journal once a minute.
+@Suite struct JournalBudgetTests {
+    @Test func theFirstOfEachMinuteIsLoggedAndTheRestCountedIntoTheNext() {
+        var budget = JournalBudget()
+        let seen = [0.0, 1, 2, 59.9, 60, 61, 200].map { budget.note(at: $0) }
+        #expect(seen.map(\.log) == [true, false, false, false, true, false, true])
+        #expect(seen.map(\.unlogged) == [0, 1, 2, 3, 3, 1, 1])
+    }
+}

@@ -37,6 +37,21 @@ struct CallerTextTests {
         #expect(first.contains("more characters)"))
     }
 
+    @Test("a kiosk denied an administrator's method in a loop: one journal line and one entry, the rest one summary")
+    func deniedInALoopReachesTheJournalOnce() throws {
+        let rig = try DaemonRig()
+        for _ in 0..<20 {
+            let denied = try call(rig, RegistryMethod.verifyAudit.name, "{}")
+            #expect(denied.code == 4 && denied.output.contains("PermissionDenied"), "\(denied.output.prefix(300))")
+        }
+        let daemon = try #require(rig.daemon)
+        #expect(rig.stop() == 0)
+        let lines = try daemon.completeOutput().filter { $0.contains("denied \(RegistryMethod.verifyAudit.name)") }
+        #expect(lines.count == 1, "\(lines)")
+        let rows = try KioskReadersTests.audit(rig, "SELECT action FROM audit WHERE role = 'kiosk' AND outcome = 'refused' ORDER BY seq")
+        #expect(rows.count == 2 && rows.last == "refusedCalls", "the first refusal and one summary: \(rows)")
+    }
+
     @Test("a reason with a control character or beyond the limit is refused naming it, and nothing changes")
     func reasonsAreCheckedAtTheDoor() throws {
         let rig = try DaemonRig()

@@ -33,6 +33,23 @@ struct RefusedCallTallyTests {
         #expect(tally.drain().isEmpty, "the new minute has nothing beyond its first yet")
     }
 
+    @Test("a minute that ended is handed to the periodic write without waiting for another refusal")
+    func endedMinutesAreTakenWithoutAnotherRefusal() {
+        let tally = RefusedCallTally()
+        let start = ContinuousClock.now
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = tally.note(uid: 7, actor: nobody, method: "GetStatus", now: start, date: date)
+        _ = tally.note(uid: 7, actor: nobody, method: "History", now: start + .seconds(5), date: date + 5)
+        _ = tally.note(uid: 8, actor: kiosk, method: "Seal", now: start + .seconds(30), date: date + 30)
+        _ = tally.note(uid: 8, actor: kiosk, method: "Seal", now: start + .seconds(31), date: date + 31)
+        #expect(tally.ended(now: start + .seconds(59)).isEmpty, "no minute has ended")
+        #expect(tally.ended(now: start + .seconds(60)) == [RefusedCallTally.Summary(uid: 7, actor: nobody, count: 1,
+                                                                                   methods: ["History"], from: date, to: date + 5)])
+        #expect(tally.ended(now: start + .seconds(61)).isEmpty, "taken once")
+        #expect(tally.ended(now: start + .seconds(90)).map(\.uid) == [8])
+        #expect(tally.drain().isEmpty)
+    }
+
     @Test("a summary is written as the peer was at its first refusal, and says its role")
     func summaryNamesTheRole() {
         let tally = RefusedCallTally()

@@ -25,6 +25,8 @@ final class PageServer: @unchecked Sendable {
     }
     private var reading: [Int32: Reading] = [:]
     private var streams: [Int32] = []
+    /// Wrong /start secrets, which any local user can send in a loop.
+    private var wrongStarts = JournalBudget()
     static let maximumConnections = 16
 
     init(port: UInt16, session: PageSession, speech: SpeechSynthesizer,
@@ -159,7 +161,11 @@ final class PageServer: @unchecked Sendable {
         if request.path == "/start" {
             guard request.method == .get else { return answer(fd, .text(.methodNotAllowed)) }
             guard let token = session.start(secret: request.queryValue("secret")) else {
-                KioskLog.warning("page: /start with a wrong secret refused")
+                let (log, unlogged) = wrongStarts.note(at: Kiosk.now())
+                if log {
+                    KioskLog.warning("page: /start with a wrong secret refused"
+                                         + (unlogged > 0 ? " (and \(unlogged) more since the last such line, not logged)" : ""))
+                }
                 return answer(fd, .text(.forbidden))
             }
             // Not a 303: a redirect continues the navigation the file:// start
