@@ -100,7 +100,10 @@ extension PostgreSQLRegistryAccess {
         switch (cardNumber, ssn) {
         case let (card?, nil): (condition, keys) = ("p.card_number = $1", [.text(card.rawValue)])
         case let (nil, ssn?): (condition, keys) = ("a.ssn = $1", [.text(ssn.rawValue)])
-        case let (card?, ssn?): (condition, keys) = ("(p.card_number = $1 OR a.ssn = $2)", [.text(card.rawValue), .text(ssn.rawValue)])
+        case let (card?, ssn?):
+            // Two indexed look-ups: one OR across both tables would scan the applications.
+            return RegistryRows.merged(try batchEntries(cardNumber: card, ssn: nil, limit: limit),
+                                       try batchEntries(cardNumber: nil, ssn: ssn, limit: limit), limit: limit)
         case (nil, nil): return []
         }
         let select = "SELECT \(Self.batchEntryColumns) FROM produced_cards p JOIN applications a ON a.id = p.application_id "

@@ -89,6 +89,10 @@ import Testing
         // By card number: the same entry, for the card the batch named.
         let byCard = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(500))
         #expect(byCard.filter { $0.action == .importBatch }.map(\.sequence) == [record.auditSequence!])
+        // By both: the same entry once.
+        let byBoth = try fixture.registry.history(cardNumber: RegistryFixture.cardNumber(500), ssn: first.ssn)
+        #expect(byBoth.filter { $0.action == .importBatch }.map(\.sequence) == [record.auditSequence!])
+        #expect(byBoth.map(\.action.rawValue) == actions)
         // The other holder sees the entry for their own application only.
         let other = try fixture.registry.history(ssn: applications[1].ssn).filter { $0.action == .importBatch }
         #expect(other.map(\.applicationId) == [applications[1].id])

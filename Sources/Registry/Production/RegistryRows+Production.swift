@@ -65,4 +65,12 @@ extension RegistryRows {
         shown.ssn = row.string(extra + 2)
         return shown
     }
+
+    /// Two lists of batch entries as one, each entry once (the same
+    /// application found by its card and by its holder), in sequence order.
+    public static func merged(_ first: [AuditEntry], _ second: [AuditEntry], limit: Int) -> [AuditEntry] {
+        var seen = Set<String>()
+        let all = (first + second).filter { seen.insert("\($0.chain) \($0.sequence) \($0.applicationId ?? 0)").inserted }
+        return Array(all.sorted { ($0.at, $0.sequence) < ($1.at, $1.sequence) }.prefix(limit))
+    }
 }

@@ -19,8 +19,10 @@ extension SQLiteRegistryAccess {
     static let selectProducedApplication = "SELECT 1 FROM produced_cards WHERE application_id = ?"
     static let insertBatch = "INSERT INTO production_batches (\(RegistryRows.productionBatchColumns)) VALUES (?, ?, ?, ?, ?, ?)"
     static let insertProducedCard = "INSERT INTO produced_cards (\(RegistryRows.producedCardColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    /// Driven by the batch's index: the `+` keeps SQLite from starting at
+    /// the applications without a card instead (the whole open backlog).
     static let countBatchProducing = "SELECT count(*) FROM produced_cards p JOIN applications a ON a.id = p.application_id "
-        + "WHERE p.batch_id = ? AND a.stage = 'producing' AND a.card_number IS NULL"
+        + "WHERE p.batch_id = ? AND +a.stage = 'producing' AND +a.card_number IS NULL"
     static let selectBatchMeetsCards = "SELECT EXISTS (SELECT 1 FROM produced_cards p JOIN cards c ON c.card_number = p.card_number "
         + "WHERE p.batch_id = ?1) OR EXISTS (SELECT 1 FROM produced_cards p JOIN cards c ON c.card_id = p.card_id WHERE p.batch_id = ?1)"
     static let selectProducedCardsOfBatch = "SELECT \(RegistryRows.producedCardColumns) FROM produced_cards WHERE batch_id = ? "
@@ -32,7 +34,6 @@ extension SQLiteRegistryAccess {
         + "JOIN audit e ON \(RegistryRows.batchEntryJoin) WHERE "
     static let selectBatchEntriesOfCard = selectBatchEntries + "p.card_number = ? ORDER BY e.seq LIMIT ?"
     static let selectBatchEntriesOfHolder = selectBatchEntries + "a.ssn = ? ORDER BY e.seq LIMIT ?"
-    static let selectBatchEntriesOfCardOrHolder = selectBatchEntries + "(p.card_number = ? OR a.ssn = ?) ORDER BY e.seq LIMIT ?"
 
     func productionBatch(_ id: String) throws -> ProductionBatchRecord? {
         try db.queryOne(Self.selectBatch, [.text(id)], RegistryRows.productionBatch)
@@ -95,7 +96,10 @@ extension SQLiteRegistryAccess {
         switch (cardNumber, ssn) {
         case let (card?, nil): (statement, keys) = (Self.selectBatchEntriesOfCard, [.text(card.rawValue)])
         case let (nil, ssn?): (statement, keys) = (Self.selectBatchEntriesOfHolder, [.text(ssn.rawValue)])
-        case let (card?, ssn?): (statement, keys) = (Self.selectBatchEntriesOfCardOrHolder, [.text(card.rawValue), .text(ssn.rawValue)])
+        case let (card?, ssn?):
+            // Two indexed look-ups: one OR across both tables would scan the applications.
+            return RegistryRows.merged(try batchEntries(cardNumber: card, ssn: nil, limit: limit),
+                                       try batchEntries(cardNumber: nil, ssn: ssn, limit: limit), limit: limit)
         case (nil, nil): return []
         }
         var entries: [AuditEntry] = []
