@@ -276,6 +276,7 @@ extension Control {
             + "\n\nD (the evidence shown): " + ServiceVocabulary.document.names.keys.sorted().joined(separator: ", ")
             + "; S: the proxy's social security number"
             + "\n\nexit codes: 0 ok, 1 refused by sscardd, 2 usage, 3 sscardd unreachable, 4 permission denied,\n"
-            + "  5 other failure, 6 registry unavailable (database unreachable or disk full: nothing changed; retry later)"
+            + "  5 other failure, 6 registry unavailable (database unreachable or disk full: nothing changed; retry later),\n"
+            + "  7 verify-audit found the audit trail not intact"
     }
 }

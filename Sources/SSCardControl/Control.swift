@@ -40,6 +40,7 @@ public enum Control {
             if let run = command.run {
                 try run(request, arguments, client, labels)
             } else if request.progress {
+                var verdict = ExitCode.success
                 try client.stream(request.method, request.parameters) { reply in
                     if reply[.progress]?.bool == true {
                         showProgress(reply)
@@ -47,8 +48,10 @@ public enum Control {
                     }
                     showProgress(nil)
                     print(arguments.flag("json") ? reply.description : render(reply, command.render, labels))
+                    if reply[.intact]?.bool == false { verdict = .auditNotIntact }
                     return true
                 }
+                return verdict.rawValue
             } else if request.more {
                 try client.stream(request.method, request.parameters) { reply in
                     // Straight to the file descriptor: a stream must not wait in a stdio buffer.

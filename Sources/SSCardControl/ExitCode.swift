@@ -15,4 +15,7 @@ public enum ExitCode: Int32, CaseIterable {
     /// failed, or its file system full); nothing was changed unless the message says the outcome is
     /// unknown. sscardd reconnects by itself: trying again later is the remedy.
     case registryUnavailable = 6
+    /// `verify-audit` answered: the audit trail is not intact (a nightly
+    /// check in cron or a timer sees it in the exit status).
+    case auditNotIntact = 7
 }

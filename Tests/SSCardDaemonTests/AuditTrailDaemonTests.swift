@@ -139,6 +139,7 @@ struct AuditTrailDaemonTests {
         // sscardctl shows the same verdict (no terminal here, so no progress line).
         let shown = try rig.sscardctl(["verify-audit", "--head", head, "--json"])
         #expect(shown.output.contains("\"intact\":false"))
+        #expect(shown.code == 7, "verify-audit's exit status says the trail is not intact")
         #expect(!shown.output.contains("verifying:"))
         admin.close()
     }
