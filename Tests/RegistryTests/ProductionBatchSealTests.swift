@@ -63,8 +63,10 @@ import Testing
         // The next step writes the stage: delivered, from the reported produced.
         _ = try fixture.registry.advance(applicationId: applications[0].id, to: .delivered, actor: RegistryFixture.admin)
         #expect(try fixture.registry.application(applications[0].id).stage == .delivered)
-        // A produced application cannot be produced again by a second batch.
-        #expect(throws: ProductionBatchError.self) {
+        // A produced application cannot be produced again by a second batch: said once.
+        #expect(throws: ProductionBatchError.rejected(batchId: "S-2", problems: [
+            BatchRowProblem(line: 2, field: "application_id", .alreadyHasCard),
+        ])) {
             try fixture.registry.importBatch(Import.batch("S-2", [applications[1]], firstCard: 700), actor: RegistryFixture.admin)
         }
     }

@@ -16,8 +16,10 @@ extension Registry {
         }
         let byId = try reader.applications(ids: ids)
         let bySSN = try reader.openApplications(ssns: ssns)
+        // Those a batch delivered card data for: reported `produced`, which
+        // is the same fault as having card data, said once.
+        let produced = try reader.producedApplications(Array(byId.keys) + bySSN.values.map(\.id))
         var problems: [BatchRowProblem] = []
-        var found: [Application] = []
         var lines: [Int64: Int] = [:]
         for row in batch.rows {
             let application: Application?
@@ -39,14 +41,12 @@ extension Registry {
                 problems.append(BatchRowProblem(line: row.line, field: column, .duplicateInFile(firstLine: first)))
             }
             lines[application.id] = row.line
-            if application.cardNumber != nil {
+            if application.cardNumber != nil || produced.contains(application.id) {
                 problems.append(BatchRowProblem(line: row.line, field: column, .alreadyHasCard))
             } else if application.stage != .producing {
                 problems.append(BatchRowProblem(line: row.line, field: column, .wrongStage(application.stage.rawValue)))
             }
-            found.append(application)
         }
-        let produced = try reader.producedApplications(found.map(\.id))
         let knownNumbers = try reader.knownCardNumbers(batch.rows.map(\.cardNumber))
         let knownChips = try reader.knownChipIds(batch.rows.map(\.cardId))
         var numberLines: [CardNumber: Int] = [:], chipLines: [CardIdentificationCode: Int] = [:]
@@ -70,9 +70,6 @@ extension Registry {
                 problems.append(BatchRowProblem(line: row.line, field: ProductionBatchCSV.Column.cardId.rawValue,
                                                 .alreadyKnown, maskedValue: row.cardId.description))
             }
-        }
-        for application in found where produced.contains(application.id) {
-            problems.append(BatchRowProblem(line: lines[application.id] ?? 0, field: nil, .alreadyHasCard))
         }
         guard problems.isEmpty else {
             problems.sort { ($0.line, $0.field ?? "") < ($1.line, $1.field ?? "") }
