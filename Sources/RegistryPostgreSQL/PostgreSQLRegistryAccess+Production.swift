@@ -124,7 +124,8 @@ extension PostgreSQLRegistryAccess {
             // A taken application, card number or chip (a concurrent batch's
             // only once it committed), or an unknown application.
             guard error.kind == .server, error.sqlState?.hasPrefix("23") == true else { throw error }
-            throw BatchRowsRefused(error.message)
+            // The first line only: the server's DETAIL line quotes the key's value.
+            throw BatchRowsRefused(String(error.message.prefix { $0 != "\n" }))
         }
         let producing = try db.queryOne("SELECT count(*) FROM produced_cards p JOIN applications a ON a.id = p.application_id "
                                             + "WHERE p.batch_id = $1 AND a.stage = 'producing' AND a.card_number IS NULL",
