@@ -101,9 +101,11 @@ public enum AuditTrail {
                                  verifiedHead: broken == nil ? ownHead : nil)
     }
 
-    /// Every chain from its genesis, against no remembered head.
+    /// Every chain from its genesis, against no remembered head, with every
+    /// production batch's seal and entry checked (`BatchAccounting`): the
+    /// full check at open, a registry's copy and `Registry.verifyAudit()`.
     public static func verify(_ reader: any RegistryReading) throws -> AuditVerification {
-        try verify(reader, scope: Scope(chain: reader.auditChain))
+        try BatchAccounting.verify(reader, scope: Scope(chain: reader.auditChain))
     }
 
     /// Checks the newest `count` entries only: cheap enough for every start,

@@ -1,10 +1,7 @@
 extension Registry {
     /// Walks every audit chain from its genesis and reports the first broken link.
     public func verifyAudit() throws -> AuditVerification {
-        try store.read(snapshot: true) { reader in
-            try AuditTrail.verify(reader, scope: AuditTrail.Scope(chain: reader.auditChain),
-                                  entryCheck: { try ProducedCardsSeal.problem(sealedBy: $0, reader: reader) })
-        }
+        try store.read(snapshot: true) { try AuditTrail.verify($0) }
     }
 
     /// Verifies this registry's own chain against `head`, a head remembered
@@ -20,8 +17,7 @@ extension Registry {
         try store.read(snapshot: true) { reader in
             let scope = AuditTrail.Scope(chain: reader.auditChain, head: head, start: whole ? nil : start,
                                          allChains: whole)
-            return try AuditTrail.verify(reader, scope: scope, progress: progress,
-                                         entryCheck: { try ProducedCardsSeal.problem(sealedBy: $0, reader: reader) })
+            return try BatchAccounting.verify(reader, scope: scope, progress: progress)
         }
     }
 

@@ -86,6 +86,8 @@ public protocol RegistryReading {
     func knownChipIds(_ chipIds: [CardIdentificationCode]) throws -> Set<CardIdentificationCode>
     /// Those of `applicationIds` that a batch already delivered card data for.
     func producedApplications(_ applicationIds: [Int64]) throws -> Set<Int64>
+    /// Every production batch's id, in order: a whole audit walk finds each one's entry.
+    func productionBatchIds() throws -> [String]
     /// A batch's produced cards, in application order: what its entry sealed.
     func producedCards(inBatch batchId: String) throws -> [ProducedCard]
     /// The sealing `importBatch` entries of the batches that produced a card

@@ -87,6 +87,10 @@ extension PostgreSQLRegistryAccess {
         return known
     }
 
+    func productionBatchIds() throws -> [String] {
+        try db.query("SELECT batch_id FROM production_batches ORDER BY batch_id").map { $0.string(0) ?? "" }
+    }
+
     func producedCards(inBatch batchId: String) throws -> [ProducedCard] {
         try db.query("SELECT \(RegistryRows.producedCardColumns) FROM produced_cards WHERE batch_id = $1 ORDER BY application_id",
                      [.text(batchId)]).map(RegistryRows.producedCard)

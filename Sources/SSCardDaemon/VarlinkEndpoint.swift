@@ -22,8 +22,9 @@ final class VarlinkEndpoint: DaemonService {
     private let checkpoints: AuditCheckpointService
     private let metrics: DaemonMetrics
     private var serving: (service: SSCardService, server: VarlinkServer)?
-    /// Writes the refusal summaries of ended minutes (`RefusedAttempts`).
+    /// Writes the refusal summaries of ended minutes (`RefusedAttempts`), on `summaryQueue`.
     private var summaries: DispatchSourceTimer?
+    private let summaryQueue = DispatchQueue(label: "sscard.refusal-summaries")
     /// How often: a minute's summary reaches the trail at most this long after the minute.
     static let summaryInterval = 15
 
@@ -60,7 +61,7 @@ final class VarlinkEndpoint: DaemonService {
             handler: service)
         server.start()
         serving = (service, server)
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "sscard.refusal-summaries"))
+        let timer = DispatchSource.makeTimerSource(queue: summaryQueue)
         timer.schedule(deadline: .now() + .seconds(Self.summaryInterval), repeating: .seconds(Self.summaryInterval),
                        leeway: .seconds(1))
         let attempts = service.registryMethods.refusedAttempts
@@ -77,6 +78,7 @@ final class VarlinkEndpoint: DaemonService {
         serving = nil
         summaries?.cancel()
         summaries = nil
+        summaryQueue.sync {}  // a write already running ends before the last counts are taken
         service.streams.endAll(.fields([.action: "stopping", .actor: "system"]))
         server.stop()
         // No call runs any more: what is counted of refused calls is written

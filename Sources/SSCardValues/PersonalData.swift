@@ -34,33 +34,40 @@ public enum PersonalData {
     /// Masks every run that looks like a social security number (17 ASCII
     /// digits and a digit or X) inside free text: the last line of defence
     /// for a number that slipped into a log message unmasked. A run inside a
-    /// hexadecimal word (a hex letter right before or after it) is a digest,
+    /// hexadecimal word of digest length (32 characters or more) is a digest,
     /// not a number: an audit head's hash, which the journal must show whole
     /// (about one SHA-256 in 700 has a run of exactly 18 decimal digits).
     public static func scrub(_ text: String) -> String {
+        let chars = Array(text)
         var out = ""
-        var run: [Character] = []
-        var before: Character?
-        func flush(next: Character?) {
-            let inHexWord = isHexLetter(before) || isHexLetter(next)
-            out += run.count == 18 && !inHexWord ? maskSSN(String(run)) : String(run)
-            run.removeAll()
-        }
-        for char in text {
-            if char.isASCII && (char.isNumber || ((char == "X" || char == "x") && run.count == 17)) {
-                run.append(char)
-            } else {
-                if !run.isEmpty { flush(next: char) }
-                out.append(char)
-                before = char
+        var index = 0
+        while index < chars.count {
+            guard chars[index].isASCII, chars[index].isNumber else {
+                out.append(chars[index])
+                index += 1
+                continue
             }
+            var end = index
+            while end < chars.count, chars[end].isASCII,
+                  chars[end].isNumber || ((chars[end] == "X" || chars[end] == "x") && end - index == 17) {
+                end += 1
+            }
+            let run = String(chars[index..<end])
+            out += end - index == 18 && !inDigest(chars, index, end) ? maskSSN(run) : run
+            index = end
         }
-        flush(next: nil)
         return out
     }
 
-    private static func isHexLetter(_ char: Character?) -> Bool {
-        guard let char, char.isASCII, let value = char.asciiValue else { return false }
-        return (0x61...0x66).contains(value) || (0x41...0x46).contains(value)
+    /// Whether `chars[start..<end]` lies in a hexadecimal word of 32 characters or more.
+    private static func inDigest(_ chars: [Character], _ start: Int, _ end: Int) -> Bool {
+        var first = start, last = end
+        while first > 0, isHex(chars[first - 1]) { first -= 1 }
+        while last < chars.count, isHex(chars[last]) { last += 1 }
+        return last - first >= 32 && chars[start..<end].allSatisfy(isHex)
+    }
+
+    private static func isHex(_ char: Character) -> Bool {
+        char.isASCII && char.isHexDigit
     }
 }

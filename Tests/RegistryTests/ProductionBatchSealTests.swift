@@ -98,8 +98,9 @@ import Testing
         // The other holder sees the entry for their own application only.
         let other = try fixture.registry.history(ssn: applications[1].ssn).filter { $0.action == .importBatch }
         #expect(other.map(\.applicationId) == [applications[1].id])
-        // A limit counts the shown entries too.
-        #expect(try fixture.registry.history(ssn: first.ssn, limit: 2).count == 2)
+        // A limit counts the shown entries too: cut right after the batch's entry, it is the last.
+        let cut = try fixture.registry.history(ssn: first.ssn, limit: batchAt + 1)
+        #expect(cut.count == batchAt + 1 && cut.last?.action == .importBatch)
     }
 
     @Test(arguments: RegistryEngine.allCases)
@@ -151,11 +152,41 @@ import Testing
             ProducedCard(applicationId: 12, batchId: "B-9", cardNumber: RegistryFixture.cardNumber(1), cardId: RegistryFixture.cardId(1),
                          specVersion: "3.00", issueDate: issue, expiryDate: expiry),
         ]
+        func framed(_ fields: [String]) -> String { fields.map { "\($0.utf8.count):\($0)" }.joined() + "\n" }
         let sealText = "sscard-produced-cards-v1\nB-9\n"
-            + line(["12", RegistryFixture.cardNumber(1).rawValue, RegistryFixture.cardId(1).rawValue, "3.00", "2026-12-01", "2036-12-01"])
-            + line(["40", RegistryFixture.cardNumber(2).rawValue, RegistryFixture.cardId(2).rawValue, "2.00", "2026-12-01", "2036-12-01"])
+            + framed(["12", RegistryFixture.cardNumber(1).rawValue, RegistryFixture.cardId(1).rawValue, "3.00", "2026-12-01", "2036-12-01"])
+            + framed(["40", RegistryFixture.cardNumber(2).rawValue, RegistryFixture.cardId(2).rawValue, "2.00", "2026-12-01", "2036-12-01"])
         #expect(ProducedCardsSeal.digest(batchId: "B-9", cards: cards) == Hex.encode(SHA256.hash(Array(sealText.utf8))).lowercased())
         #expect(ProducedCardsSeal.digest(batchId: "B-9", cards: cards.reversed())
             == ProducedCardsSeal.digest(batchId: "B-9", cards: cards))
+
+        // A stored value holding the next row, separators and all, would give
+        // the same text were the fields only separated: framed, it does not.
+        var folded = cards[1]
+        folded.specVersion = "3.00\u{1F}2026-12-01\u{1F}2036-12-01\n40\u{1F}\(RegistryFixture.cardNumber(2).rawValue)\u{1F}"
+            + "\(RegistryFixture.cardId(2).rawValue)\u{1F}2.00"
+        #expect(ProducedCardsSeal.digest(batchId: "B-9", cards: [folded])
+            != ProducedCardsSeal.digest(batchId: "B-9", cards: cards))
+    }
+
+    @Test(arguments: RegistryEngine.allCases)
+    func aBatchAddedByHandWithNoEntryIsFoundByAWholeWalk(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        let applications = try Import.producing(fixture, 2)
+        _ = try Self.imported(fixture, [applications[0]])
+        #expect(try fixture.registry.verifyAudit().isIntact)
+        // A database writer's own batch: the application reports produced and would bind their chip.
+        try fixture.raw("INSERT INTO production_batches (batch_id, digest, row_count, imported_at, imported_by) "
+                            + "VALUES ('HAND-1', 'x', 1, 0, 'nobody')")
+        try fixture.raw("INSERT INTO produced_cards (application_id, batch_id, card_number, card_id, spec_version, issue_date, "
+                            + "expiry_date) VALUES (\(applications[1].id), 'HAND-1', '\(RegistryFixture.cardNumber(777).rawValue)', "
+                            + "'\(RegistryFixture.cardId(777).rawValue)', '3.00', '2026-12-01', '2036-12-01')")
+        #expect(try fixture.registry.application(applications[1].id).stage == .produced)
+        let verification = try fixture.registry.verifyAudit()
+        #expect(!verification.isIntact)
+        #expect(verification.firstBrokenSequence == 0)
+        #expect(verification.problem?.contains("production batch 'HAND-1' has no importBatch entry") == true,
+                "\(verification.problem ?? "")")
+        #expect(try fixture.registry.verifyAudit(head: nil, start: nil, whole: true).problem == verification.problem)
     }
 }

@@ -31,11 +31,17 @@ import Testing
         // Not SSN-shaped: shorter or longer runs stay as they are.
         ("seq 1234567 and 1101051949123100211", "seq 1234567 and 1101051949123100211"),
         ("no digits", "no digits"),
-        // Inside a hexadecimal word — an audit head's SHA-256 — it is a digest, not a number.
-        ("head 12:9f110105194912310021c4e0", "head 12:9f110105194912310021c4e0"),
-        ("head 12:110105194912310021ab", "head 12:110105194912310021ab"),
-        ("head 12:ab110105194912310021", "head 12:ab110105194912310021"),
-        // Beside any other letter or sign it is still masked.
+        // Inside a hexadecimal word of digest length — an audit head's SHA-256 — it is a digest.
+        ("head 12:9f1101051949123100214e0c" + String(repeating: "ab", count: 18),
+         "head 12:9f1101051949123100214e0c" + String(repeating: "ab", count: 18)),
+        ("head 12:110105194912310021" + String(repeating: "c4", count: 23),
+         "head 12:110105194912310021" + String(repeating: "c4", count: 23)),
+        ("head 12:" + String(repeating: "e9", count: 23) + "110105194912310021",
+         "head 12:" + String(repeating: "e9", count: 23) + "110105194912310021"),
+        // Beside letters, hex ones included, in a word shorter than a digest, it is a number.
+        ("ID110105194912310021", "ID1101**********0021"),
+        ("cafe110105194912310021 fee", "cafe1101**********0021 fee"),
+        ("12:9f110105194912310021c4e0", "12:9f1101**********0021c4e0"),
         ("ssn110105194912310021;", "ssn1101**********0021;"),
         ("持卡人110105194912310021的卡", "持卡人1101**********0021的卡"),
     ])

@@ -1,9 +1,10 @@
 import SSCardValues
 
-/// The text a batch digest hashes: lines of fields separated by U+001F, as
-/// UTF-8 bytes gathered once and hashed in one pass. Both the batch file's
-/// digest and its produced cards' seal are built with it; their bytes are
-/// part of what is stored, so they never change for a version tag.
+/// The text a batch digest hashes, as UTF-8 bytes gathered once and hashed
+/// in one pass: the batch file's digest (fields separated by U+001F, values
+/// the file's checks have made safe) and the produced cards' seal (fields
+/// framed by their length, since stored rows are checked by nobody). Their
+/// bytes are part of what is stored, so they never change for a version tag.
 struct DigestText {
     private var bytes: [UInt8] = []
     private var lineStarted = false
@@ -28,6 +29,15 @@ struct DigestText {
     mutating func field(_ prefix: String, _ number: Int64) {
         field(prefix)
         bytes.append(contentsOf: String(number).utf8)
+    }
+
+    /// A field with its length in bytes first (`10:2026-12-07`): whatever
+    /// it holds, no byte of it can be read as a separator or as the next
+    /// field, so no two different lists of fields give the same text.
+    mutating func framedField(_ text: String) {
+        bytes.append(contentsOf: String(text.utf8.count).utf8)
+        bytes.append(0x3A)
+        bytes.append(contentsOf: text.utf8)
     }
 
     mutating func endLine() {

@@ -16,13 +16,14 @@ public enum ProducedCardsSeal {
     static let version = "sscard-produced-cards-v1"
 
     /// The seal of `cards`, all of batch `batchId`, whatever their order.
+    /// Each field is framed by its length: a stored value cannot carry the
+    /// next row into its own and so keep the text while the rows change.
     public static func digest(batchId: String, cards: [ProducedCard]) -> String {
         var text = DigestText(version: version, batchId: batchId, expectedLines: cards.count)
         for card in cards.sorted(by: { $0.applicationId < $1.applicationId }) {
-            text.field("", card.applicationId)
-            for field in [card.cardNumber.rawValue, card.cardId.rawValue, card.specVersion,
+            for field in [String(card.applicationId), card.cardNumber.rawValue, card.cardId.rawValue, card.specVersion,
                           card.issueDate.description, card.expiryDate.description] {
-                text.field(field)
+                text.framedField(field)
             }
             text.endLine()
         }
@@ -35,25 +36,31 @@ public enum ProducedCardsSeal {
         "batch=\(batch.id);digest=\(batch.digest);rows=\(batch.rowCount);cards=\(cardsDigest)"
     }
 
-    /// The seal an entry's detail names, if it names one for batch `batchId`.
-    static func sealedDigest(inDetail detail: String?, batchId: String) -> String? {
-        guard let detail, detail.hasPrefix("batch=\(batchId);") else { return nil }
-        for field in detail.split(separator: ";") where field.hasPrefix("cards=") {
-            return String(field.dropFirst("cards=".count))
+    /// The value of `name=` in an entry's detail (`batch=…;digest=…;rows=…;cards=…`).
+    static func field(_ name: String, inDetail detail: String) -> String? {
+        for field in detail.split(separator: ";") where field.hasPrefix(name + "=") {
+            return String(field.dropFirst(name.count + 1))
         }
         return nil
     }
 
+    /// The batch a done `importBatch` entry imported, sealed or not (entries
+    /// written before the seal name the batch too).
+    static func batchId(importedBy entry: AuditEntry) -> String? {
+        guard entry.action == .importBatch, entry.outcome == .done, let detail = entry.detail else { return nil }
+        return field("batch", inDetail: detail)
+    }
+
     /// What is wrong with the produced cards `entry` sealed, if it is a
-    /// batch's sealing entry and they changed since; nil otherwise.
+    /// batch's sealing entry and they changed since — in number (the entry
+    /// says how many) or in content; nil otherwise.
     static func problem(sealedBy entry: AuditEntry, reader: any RegistryReading) throws -> String? {
-        guard entry.action == .importBatch, entry.outcome == .done, let detail = entry.detail,
-              detail.hasPrefix("batch="), let end = detail.firstIndex(of: ";") else { return nil }
-        let batchId = String(detail[detail.index(detail.startIndex, offsetBy: 6)..<end])
-        guard let sealed = sealedDigest(inDetail: detail, batchId: batchId) else { return nil }
+        guard let batchId = batchId(importedBy: entry), let detail = entry.detail,
+              let sealed = field("cards", inDetail: detail) else { return nil }
         let cards = try reader.producedCards(inBatch: batchId)
-        guard digest(batchId: batchId, cards: cards) != sealed else { return nil }
+        let rows = field("rows", inDetail: detail).flatMap(Int.init)
+        guard rows != cards.count || digest(batchId: batchId, cards: cards) != sealed else { return nil }
         return "the produced cards of batch \(PrintableText.quoted(batchId)) are not what this entry sealed "
-            + "(\(cards.count) row(s) now): a card's data was changed outside sscard"
+            + "(\(cards.count) row(s) now, \(rows.map(String.init) ?? "?") sealed): a card's data was changed outside sscard"
     }
 }

@@ -85,6 +85,10 @@ extension SQLiteRegistryAccess {
         return produced
     }
 
+    func productionBatchIds() throws -> [String] {
+        try db.queryAll("SELECT batch_id FROM production_batches ORDER BY batch_id", []) { $0.string(0) ?? "" }
+    }
+
     func producedCards(inBatch batchId: String) throws -> [ProducedCard] {
         var cards: [ProducedCard] = []
         try db.query(Self.selectProducedCardsOfBatch, [.text(batchId)]) { cards.append(try RegistryRows.producedCard($0)) }
