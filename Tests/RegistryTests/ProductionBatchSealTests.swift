@@ -41,6 +41,27 @@ import Testing
     }
 
     @Test(arguments: RegistryEngine.allCases)
+    func theFullCheckAtOpenRefusesAnEditedProducedCard(_ engine: RegistryEngine) throws {
+        let fixture = try RegistryFixture(engine)
+        let applications = try Import.producing(fixture, 2)
+        let record = try Self.imported(fixture, applications)
+        try fixture.store.close()
+        fixture.store = try fixture.openStore(integrityCheck: .full)  // intact: opens
+        try fixture.store.close()
+        try fixture.raw("UPDATE produced_cards SET card_id = '\(RegistryFixture.cardId(991).rawValue)' "
+                            + "WHERE application_id = \(applications[0].id)")
+        #expect {
+            try fixture.openStore(integrityCheck: .full)
+        } throws: { error in
+            "\(error)".contains("broken at entry \(record.auditSequence!)") && "\(error)".contains("batch 'S-1'")
+        }
+        fixture.store = try fixture.openStore(integrityCheck: .bounded)  // the bounded check does not walk back to it
+        fixture.registry = Registry(store: fixture.store, clock: fixture.clock, policy: fixture.policy,
+                                    servicePoint: RegistryFixture.servicePoint)
+        #expect(try fixture.registry.verifyAudit().firstBrokenSequence == record.auditSequence)
+    }
+
+    @Test(arguments: RegistryEngine.allCases)
     func aBatchReportsItsApplicationsProducedWithoutRewritingThem(_ engine: RegistryEngine) throws {
         let fixture = try RegistryFixture(engine)
         let applications = try Import.producing(fixture, 2)
