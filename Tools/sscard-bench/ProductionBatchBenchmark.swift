@@ -179,9 +179,7 @@ struct ProductionBatchBenchmark {
     func plainValues(_ batch: ProductionBatch) -> [[ColumnValue]] {
         batch.rows.map { row in
             guard case let .application(id) = row.applicant else { return [] }
-            return RegistryRows.producedCardValues(ProducedCard(applicationId: id, batchId: batch.id, cardNumber: row.cardNumber,
-                                                                cardId: row.cardId, specVersion: row.specVersion,
-                                                                issueDate: row.issueDate, expiryDate: row.expiryDate))
+            return RegistryRows.producedCardValues(ProducedCard(row, applicationId: id, batchId: batch.id))
         }
     }
 

@@ -25,12 +25,6 @@ struct DigestText {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// A field made of a prefix and a number ("a:12").
-    mutating func field(_ prefix: String, _ number: Int64) {
-        field(prefix)
-        bytes.append(contentsOf: String(number).utf8)
-    }
-
     /// A field with its length in bytes first (`10:2026-12-07`): whatever
     /// it holds, no byte of it can be read as a separator or as the next
     /// field, so no two different lists of fields give the same text.

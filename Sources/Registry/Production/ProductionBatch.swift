@@ -56,28 +56,25 @@ public struct ProductionBatchRow: Hashable, Sendable {
         self.expiryDate = expiryDate
     }
 
-    /// The row's content without its position, as a line of the digest's text.
-    func writeCanonical(to text: inout DigestText) {
+    /// The row's fields without its position, in the digest's order: one
+    /// list for both the digest's line and the duplicate check's key.
+    private var canonicalFields: [String] {
+        let who: String
         switch applicant {
-        case let .application(id): text.field("a:", id)
-        case let .ssn(ssn): text.field("s:" + ssn.rawValue)
+        case let .application(id): who = "a:\(id)"
+        case let .ssn(ssn): who = "s:" + ssn.rawValue
         }
-        for field in [cardNumber.rawValue, cardId.rawValue, specVersion, issueDate.description, expiryDate.description] {
-            text.field(field)
-        }
+        return [who, cardNumber.rawValue, cardId.rawValue, specVersion, issueDate.description, expiryDate.description]
+    }
+
+    /// The row as a line of the digest's text.
+    func writeCanonical(to text: inout DigestText) {
+        for field in canonicalFields { text.field(field) }
         text.endLine()
     }
 
     /// The row's content without its position: equal rows are duplicates.
-    var canonical: String {
-        let who: String
-        switch applicant {
-        case let .application(id): who = "a:\(id)"
-        case let .ssn(ssn): who = "s:\(ssn.rawValue)"
-        }
-        return [who, cardNumber.rawValue, cardId.rawValue, specVersion, issueDate.description, expiryDate.description]
-            .joined(separator: "\u{1F}")
-    }
+    var canonical: String { canonicalFields.joined(separator: "\u{1F}") }
 }
 
 /// A batch as the registry recorded it: enough to recognise a re-import.
@@ -88,7 +85,7 @@ public struct ProductionBatchRecord: Hashable, Sendable {
     public var importedAt: Timestamp
     public var importedBy: String
     /// The sequence of the batch's `importBatch` entry, which seals its
-    /// produced cards (`ProducedCard.digest`); nil for a batch imported
+    /// produced cards (`ProducedCardsSeal.digest`); nil for a batch imported
     /// before that entry did (each application then has its own entry).
     public var auditSequence: Int64?
 
@@ -123,5 +120,11 @@ public struct ProducedCard: Hashable, Sendable {
         self.specVersion = specVersion
         self.issueDate = issueDate
         self.expiryDate = expiryDate
+    }
+
+    /// The card data `row` delivers for its application.
+    public init(_ row: ProductionBatchRow, applicationId: Int64, batchId: String) {
+        self.init(applicationId: applicationId, batchId: batchId, cardNumber: row.cardNumber, cardId: row.cardId,
+                  specVersion: row.specVersion, issueDate: row.issueDate, expiryDate: row.expiryDate)
     }
 }

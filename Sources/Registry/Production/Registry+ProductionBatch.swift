@@ -66,10 +66,7 @@ extension Registry {
         }
         let applicationIds = try self.applicationIds(batch, reader: writer)
         let now = clock.now()
-        let cards = zip(batch.rows, applicationIds).map { row, applicationId in
-            ProducedCard(applicationId: applicationId, batchId: batch.id, cardNumber: row.cardNumber, cardId: row.cardId,
-                         specVersion: row.specVersion, issueDate: row.issueDate, expiryDate: row.expiryDate)
-        }
+        let cards = zip(batch.rows, applicationIds).map { ProducedCard($0, applicationId: $1, batchId: batch.id) }
         let seal = BackgroundDigest { ProducedCardsSeal.digest(batchId: batch.id, cards: cards) }
         let sequence = (try writer.lastAuditLink()?.sequence ?? 0) + 1
         let record = ProductionBatchRecord(id: batch.id, digest: digest, rowCount: batch.rows.count,
